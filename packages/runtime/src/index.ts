@@ -1,0 +1,2 @@
+// @skewless/runtime (issue 5): guarded reload on chunk-load failures.
+export {};

@@ -1,0 +1,41 @@
+import { DEFAULT_CACHE_CONTROL, MANIFEST_PATH, RELEASE_FILE } from './constants.js';
+import { isHashedName } from './hashed-name.js';
+import type { CacheClass, CacheControlMap, HashFormat } from './types.js';
+
+/** What is known about a file when it is classified. */
+export interface ClassifyInput {
+  /** Path relative to the output directory, `/`-separated. */
+  path: string;
+  /** True when the bundler named the file with a content hash; undefined when unknown (bare directory). */
+  hashed?: boolean;
+}
+
+export interface ClassifyOptions {
+  hash: HashFormat;
+  /** Serve source maps publicly (class `immutable`/`revalidate` like other files) instead of `private`. */
+  publicSourceMaps?: boolean;
+  /** Paths (relative to the output directory) deliberately kept unhashed, e.g. a service worker: `document`. */
+  unhashed?: readonly string[];
+}
+
+const DOCUMENT = /\.html?$/i;
+
+/**
+ * The single rule that turns a file into a cache class. The plugin (with the bundler's knowledge of
+ * which files it hashed) and the CLI on a bare directory (by name) both come through here.
+ */
+export function classify(file: ClassifyInput, options: ClassifyOptions): CacheClass {
+  const { path } = file;
+  if (path.endsWith('.map') && !options.publicSourceMaps) return 'private';
+  // Bundler and Skewless bookkeeping (Vite's backend manifest) is for servers, not browsers.
+  if (path.startsWith('.vite/') || path.startsWith('.skewless/')) return 'private';
+  if (DOCUMENT.test(path) || path === RELEASE_FILE || path === MANIFEST_PATH) return 'document';
+  if (options.unhashed?.includes(path)) return 'document';
+  const hashed = file.hashed ?? isHashedName(path, options.hash);
+  return hashed ? 'immutable' : 'revalidate';
+}
+
+/** Cache-Control for a class, with per-class overrides. */
+export function cacheControlFor(cls: CacheClass, overrides?: Partial<CacheControlMap>): string {
+  return overrides?.[cls] ?? DEFAULT_CACHE_CONTROL[cls];
+}

@@ -1,0 +1,81 @@
+// The `skewless` command line. This file only picks a command, maps errors to output and exit codes;
+// each command parses its own flags (src/commands/*.ts) and calls the library API.
+import pc from 'picocolors';
+import type { Command } from './commands/command.js';
+import { EXIT } from './commands/command.js';
+import { SkewlessError } from './errors.js';
+import { createLogger } from './logger.js';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
+  upload: {
+    summary: 'upload a build directory to s3:// or file:// storage',
+    load: () => import('./commands/upload.js'),
+  },
+  'dev-s3': {
+    summary: 'run a local S3-compatible server to try Skewless without a cloud account',
+    load: () => import('./commands/dev-s3.js'),
+  },
+  'cdn-config': {
+    summary: 'print CDN / cache configuration matching the emitted names',
+    load: () => import('./commands/cdn-config.js'),
+  },
+  'check-determinism': {
+    summary: 'build the project twice and diff the outputs',
+    load: () => import('./commands/check-determinism.js'),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Usage: skewless <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'skewless <command> --help' for a command's options.\nExit codes: 0 ok, 1 failed, 2 usage error.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const verbose = rest.includes('--verbose');
+  const logger = createLogger({ verbose });
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version' || name === '-v') {
+    const { createRequire } = await import('node:module');
+    process.stdout.write(`${createRequire(import.meta.url)('../package.json').version}\n`);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    logger.error(`unknown command '${name}'. Run 'skewless --help' for the list.`);
+    return EXIT.usage;
+  }
+  try {
+    const command = (await entry.load()).default;
+    return await command(rest, { logger, verbose });
+  } catch (error) {
+    if (error instanceof SkewlessError) {
+      logger.error(error.message);
+      if (verbose && error.stack) process.stderr.write(`${pc.dim(error.stack)}\n`);
+      return error.code === 'INVALID_OPTIONS' ? EXIT.usage : EXIT.failed;
+    }
+    const e = error as Error & { code?: string };
+    if (e?.code?.startsWith('ERR_PARSE_ARGS')) {
+      logger.error(`${e.message}. Run 'skewless ${name} --help' for the options.`);
+      return EXIT.usage;
+    }
+    logger.error(
+      `unexpected error: ${e?.message ?? String(error)}${verbose ? '' : ' (run again with --verbose for the stack)'}`,
+    );
+    if (verbose && e?.stack) process.stderr.write(`${pc.dim(e.stack)}\n`);
+    return EXIT.failed;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = EXIT.failed;
+  },
+);

@@ -1,0 +1,9 @@
+import type { Command } from './command.js';
+import { EXIT } from './command.js';
+
+// Placeholder until its issue lands.
+const command: Command = async (_argv, { logger }) => {
+  logger.error("'upload' is not implemented yet.");
+  return EXIT.failed;
+};
+export default command;

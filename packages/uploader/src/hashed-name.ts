@@ -1,0 +1,29 @@
+import type { HashFormat } from './types.js';
+
+const ALPHABET = { hex: '[a-f0-9]', base64: '[A-Za-z0-9_-]' } as const;
+
+/**
+ * A regular-expression source that matches the hash part of a Skewless name, `-<hash>.` before the
+ * extension, e.g. `-[a-f0-9]{8}\.`. Used by the classifier and by the CDN configuration generators,
+ * so that what is cached for a year is exactly what the plugin names.
+ */
+export function hashSegmentSource(format: HashFormat): string {
+  return `-${ALPHABET[format.characters]}{${format.length}}\\.`;
+}
+
+/**
+ * Whether a file name carries a content hash in the given format: `name-<hash>.ext`.
+ *
+ * Used only where no bundler said which files it hashed (a bare directory, the container flow).
+ * A false positive would cache changing bytes for a year, a false negative only costs a
+ * revalidation, so the test leans to "no": hex hashes must contain a digit (`-deadbeef.js` and
+ * `-facade12` differ), base64 ones a digit or an uppercase letter next to a lowercase letter.
+ */
+export function isHashedName(path: string, format: HashFormat): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const match = new RegExp(`.(${hashSegmentSource(format)})[A-Za-z0-9.]+$`).exec(base);
+  if (!match) return false;
+  const hash = match[1]!.slice(1, -1);
+  if (format.characters === 'hex') return /[0-9]/.test(hash);
+  return /[a-z]/.test(hash) && /[A-Z0-9]/.test(hash);
+}

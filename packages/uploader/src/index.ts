@@ -1,0 +1,27 @@
+export type { ClassifyInput, ClassifyOptions } from './classify.js';
+export { cacheControlFor, classify } from './classify.js';
+export {
+  DEFAULT_CACHE_CONTROL,
+  DEFAULT_HASH,
+  ERROR_CACHE_CONTROL,
+  MANIFEST_PATH,
+  ONE_YEAR,
+  RELEASE_FILE,
+} from './constants.js';
+export { contentTypeFor } from './content-type.js';
+export type { SkewlessErrorCode } from './errors.js';
+export { SkewlessError } from './errors.js';
+export { hashSegmentSource, isHashedName } from './hashed-name.js';
+export { htmlReferences } from './html-refs.js';
+export type { Logger } from './logger.js';
+export { createLogger, silentLogger } from './logger.js';
+export type { CreateManifestOptions, FileFacts } from './manifest.js';
+export {
+  createManifest,
+  parseManifest,
+  readManifest,
+  releaseId,
+  serializeManifest,
+  writeManifest,
+} from './manifest.js';
+export type * from './types.js';

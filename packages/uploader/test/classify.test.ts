@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { classify, contentTypeFor, isHashedName } from '../src/index.js';
+
+const hex8 = { length: 8, characters: 'hex' } as const;
+const b64 = { length: 8, characters: 'base64' } as const;
+
+describe('isHashedName', () => {
+  it.each([
+    ['assets/index-1a2b3c4d.js', hex8, true],
+    ['assets/index-1a2b3c4d.js.map', hex8, true],
+    ['assets/vendor.lib-0f0f0f0f.css', hex8, true],
+    ['assets/index-1a2b3c4.js', hex8, false],
+    ['assets/my-deadbeef.js', hex8, false],
+    ['assets/my-component.js', hex8, false],
+    ['assets/my-component.js', b64, false],
+    ['assets/index-BxK3aZ_q.js', b64, true],
+    ['assets/index-Bx-3aZ_q.js', b64, true],
+    ['robots.txt', hex8, false],
+  ])('%s (%o) → %s', (path, format, expected) => {
+    expect(isHashedName(path, format)).toBe(expected);
+  });
+});
+
+describe('classify', () => {
+  const opts = { hash: hex8 };
+  it('uses the bundler fact over the name', () => {
+    expect(classify({ path: 'assets/app.js', hashed: true }, opts)).toBe('immutable');
+    expect(classify({ path: 'assets/app-1a2b3c4d.js', hashed: false }, opts)).toBe('revalidate');
+  });
+  it('classes documents, maps and public files', () => {
+    expect(classify({ path: 'index.html' }, opts)).toBe('document');
+    expect(classify({ path: 'admin/index.html' }, opts)).toBe('document');
+    expect(classify({ path: 'skewless.json' }, opts)).toBe('document');
+    expect(classify({ path: 'assets/index-1a2b3c4d.js.map' }, opts)).toBe('private');
+    expect(classify({ path: 'assets/index-1a2b3c4d.js.map' }, { ...opts, publicSourceMaps: true })).toBe(
+      'immutable',
+    );
+    expect(classify({ path: 'robots.txt' }, opts)).toBe('revalidate');
+    expect(classify({ path: 'sw.js' }, { ...opts, unhashed: ['sw.js'] })).toBe('document');
+    expect(classify({ path: '.vite/manifest.json' }, opts)).toBe('private');
+  });
+});
+
+describe('contentTypeFor', () => {
+  it.each([
+    ['a.js', 'text/javascript; charset=utf-8'],
+    ['a.MJS', 'text/javascript; charset=utf-8'],
+    ['a.css', 'text/css; charset=utf-8'],
+    ['a.svg', 'image/svg+xml; charset=utf-8'],
+    ['a.woff2', 'font/woff2'],
+    ['a.wasm', 'application/wasm'],
+    ['a.map', 'application/json; charset=utf-8'],
+    ['noext', 'application/octet-stream'],
+  ])('%s → %s', (path, type) => expect(contentTypeFor(path)).toBe(type));
+});

@@ -1,0 +1,2 @@
+// @skewless/vite (issue 3): hashed names, manifest, determinism, upload in writeBundle.
+export {};
