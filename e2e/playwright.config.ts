@@ -1,0 +1,18 @@
+import { defineConfig } from '@playwright/test';
+import { launchOptions } from './src/chromium.js';
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  // Scenarios start their own servers on free ports; two workers fit the 2-core CI machine.
+  workers: process.env.CI ? 2 : undefined,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 60_000,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    browserName: 'chromium',
+    launchOptions,
+    trace: 'off',
+  },
+});
