@@ -6,6 +6,16 @@ export const MANIFEST_PATH = '.skewless/manifest.json';
 /** The release file the runtime fetches with `cache: 'no-store'`, at the root of the output directory. */
 export const RELEASE_FILE = 'skewless.json';
 
+/**
+ * A placeholder the plugin puts into HTML (`<meta name="skewless-release" content="…">`) and the engine
+ * replaces with the release id once it is known. The release id is computed over the files as they
+ * are with the placeholder, so the id can live inside the documents it identifies.
+ */
+export const RELEASE_PLACEHOLDER = '__SKEWLESS_RELEASE__';
+
+/** The meta tag name that carries the release id in HTML; the runtime reads it. */
+export const RELEASE_META = 'skewless-release';
+
 /** The default hash format: 8 lowercase hex characters, matched by `[a-f0-9]{8}` CDN rules. */
 export const DEFAULT_HASH: HashFormat = { length: 8, characters: 'hex' };
 

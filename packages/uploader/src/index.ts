@@ -7,6 +7,8 @@ export {
   MANIFEST_PATH,
   ONE_YEAR,
   RELEASE_FILE,
+  RELEASE_META,
+  RELEASE_PLACEHOLDER,
 } from './constants.js';
 export { contentTypeFor } from './content-type.js';
 export type { SkewlessErrorCode } from './errors.js';

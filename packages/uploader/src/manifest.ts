@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cacheControlFor, classify } from './classify.js';
-import { DEFAULT_HASH, MANIFEST_PATH, RELEASE_FILE } from './constants.js';
+import { DEFAULT_HASH, MANIFEST_PATH, RELEASE_FILE, RELEASE_PLACEHOLDER } from './constants.js';
 import { contentTypeFor } from './content-type.js';
 import { mapLimit, sha256File } from './digest.js';
 import { SkewlessError } from './errors.js';
@@ -44,6 +44,12 @@ export interface CreateManifestOptions {
    * @default false
    */
   writeReleaseFile?: boolean;
+  /**
+   * Replace {@link RELEASE_PLACEHOLDER} in `document` files with the release id (after the id is
+   * computed over the files as they were) and update their entries.
+   * @default false
+   */
+  stampRelease?: boolean;
 }
 
 /**
@@ -85,6 +91,7 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   }
 
   const release = releaseId(files.filter((f) => f.path !== RELEASE_FILE));
+  if (options.stampRelease) await stampRelease(options.dir, files, release);
   if (options.writeReleaseFile) {
     const body = `${JSON.stringify({ release } satisfies ReleaseInfo)}\n`;
     await writeFile(join(options.dir, RELEASE_FILE), body);
@@ -102,6 +109,21 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   }
 
   return { version: 1, release, hash, base, assetsDir: options.assetsDir ?? 'assets', files };
+}
+
+async function stampRelease(dir: string, files: ManifestFile[], release: string): Promise<void> {
+  for (const file of files) {
+    if (file.class !== 'document') continue;
+    const path = join(dir, file.path);
+    const text = await readFile(path, 'utf8');
+    if (!text.includes(RELEASE_PLACEHOLDER)) continue;
+    const body = text.replaceAll(RELEASE_PLACEHOLDER, release);
+    await writeFile(path, body);
+    const digest = createHash('sha256').update(body).digest();
+    file.bytes = Buffer.byteLength(body);
+    file.sha256 = digest.toString('hex');
+    file.integrity = `sha256-${digest.toString('base64')}`;
+  }
 }
 
 /** The release id: the first 16 hex characters of a SHA-256 over every (path, digest) pair. */

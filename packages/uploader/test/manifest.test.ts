@@ -1,0 +1,89 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createManifest,
+  RELEASE_PLACEHOLDER,
+  readManifest,
+  serializeManifest,
+  writeManifest,
+} from '../src/index.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'skewless-manifest-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function put(path: string, body: string) {
+  await mkdir(dirname(join(dir, path)), { recursive: true });
+  await writeFile(join(dir, path), body);
+}
+
+async function fixture() {
+  await put(
+    'index.html',
+    `<html><head><meta name="skewless-release" content="${RELEASE_PLACEHOLDER}"><script type="module" src="/assets/index-1a2b3c4d.js"></script><link rel="stylesheet" href="/assets/index-0a1b2c3d.css"></head><a href="https://example.com/x.js">x</a></html>`,
+  );
+  await put('assets/index-1a2b3c4d.js', 'console.log(1)');
+  await put('assets/index-1a2b3c4d.js.map', '{}');
+  await put('assets/index-0a1b2c3d.css', 'body{}');
+  await put('robots.txt', 'User-agent: *');
+}
+
+describe('createManifest', () => {
+  it('lists every file with its class, digest and headers, HTML references resolved', async () => {
+    await fixture();
+    const m = await createManifest({ dir });
+    expect(m.files.map((f) => [f.path, f.class])).toEqual([
+      ['assets/index-0a1b2c3d.css', 'immutable'],
+      ['assets/index-1a2b3c4d.js', 'immutable'],
+      ['assets/index-1a2b3c4d.js.map', 'private'],
+      ['index.html', 'document'],
+      ['robots.txt', 'revalidate'],
+    ]);
+    const js = m.files.find((f) => f.path === 'assets/index-1a2b3c4d.js')!;
+    expect(js.bytes).toBe(14);
+    expect(js.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(js.integrity).toBe(`sha256-${Buffer.from(js.sha256, 'hex').toString('base64')}`);
+    expect(js.cacheControl).toBe('public, max-age=31536000, immutable');
+    expect(m.files.find((f) => f.path === 'index.html')!.references).toEqual([
+      'assets/index-0a1b2c3d.css',
+      'assets/index-1a2b3c4d.js',
+    ]);
+    expect(m.release).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('gives the same bytes for the same content and another release for other content', async () => {
+    await fixture();
+    const a = serializeManifest(await createManifest({ dir }));
+    const b = serializeManifest(await createManifest({ dir }));
+    expect(a).toBe(b);
+    await put('assets/index-1a2b3c4d.js', 'console.log(2)');
+    expect(JSON.parse(a).release).not.toBe((await createManifest({ dir })).release);
+  });
+
+  it('stamps the release id into documents and writes the release file', async () => {
+    await fixture();
+    const m = await createManifest({ dir, stampRelease: true, writeReleaseFile: true });
+    const html = await readFile(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain(`content="${m.release}"`);
+    expect(JSON.parse(await readFile(join(dir, 'skewless.json'), 'utf8'))).toEqual({ release: m.release });
+    const entry = m.files.find((f) => f.path === 'index.html')!;
+    expect(entry.bytes).toBe(Buffer.byteLength(html));
+    expect(m.files.find((f) => f.path === 'skewless.json')!.class).toBe('document');
+    // Written, read back, identical; the manifest does not list itself.
+    await writeManifest(dir, m);
+    expect(await readManifest(dir)).toEqual(m);
+    const again = await createManifest({ dir, writeReleaseFile: true });
+    expect(again.files.some((f) => f.path.startsWith('.skewless/'))).toBe(false);
+  });
+
+  it('rejects a file that is not a Skewless manifest, naming the fix', async () => {
+    await put('.skewless/manifest.json', '{"version": 2}');
+    await expect(readManifest(dir)).rejects.toThrow(/\[skewless\].*not a Skewless manifest.*Rebuild/);
+  });
+});
