@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 
-/** SHA-256 of a file, streamed so large files do not sit in memory. */
+/** Files up to this size are read whole: one syscall pair instead of a stream's machinery. */
+const WHOLE_FILE_LIMIT = 1024 * 1024;
+
+/** SHA-256 of a file; large files are streamed so they do not sit in memory. */
 export async function sha256File(path: string): Promise<{ hex: string; base64: string; bytes: number }> {
   const hash = createHash('sha256');
+  if ((await stat(path)).size <= WHOLE_FILE_LIMIT) {
+    const body = await readFile(path);
+    const digest = hash.update(body).digest();
+    return { hex: digest.toString('hex'), base64: digest.toString('base64'), bytes: body.length };
+  }
   let bytes = 0;
   for await (const chunk of createReadStream(path)) {
     hash.update(chunk as Buffer);
