@@ -26,4 +26,6 @@ export {
   serializeManifest,
   writeManifest,
 } from './manifest.js';
+export type { PrecompressedFile, PrecompressOptions } from './precompress.js';
+export { isCompressible, isPrecompressedSibling, PRECOMPRESSED_SUFFIXES, precompress } from './precompress.js';
 export type * from './types.js';

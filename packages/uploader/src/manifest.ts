@@ -7,6 +7,7 @@ import { contentTypeFor } from './content-type.js';
 import { mapLimit, sha256File } from './digest.js';
 import { SkewlessError } from './errors.js';
 import { htmlReferences } from './html-refs.js';
+import { isPrecompressedSibling } from './precompress.js';
 import type { CacheControlMap, HashFormat, Manifest, ManifestFile, ReleaseInfo } from './types.js';
 import { compareBytes, walkFiles } from './walk.js';
 
@@ -61,8 +62,11 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   const hash = options.hash ?? DEFAULT_HASH;
   const base = options.base ?? '/';
   const facts = new Map((options.facts ?? []).map((f) => [f.path, f]));
-  const paths = (await walkFiles(options.dir, [MANIFEST_PATH, ...(options.ignore ?? [])])).filter(
-    (p) => p !== RELEASE_FILE || !options.writeReleaseFile,
+  const walked = await walkFiles(options.dir, [MANIFEST_PATH, ...(options.ignore ?? [])]);
+  const onDisk = new Set(walked);
+  // Precompressed siblings are codings of listed files, not files (see precompress.ts).
+  const paths = walked.filter(
+    (p) => (p !== RELEASE_FILE || !options.writeReleaseFile) && !isPrecompressedSibling(p, onDisk),
   );
   const classifyOptions = { hash, publicSourceMaps: options.publicSourceMaps, unhashed: options.unhashed };
 

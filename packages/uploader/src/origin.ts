@@ -1,2 +1,4 @@
-// Origin middleware (issue 6): serves a build directory by its manifest with the right headers.
-export {};
+// The '@skewless/uploader/origin' entry: a request handler that serves a build directory with the right headers.
+export type { OriginHandler } from './origin/handler.js';
+export { createOriginHandler } from './origin/handler.js';
+export type { OriginOptions } from './origin/types.js';

@@ -1,0 +1,130 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { classify } from '../classify.js';
+import { DEFAULT_HASH, MANIFEST_PATH, RELEASE_FILE } from '../constants.js';
+import { contentTypeFor } from '../content-type.js';
+import { parseManifest } from '../manifest.js';
+import type { CacheClass, Manifest } from '../types.js';
+
+/** What the origin knows about one servable file before opening it. */
+export interface CatalogEntry {
+  /** Path relative to the served directory. */
+  path: string;
+  /** Absolute path on disk, checked to lie inside the served directory. */
+  file: string;
+  class: CacheClass;
+  contentType: string;
+  /** The manifest's Cache-Control, when there is a manifest. */
+  cacheControl?: string;
+  /** Content digest for the ETag: the manifest's sha256, else size and mtime (a weak tag). */
+  digest: string;
+  weak: boolean;
+}
+
+/** The files of one state of the directory: from its manifest, or by name when it has none. */
+export interface Catalog {
+  /** The release id, for Surrogate-Key / Cache-Tag; undefined when unknown. */
+  release: string | undefined;
+  lookup(path: string): Promise<CatalogEntry | undefined>;
+}
+
+/** The absolute path of `path` inside `root`, or undefined when it resolves (through links) outside. */
+export async function containedFile(root: string, path: string): Promise<string | undefined> {
+  try {
+    const real = await realpath(join(root, path));
+    if (!real.startsWith(root + sep)) return undefined;
+    const info = await stat(real);
+    return info.isFile() ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function manifestCatalog(root: string, manifest: Manifest): Catalog {
+  const files = new Map(manifest.files.map((f) => [f.path, f]));
+  return {
+    release: manifest.release,
+    async lookup(path) {
+      const entry = files.get(path);
+      if (!entry) return undefined;
+      const file = await containedFile(root, path);
+      if (!file) return undefined;
+      return {
+        path,
+        file,
+        class: entry.class,
+        contentType: entry.contentType,
+        cacheControl: entry.cacheControl,
+        digest: entry.sha256,
+        weak: false,
+      };
+    },
+  };
+}
+
+function nameCatalog(root: string, release: string | undefined): Catalog {
+  const hash = DEFAULT_HASH;
+  return {
+    release,
+    async lookup(path) {
+      const file = await containedFile(root, path);
+      if (!file) return undefined;
+      const info = await stat(file);
+      return {
+        path,
+        file,
+        class: classify({ path }, { hash }),
+        contentType: contentTypeFor(path),
+        digest: `${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}`,
+        weak: true,
+      };
+    },
+  };
+}
+
+async function readRelease(root: string): Promise<string | undefined> {
+  try {
+    const data = JSON.parse(await readFile(join(root, RELEASE_FILE), 'utf8')) as { release?: unknown };
+    return typeof data.release === 'string' ? data.release : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The catalog source of a served directory. A manifest passed in is used as is; otherwise the
+ * manifest on disk is re-read whenever its size or mtime changes, so an in-place deploy (new files,
+ * then a new manifest) is served without a restart.
+ */
+export function catalogSource(dir: string, manifest: Manifest | false | undefined): () => Promise<Catalog> {
+  let root: Promise<string> | undefined;
+  const getRoot = () => {
+    root ??= realpath(dir);
+    return root;
+  };
+  if (manifest) {
+    let catalog: Catalog | undefined;
+    return async () => {
+      catalog ??= manifestCatalog(await getRoot(), manifest);
+      return catalog;
+    };
+  }
+  let seen = '';
+  let current: Catalog | undefined;
+  return async () => {
+    const base = await getRoot();
+    const manifestFile = join(base, MANIFEST_PATH);
+    const releaseFile = join(base, RELEASE_FILE);
+    const [m, r] = await Promise.all([
+      manifest === false ? undefined : stat(manifestFile).catch(() => undefined),
+      stat(releaseFile).catch(() => undefined),
+    ]);
+    const key = m ? `m:${m.size}:${m.mtimeMs}` : `n:${r?.size}:${r?.mtimeMs}`;
+    if (current && key === seen) return current;
+    current = m
+      ? manifestCatalog(base, parseManifest(await readFile(manifestFile, 'utf8'), manifestFile))
+      : nameCatalog(base, await readRelease(base));
+    seen = key;
+    return current;
+  };
+}

@@ -1,0 +1,141 @@
+import { open, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULT_CACHE_CONTROL, RELEASE_FILE } from '../constants.js';
+import { type Catalog, type CatalogEntry, catalogSource } from './catalog.js';
+import { acceptedEncodings, type Encoding, SIBLING_SUFFIX } from './encoding.js';
+import { etagFor, matchesIfNoneMatch } from './etag.js';
+import { hasExtension, isHidden, requestPath } from './request-path.js';
+import { sendError } from './respond.js';
+import type { OriginOptions } from './types.js';
+
+/** A node:http request handler that also works as Connect/Express middleware. */
+export type OriginHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void;
+
+/**
+ * Serve a build directory with the headers that keep a rolling deploy safe: hashed files cached for a
+ * year, documents revalidated, errors never stored, nothing outside the directory. Without `next`,
+ * what it does not serve is a 404 (405 for other methods); with `next` (Connect/Express) it passes on.
+ */
+export function createOriginHandler(options: OriginOptions): OriginHandler {
+  const catalog = catalogSource(options.dir, options.manifest);
+  const fallback = options.spaFallback === undefined ? 'index.html' : options.spaFallback;
+  const precompressed = options.precompressed ?? true;
+
+  return (req, res, next) => {
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) {
+      if (next) return next();
+      return sendError(res, 405, false, { Allow: 'GET, HEAD' });
+    }
+    const path = requestPath(req.url);
+    if (path === undefined) return sendError(res, 400, head);
+    serve(req, res, path, head, next).catch((error: unknown) => {
+      if (next && !res.headersSent) return next(error);
+      sendError(res, 500, head);
+    });
+  };
+
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    head: boolean,
+    next: ((error?: unknown) => void) | undefined,
+  ): Promise<void> {
+    if (isHidden(path)) {
+      if (next) return next();
+      return sendError(res, 404, head);
+    }
+    const files = await catalog();
+    const wanted = path === '' || path.endsWith('/') ? `${path}index.html` : path;
+    let entry = await files.lookup(wanted);
+    if (!entry && fallback && isNavigation(req, path)) entry = await files.lookup(fallback);
+    // Private files (source maps by default, bundler bookkeeping) exist but are not for the public.
+    if (!entry || entry.class === 'private') {
+      if (next) return next();
+      return sendError(res, 404, head);
+    }
+    await sendFile(req, res, entry, files, head);
+  }
+
+  async function sendFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: CatalogEntry,
+    files: Catalog,
+    head: boolean,
+  ): Promise<void> {
+    const encoding = precompressed
+      ? await pickSibling(entry.file, req.headers['accept-encoding'])
+      : undefined;
+    const etag = `${entry.weak ? 'W/' : ''}${etagFor(entry.digest, encoding)}`;
+    const headers: Record<string, string> = {
+      'Cache-Control': cacheControl(entry),
+      // Only static files vary by coding; errors and redirects must not split a CDN's cache.
+      Vary: 'Accept-Encoding',
+      ETag: etag,
+      'X-Content-Type-Options': 'nosniff',
+      ...(files.release
+        ? {
+            'Surrogate-Key': `${files.release} skewless-${entry.class}`,
+            'Cache-Tag': `${files.release},skewless-${entry.class}`,
+          }
+        : {}),
+      ...options.headers,
+    };
+    if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    const path = encoding ? entry.file + SIBLING_SUFFIX[encoding] : entry.file;
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      headers['Content-Type'] = entry.contentType;
+      headers['Content-Length'] = String(size);
+      if (encoding) headers['Content-Encoding'] = encoding;
+      res.writeHead(200, headers);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    if (head) {
+      await handle.close();
+      res.end();
+      return;
+    }
+    const stream = handle.createReadStream();
+    stream.on('error', () => res.destroy());
+    // A client that hangs up mid-body must not leave the file open.
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  }
+
+  function cacheControl(entry: CatalogEntry): string {
+    // The runtime polls the release file to notice a deploy; any caching would hide it.
+    if (entry.path === RELEASE_FILE) return 'no-cache';
+    if (entry.class === 'document' && options.documentCacheControl) return options.documentCacheControl;
+    return options.cacheControl?.[entry.class] ?? entry.cacheControl ?? DEFAULT_CACHE_CONTROL[entry.class];
+  }
+}
+
+/** A navigation is a browser asking for a page: GET/HEAD, Accept text/html, no file extension. */
+function isNavigation(req: IncomingMessage, path: string): boolean {
+  return (req.headers.accept ?? '').includes('text/html') && !hasExtension(path);
+}
+
+async function pickSibling(
+  file: string,
+  header: string | string[] | undefined,
+): Promise<Encoding | undefined> {
+  for (const encoding of acceptedEncodings(header)) {
+    const info = await stat(file + SIBLING_SUFFIX[encoding]).catch(() => undefined);
+    if (info?.isFile()) return encoding;
+  }
+  return undefined;
+}

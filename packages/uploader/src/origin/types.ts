@@ -1,0 +1,45 @@
+import type { CacheControlMap, Manifest } from '../types.js';
+
+/** Options of {@link createOriginHandler}. */
+export interface OriginOptions {
+  /** The build output directory to serve (absolute, or relative to the working directory). */
+  dir: string;
+  /**
+   * The manifest that says which files exist and how to serve them. `undefined` reads
+   * `<dir>/.skewless/manifest.json` (and re-reads it when it changes on disk, so a deploy that
+   * rewrites the directory is picked up); without one, files are classified by name with the engine's
+   * classifier. `false` always classifies by name.
+   * @default undefined (read from dir)
+   */
+  manifest?: Manifest | false;
+  /**
+   * The document served for navigations that match no file (a client-side router's deep link), relative
+   * to `dir`. Only GET/HEAD requests that accept `text/html` and whose last path segment has no extension
+   * get it; a missing `/assets/app-1a2b3c4d.js` stays a 404. `false` turns the fallback off.
+   * @default 'index.html'
+   */
+  spaFallback?: string | false;
+  /**
+   * Cache-Control per class, over the manifest's value and the engine's defaults.
+   * @default the manifest's `cacheControl` per file, else DEFAULT_CACHE_CONTROL
+   */
+  cacheControl?: Partial<CacheControlMap>;
+  /**
+   * Cache-Control for HTML documents (and the SPA fallback), e.g.
+   * `'public, max-age=60, stale-while-revalidate=300'` when a CDN may hold HTML for a minute.
+   * The release file is always `no-cache`, whatever this says: the runtime must see a deploy at once.
+   * @default 'no-cache'
+   */
+  documentCacheControl?: string;
+  /**
+   * Serve `<file>.br` / `<file>.gz` siblings (written by `precompress()`) to clients whose
+   * Accept-Encoding allows them, with `Content-Encoding` set. Brotli is preferred over gzip.
+   * @default true
+   */
+  precompressed?: boolean;
+  /**
+   * Extra headers on every successful file response (200/304), e.g. `Strict-Transport-Security`.
+   * @default {}
+   */
+  headers?: Record<string, string>;
+}

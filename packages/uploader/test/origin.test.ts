@@ -1,0 +1,250 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createManifest, precompress, writeManifest } from '../src/index.js';
+import { createOriginHandler, type OriginOptions } from '../src/origin.js';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+// Raw requests over a real socket: fetch() would normalise `..` and encoded paths away before sending.
+function get(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Reply> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path, method, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function serve(options: OriginOptions): Promise<{ url: string; server: Server }> {
+  const handler = createOriginHandler(options);
+  const server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+const stop = (s: Server) => new Promise<void>((r) => s.close(() => r()));
+
+let root: string;
+let dir: string;
+let url: string;
+let server: Server;
+let release: string;
+const JS = `export const answer = ${'42 + '.repeat(400)}0;\n`;
+
+async function put(path: string, body: string) {
+  await mkdir(dirname(join(dir, path)), { recursive: true });
+  await writeFile(join(dir, path), body);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'skewless-origin-'));
+  dir = join(root, 'build');
+  await put('index.html', '<!doctype html><script type="module" src="/assets/index-1a2b3c4d.js"></script>');
+  await put('assets/index-1a2b3c4d.js', JS);
+  await put('assets/index-1a2b3c4d.js.map', '{"version":3}');
+  await put('assets/style-0a1b2c3d.css', 'body{color:red}');
+  await put('robots.txt', 'User-agent: *\n');
+  await put('docs/index.html', '<!doctype html><p>docs</p>');
+  await writeFile(join(root, 'secret.txt'), 'top secret');
+  await symlink(join(root, 'secret.txt'), join(dir, 'link.txt'));
+  const manifest = await createManifest({ dir, writeReleaseFile: true, ignore: ['link.txt'] });
+  await precompress(dir, manifest, { minBytes: 256 });
+  await writeManifest(dir, manifest);
+  release = manifest.release;
+  ({ url, server } = await serve({ dir }));
+});
+
+afterAll(async () => {
+  await stop(server);
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('origin handler over real HTTP', () => {
+  it('serves a hashed asset for a year, immutable, with Vary, ETag and cache tags', async () => {
+    const r = await get(url, '/assets/index-1a2b3c4d.js');
+    expect(r.status).toBe(200);
+    expect(r.body.toString()).toBe(JS);
+    expect(r.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(r.headers.vary).toBe('Accept-Encoding');
+    expect(r.headers['content-encoding']).toBeUndefined();
+    expect(r.headers.etag).toMatch(/^"[a-f0-9]{32}"$/);
+    expect(r.headers['surrogate-key']).toContain(release);
+    expect(r.headers['cache-tag']).toContain(release);
+  });
+
+  it('answers If-None-Match with 304 and no body', async () => {
+    const first = await get(url, '/assets/index-1a2b3c4d.js');
+    const r = await get(url, '/assets/index-1a2b3c4d.js', { 'If-None-Match': String(first.headers.etag) });
+    expect(r.status).toBe(304);
+    expect(r.body.length).toBe(0);
+    expect(r.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('serves HTML no-cache and unhashed public files with a short max-age', async () => {
+    const html = await get(url, '/');
+    expect(html.status).toBe(200);
+    expect(html.headers['cache-control']).toBe('no-cache');
+    expect(html.body.toString()).toContain('index-1a2b3c4d.js');
+    const robots = await get(url, '/robots.txt');
+    expect(robots.headers['cache-control']).toMatch(/^public, max-age=300\b/);
+    const docs = await get(url, '/docs/');
+    expect(docs.body.toString()).toContain('docs');
+  });
+
+  it('serves the release file no-cache', async () => {
+    const r = await get(url, '/skewless.json');
+    expect(r.status).toBe(200);
+    expect(r.headers['cache-control']).toBe('no-cache');
+    expect(JSON.parse(r.body.toString())).toEqual({ release });
+  });
+
+  it('falls back to index.html for navigations only', async () => {
+    const nav = await get(url, '/settings/profile', { Accept: 'text/html,application/xhtml+xml' });
+    expect(nav.status).toBe(200);
+    expect(nav.headers['cache-control']).toBe('no-cache');
+    expect(nav.body.toString()).toContain('<!doctype html>');
+    const fetchLike = await get(url, '/settings/profile', { Accept: '*/*' });
+    expect(fetchLike.status).toBe(404);
+  });
+
+  it('answers a missing hashed asset with a no-store 404, never index.html', async () => {
+    const r = await get(url, '/assets/index-ffffffff.js', { Accept: 'text/html,*/*' });
+    expect(r.status).toBe(404);
+    expect(r.headers['cache-control']).toBe('no-store');
+    expect(r.headers.vary).toBeUndefined();
+    expect(r.headers['surrogate-key']).toBeUndefined();
+    expect(r.body.toString()).not.toContain('<!doctype html>');
+  });
+
+  it('hides private files: source maps and the manifest', async () => {
+    expect((await get(url, '/assets/index-1a2b3c4d.js.map')).status).toBe(404);
+    expect((await get(url, '/.skewless/manifest.json')).status).toBe(404);
+  });
+
+  it('never serves a file outside the directory', async () => {
+    for (const path of [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2E%2E%2Fsecret.txt',
+      '/assets/..%5c..%5csecret.txt',
+      '/index.html%00.js',
+      '/%',
+    ]) {
+      const r = await get(url, path);
+      expect(r.status, path).toBe(400);
+      expect(r.headers['cache-control'], path).toBe('no-store');
+      expect(r.body.toString(), path).not.toContain('top secret');
+    }
+    // A symbolic link inside the directory that points out of it is not followed.
+    const link = await get(url, '/link.txt');
+    expect(link.status).toBe(404);
+  });
+
+  it('refuses other methods with a no-store 405 and supports HEAD', async () => {
+    const post = await get(url, '/index.html', {}, 'POST');
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
+    expect(post.headers['cache-control']).toBe('no-store');
+    const head = await get(url, '/assets/index-1a2b3c4d.js', {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(Number(head.headers['content-length'])).toBe(Buffer.byteLength(JS));
+  });
+
+  it('serves precompressed siblings by Accept-Encoding, brotli first', async () => {
+    const br = await get(url, '/assets/index-1a2b3c4d.js', { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.etag).toMatch(/-br"$/);
+    const { brotliDecompressSync, gunzipSync } = await import('node:zlib');
+    expect(brotliDecompressSync(br.body).toString()).toBe(JS);
+    const gz = await get(url, '/assets/index-1a2b3c4d.js', { 'Accept-Encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(JS);
+    const noBr = await get(url, '/assets/index-1a2b3c4d.js', { 'Accept-Encoding': 'br;q=0, gzip' });
+    expect(noBr.headers['content-encoding']).toBe('gzip');
+    // Siblings are codings, not files of the manifest.
+    expect((await get(url, '/assets/index-1a2b3c4d.js.br')).status).toBe(404);
+  });
+
+  it('applies per-class and document Cache-Control overrides and extra headers', async () => {
+    const custom = await serve({
+      dir,
+      documentCacheControl: 'public, max-age=60, stale-while-revalidate=300',
+      cacheControl: { revalidate: 'public, max-age=10' },
+      headers: { 'X-Frame-Options': 'DENY' },
+    });
+    try {
+      const html = await get(custom.url, '/index.html');
+      expect(html.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
+      expect(html.headers['x-frame-options']).toBe('DENY');
+      expect((await get(custom.url, '/skewless.json')).headers['cache-control']).toBe('no-cache');
+      expect((await get(custom.url, '/robots.txt')).headers['cache-control']).toBe('public, max-age=10');
+    } finally {
+      await stop(custom.server);
+    }
+  });
+
+  it('passes unhandled requests to next() as Connect/Express middleware', async () => {
+    const handler = createOriginHandler({ dir });
+    const app = createServer((req, res) =>
+      handler(req, res, () => {
+        res.writeHead(418).end('next');
+      }),
+    );
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    try {
+      expect((await get(base, '/api/users', {}, 'POST')).status).toBe(418);
+      expect((await get(base, '/assets/nope-12345678.js')).status).toBe(418);
+      expect((await get(base, '/robots.txt')).status).toBe(200);
+    } finally {
+      await stop(app);
+    }
+  });
+});
+
+describe('origin handler without a manifest', () => {
+  it('classifies by name and picks up files that appear later', async () => {
+    const bare = await mkdtemp(join(tmpdir(), 'skewless-origin-bare-'));
+    const s = await serve({ dir: bare });
+    try {
+      const missing = await get(s.url, '/assets/app-9f8e7d6c.js');
+      expect(missing.status).toBe(404);
+      expect(missing.headers['cache-control']).toBe('no-store');
+      await mkdir(join(bare, 'assets'));
+      await writeFile(join(bare, 'assets/app-9f8e7d6c.js'), 'x');
+      const r = await get(s.url, '/assets/app-9f8e7d6c.js');
+      expect(r.status).toBe(200);
+      expect(r.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(r.headers.etag).toMatch(/^W\//);
+      expect(r.headers['surrogate-key']).toBeUndefined();
+    } finally {
+      await stop(s.server);
+      await rm(bare, { recursive: true, force: true });
+    }
+  });
+});
