@@ -1,9 +1,136 @@
+import { parseArgs } from 'node:util';
+import { SkewlessError } from '../errors.js';
+import { createProgressLine, formatBytes } from '../progress.js';
+import type { UploadOptions, UploadResult } from '../types.js';
+import { upload } from '../upload.js';
 import type { Command } from './command.js';
 import { EXIT } from './command.js';
 
-// Placeholder until its issue lands.
-const command: Command = async (_argv, { logger }) => {
-  logger.error("'upload' is not implemented yet.");
-  return EXIT.failed;
+const HELP = `Usage: skewless upload <dir> --to <s3://bucket/prefix | file:///path> [options]
+
+Uploads a build: immutable and public files first, then a verifying listing, then (with --html) the
+HTML documents. Files the target already holds are skipped; other bytes under a hashed name stop the
+upload before anything is written. Without .skewless/manifest.json, files are classed by name.
+
+Options:
+  --to <url>            target: s3://bucket/prefix or file:///absolute/path (required)
+  --html                also upload documents (HTML, skewless.json) after the assets
+  --force               overwrite hashed names that hold other bytes (repair only)
+  --dry-run             list the target and print the plan; write nothing
+  --json                print the result as JSON on stdout (for CI)
+  --concurrency <n>     requests in flight (default 16)
+  --endpoint <url>      S3 endpoint (R2, MinIO, dev-s3); default AWS_ENDPOINT_URL
+  --region <region>     S3 region; default AWS_REGION or the AWS profile
+  --path-style          path-style addressing (default when an endpoint is set)
+  --acl public-read     send a public-read ACL (off by default)
+  --header 'K: V'       extra header on every object (repeatable)
+  --include-private     also upload private files (source maps)
+  --verbose             explain each decision; stacks on errors
+  -h, --help            show this help
+
+Credentials come from the standard AWS chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ...
+Exit codes: 0 ok, 1 failed (nothing or only assets written), 2 usage error.`;
+
+const command: Command = async (argv, { logger, verbose }) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      to: { type: 'string' },
+      html: { type: 'boolean' },
+      force: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+      concurrency: { type: 'string' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      'path-style': { type: 'boolean' },
+      acl: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      'include-private': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  const usage = (problem: string) =>
+    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless upload --help' for the options.`);
+  if (positionals.length !== 1) throw usage('give exactly one build directory');
+  if (!values.to) throw usage('--to is required (s3://bucket/prefix or file:///absolute/path)');
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
+    throw usage(`--concurrency must be a whole number ≥ 1, not '${values.concurrency}'`);
+  if (values.acl !== undefined && values.acl !== 'public-read')
+    throw usage(`--acl can only be public-read, not '${values.acl}'`);
+  const headers: Record<string, string> = {};
+  for (const header of values.header ?? []) {
+    const colon = header.indexOf(':');
+    const name = header.slice(0, colon).trim();
+    if (colon < 1 || !/^[A-Za-z0-9-]+$/.test(name)) throw usage(`--header '${header}' is not 'Name: value'`);
+    headers[name] = header.slice(colon + 1).trim();
+  }
+
+  // The SDK's notice about its future Node support is not the user's problem during an upload.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const json = values.json ?? false;
+  const tty = !json && process.stderr.isTTY === true;
+  const progress = tty ? createProgressLine(process.stderr) : undefined;
+  const options: UploadOptions = {
+    dir: positionals[0] as string,
+    to: values.to,
+    html: values.html,
+    force: values.force,
+    dryRun: values['dry-run'],
+    concurrency,
+    endpoint: values.endpoint,
+    region: values.region,
+    forcePathStyle: values['path-style'] ? true : undefined,
+    acl: values.acl as 'public-read' | undefined,
+    headers,
+    includePrivate: values['include-private'],
+    logger,
+    onProgress: progress?.onProgress,
+  };
+
+  let result: UploadResult;
+  try {
+    result = await upload(options);
+  } catch (error) {
+    progress?.clear();
+    if (json) {
+      const e = error as SkewlessError;
+      const body = { ok: false, error: { code: e.code ?? 'UNEXPECTED', message: e.message } };
+      process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    }
+    throw error;
+  }
+  progress?.clear();
+
+  if (verbose || result.dryRun) {
+    for (const f of result.files) {
+      if (f.action === 'omit' && !verbose) continue;
+      const verb = result.dryRun && f.action === 'upload' ? 'would upload' : f.action;
+      logger.info(`${verb.padEnd(12)} ${f.key} (${f.class}, ${formatBytes(f.bytes)}): ${f.reason}`);
+    }
+  }
+  if (json)
+    process.stdout.write(`${JSON.stringify({ ok: result.conflicts.length === 0, ...result }, null, 2)}\n`);
+  const summary = `${result.dryRun ? 'dry run: would upload' : 'uploaded'} ${result.uploaded} file(s) (${formatBytes(result.bytes)}), skipped ${result.skipped} already there, in ${result.seconds.toFixed(1)} s → ${result.target} (release ${result.release})`;
+  logger.info(summary);
+  if (result.conflicts.length > 0) {
+    logger.error(
+      `${result.conflicts.length} immutable name(s) hold other bytes in the target: ${result.conflicts.join(', ')}. A real upload would stop; check the build's determinism, or use --force to repair.`,
+    );
+    return EXIT.failed;
+  }
+  const omittedDocs = result.files.filter((f) => f.action === 'omit' && f.class === 'document').length;
+  if (omittedDocs > 0 && !options.html) {
+    logger.info(`${omittedDocs} document(s) left out: pass --html to publish them after the assets.`);
+  }
+  return EXIT.ok;
 };
 export default command;

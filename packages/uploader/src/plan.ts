@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { mapLimit } from './digest.js';
+import { joinKey } from './targets/parse.js';
+import type { RemoteHead, RemoteObject } from './targets/target.js';
+import type { Manifest, ManifestFile, UploadPlanEntry } from './types.js';
+
+/** What the planner needs besides the manifest. */
+export interface PlanInput {
+  manifest: Manifest;
+  /** The build directory (local files are read for their MD5 only where a listed ETag must be compared). */
+  dir: string;
+  /** The target's key prefix, for the `key` of each entry. */
+  prefix: string;
+  /** The target's listing, by manifest path. */
+  remote: ReadonlyMap<string, RemoteObject>;
+  /** HEAD one object, where the listing cannot decide. */
+  head: (path: string) => Promise<RemoteHead | undefined>;
+  html: boolean;
+  includePrivate: boolean;
+  force: boolean;
+  concurrency: number;
+}
+
+/** A single-part S3 ETag is the hex MD5 of the bytes; multipart (`…-N`) and SSE-KMS ones are not. */
+const MD5_ETAG = /^[0-9a-f]{32}$/;
+
+/**
+ * Decide, per manifest file, whether to upload, skip or refuse it. The listing decides by size and
+ * single-part ETag; a HEAD (for the stored sha256) happens only where it cannot: multipart ETags,
+ * targets without ETags, and immutable keys whose ETag differs (an SSE-KMS ETag is no MD5, and an
+ * immutable key is never called in conflict on an ETag alone).
+ */
+export async function planUpload(input: PlanInput): Promise<UploadPlanEntry[]> {
+  return mapLimit(input.manifest.files, input.concurrency, async (file) => {
+    const entry: UploadPlanEntry = {
+      path: file.path,
+      key: joinKey(input.prefix, file.path),
+      class: file.class,
+      bytes: file.bytes,
+      action: 'upload',
+      reason: 'new',
+    };
+    if (file.class === 'private' && !input.includePrivate) {
+      return { ...entry, action: 'omit', reason: 'private (pass --include-private to upload)' };
+    }
+    if (file.class === 'document' && !input.html) {
+      return { ...entry, action: 'omit', reason: 'document (pass --html to upload)' };
+    }
+    const remote = input.remote.get(file.path);
+    if (!remote) return entry;
+    const same = await sameBytes(file, remote, input);
+    if (same === true) return { ...entry, action: 'skip', reason: 'same bytes' };
+    if (file.class !== 'immutable') return { ...entry, reason: 'changed' };
+    if (input.force)
+      return { ...entry, reason: 'other bytes under an immutable name (overwritten: --force)' };
+    return {
+      ...entry,
+      action: 'conflict',
+      reason: same === false ? 'other bytes' : 'cannot prove same bytes',
+    };
+  });
+}
+
+/** true: same bytes; false: other bytes; undefined: cannot tell (no digest to compare). */
+async function sameBytes(
+  file: ManifestFile,
+  remote: RemoteObject,
+  input: PlanInput,
+): Promise<boolean | undefined> {
+  if (remote.size !== file.bytes) return false;
+  if (remote.etag && MD5_ETAG.test(remote.etag)) {
+    if ((await md5File(join(input.dir, file.path))) === remote.etag) return true;
+    if (file.class !== 'immutable') return false;
+  }
+  const head = await input.head(file.path);
+  if (!head) return false;
+  if (head.sha256) return head.sha256 === file.sha256;
+  return file.class === 'immutable' ? undefined : false;
+}
+
+/** MD5 of a file, hex: what S3 puts in a single-part ETag. */
+export async function md5File(path: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

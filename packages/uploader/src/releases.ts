@@ -1,0 +1,10 @@
+/** Where a target keeps the manifest of each uploaded release, relative to its prefix. */
+export const RELEASES_DIR = '.skewless/releases';
+
+/**
+ * The path of a release's manifest in the target. Stored after a successful upload so that a later prune
+ * can keep every file a kept release references.
+ */
+export function releaseManifestPath(release: string): string {
+  return `${RELEASES_DIR}/${release}.json`;
+}

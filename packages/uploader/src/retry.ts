@@ -1,0 +1,67 @@
+/** How {@link withRetry} spaces attempts. */
+export interface RetryOptions {
+  /** Total attempts, the first included. */
+  attempts: number;
+  /** First backoff in milliseconds; doubles each attempt (full jitter). */
+  baseDelayMs: number;
+  /** Told before each new attempt, e.g. to log at debug level. */
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+const RETRYABLE_NAMES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'InternalError',
+  'ServiceUnavailable',
+]);
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
+
+/** Whether a failure is worth another attempt: 5xx, 429, throttling, timeouts and connection resets. */
+export function isRetryable(error: unknown): boolean {
+  const e = error as {
+    retryable?: boolean;
+    name?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+    cause?: unknown;
+  };
+  if (!e || typeof e !== 'object') return false;
+  if (e.retryable === true || e.$retryable) return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  if (e.name && RETRYABLE_NAMES.has(e.name)) return true;
+  if (e.code && RETRYABLE_CODES.has(e.code)) return true;
+  return e.cause !== undefined && e.cause !== error && isRetryable(e.cause);
+}
+
+/**
+ * Run `fn` until it succeeds, a failure is not retryable, or attempts run out. Backoff is exponential with
+ * full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"), so many workers hit by one
+ * SlowDown storm do not come back in lockstep. `fn` must build its request body afresh on each call.
+ */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (attempt >= options.attempts || !isRetryable(error)) throw error;
+      const delay = Math.round(Math.random() * options.baseDelayMs * 2 ** (attempt - 1));
+      options.onRetry?.(error, attempt, delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { UploadOptions } from '../types.js';
+import { createFileTarget } from './file.js';
+import { parseTarget } from './parse.js';
+import type { Target } from './target.js';
+
+/** The default size from which files go up as multipart uploads. */
+export const DEFAULT_MULTIPART_THRESHOLD = 16 * 1024 * 1024;
+
+/** Open the target named by `options.to`; the AWS SDK is loaded only for `s3://`. */
+export async function openTarget(options: UploadOptions): Promise<Target> {
+  const location = parseTarget(options.to);
+  if (location.kind === 'file') return createFileTarget(location.dir, options.to);
+  const { createS3Target } = await import('./s3.js');
+  return createS3Target({
+    bucket: location.bucket,
+    prefix: location.prefix,
+    endpoint: options.endpoint,
+    region: options.region,
+    forcePathStyle: options.forcePathStyle,
+    credentials: options.credentials,
+    acl: options.acl,
+    headers: options.headers,
+    multipartThreshold: options.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD,
+  });
+}

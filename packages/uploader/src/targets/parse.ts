@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { SkewlessError } from '../errors.js';
+
+/** A parsed `--to` value. */
+export type TargetLocation = { kind: 's3'; bucket: string; prefix: string } | { kind: 'file'; dir: string };
+
+/** Parse `s3://bucket/prefix` or `file:///absolute/path`; a usage error names both forms otherwise. */
+export function parseTarget(to: string): TargetLocation {
+  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(to);
+  if (s3) {
+    const prefix = (s3[2] ?? '').replace(/^\/+|\/+$/g, '');
+    return { kind: 's3', bucket: s3[1] as string, prefix };
+  }
+  if (to.startsWith('file://')) {
+    try {
+      return { kind: 'file', dir: fileURLToPath(to) };
+    } catch (error) {
+      throw new SkewlessError(
+        'INVALID_OPTIONS',
+        `'${to}' is not a valid file URL. Use an absolute path: file:///srv/assets.`,
+        { cause: error },
+      );
+    }
+  }
+  throw new SkewlessError(
+    'INVALID_OPTIONS',
+    `unsupported target '${to}'. Use s3://bucket/prefix or file:///absolute/path.`,
+  );
+}
+
+/** The key of a manifest path below a prefix (`''` → the path itself). */
+export function joinKey(prefix: string, path: string): string {
+  return prefix ? `${prefix}/${path}` : path;
+}

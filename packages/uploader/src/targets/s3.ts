@@ -1,0 +1,217 @@
+// The only module that loads the AWS SDK, and only when an s3:// upload starts (see ARCHITECTURE.md).
+import { createReadStream } from 'node:fs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { SkewlessError } from '../errors.js';
+import type { UploadCredentials } from '../types.js';
+import { joinKey } from './parse.js';
+import type { PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
+
+/** How to reach an S3-compatible bucket. */
+export interface S3TargetOptions {
+  bucket: string;
+  prefix: string;
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+  credentials?: UploadCredentials;
+  acl?: 'public-read';
+  headers?: Record<string, string>;
+  multipartThreshold: number;
+}
+
+const CREDENTIAL_HELP =
+  'no AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or AWS_PROFILE for a profile in ~/.aws/config, then run again.';
+
+/** Environment fallbacks the SDK's own chain does not cover for every version. */
+function endpointFromEnv(): string | undefined {
+  return process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined;
+}
+
+export async function createS3Target(options: S3TargetOptions): Promise<Target> {
+  const sdk = await import('@aws-sdk/client-s3');
+  const { Upload } = await import('@aws-sdk/lib-storage');
+  const endpoint = options.endpoint ?? endpointFromEnv();
+  const region =
+    options.region ??
+    (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || (endpoint ? 'us-east-1' : undefined));
+  const client: S3Client = new sdk.S3Client({
+    endpoint,
+    region,
+    forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
+    credentials: options.credentials,
+    followRegionRedirects: true,
+    // Retries are ours (retry.ts), so a body is re-opened from its file on every attempt.
+    maxAttempts: 1,
+    // TOOLCHAIN.md: the SDK's default flexible checksums send stream bodies aws-chunked, which R2, older
+    // MinIO and s3rver store with the framing in the object.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const extra = Object.entries(options.headers ?? {});
+  if (extra.length > 0) {
+    // Headers set before signing, on the requests that create objects, whatever their names.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const name = (context as { commandName?: string }).commandName;
+        const request = args.request as { headers?: Record<string, string> };
+        if ((name === 'PutObjectCommand' || name === 'CreateMultipartUploadCommand') && request.headers) {
+          for (const [k, v] of extra) request.headers[k.toLowerCase()] = v;
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'skewlessExtraHeaders' },
+    );
+  }
+
+  const where = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`;
+  const describe = (error: unknown): never => {
+    throw translate(error, where, endpoint);
+  };
+  const key = (path: string) => joinKey(options.prefix, path);
+
+  return {
+    url: where,
+
+    async list() {
+      const found = new Map<string, RemoteObject>();
+      const strip = options.prefix ? options.prefix.length + 1 : 0;
+      let token: string | undefined;
+      do {
+        const page = await client
+          .send(
+            new sdk.ListObjectsV2Command({
+              Bucket: options.bucket,
+              Prefix: options.prefix ? `${options.prefix}/` : undefined,
+              ContinuationToken: token,
+            }),
+          )
+          .catch(describe);
+        for (const object of page.Contents ?? []) {
+          if (!object.Key) continue;
+          const path = object.Key.slice(strip);
+          found.set(path, { path, size: object.Size ?? 0, etag: unquote(object.ETag) });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return found;
+    },
+
+    async head(path): Promise<RemoteHead | undefined> {
+      try {
+        const head = await client.send(new sdk.HeadObjectCommand({ Bucket: options.bucket, Key: key(path) }));
+        return { size: head.ContentLength ?? 0, etag: unquote(head.ETag), sha256: head.Metadata?.sha256 };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        return describe(error);
+      }
+    },
+
+    async put(request: PutRequest): Promise<PutOutcome> {
+      const params = {
+        Bucket: options.bucket,
+        Key: key(request.path),
+        ContentType: request.contentType,
+        CacheControl: request.cacheControl,
+        Metadata: { sha256: request.sha256, release: request.release },
+        ...(options.acl ? { ACL: options.acl } : {}),
+        ...(request.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+      };
+      try {
+        if (request.bytes >= options.multipartThreshold) {
+          const upload = new Upload({
+            client,
+            params: { ...params, Body: createReadStream(request.file) },
+            partSize: Math.max(8 * 1024 * 1024, Math.ceil(request.bytes / 9000)),
+            queueSize: 4,
+            // Incomplete parts cost money until a lifecycle rule removes them: abort on failure.
+            leavePartsOnError: false,
+          });
+          await upload.done();
+        } else {
+          await client.send(
+            new sdk.PutObjectCommand({
+              ...params,
+              Body: createReadStream(request.file),
+              ContentLength: request.bytes,
+            }),
+          );
+        }
+        return 'written';
+      } catch (error) {
+        if (statusOf(error) === 412) return 'exists';
+        // S3 answers 409 ConditionalRequestConflict when two conditional writes race: try again.
+        if (statusOf(error) === 409) Object.assign(error as object, { retryable: true });
+        return describe(error);
+      }
+    },
+
+    async putText(path, body, contentType, cacheControl) {
+      await client
+        .send(
+          new sdk.PutObjectCommand({
+            Bucket: options.bucket,
+            Key: key(path),
+            Body: body,
+            ContentType: contentType,
+            CacheControl: cacheControl,
+          }),
+        )
+        .catch(describe);
+    },
+
+    async close() {
+      client.destroy();
+    },
+  };
+}
+
+function unquote(etag: string | undefined): string | undefined {
+  return etag?.replace(/^W\//, '').replace(/^"|"$/g, '');
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+/** Turn SDK failures the user can fix into one clear message; keep the rest (with `retryable` intact). */
+function translate(error: unknown, where: string, endpoint: string | undefined): unknown {
+  const e = error as Error & { name?: string; code?: string };
+  const at = endpoint ? ` at ${endpoint}` : '';
+  if (e?.name === 'CredentialsProviderError' || /Could not load credentials/i.test(e?.message ?? '')) {
+    return new SkewlessError('MISSING_CREDENTIALS', CREDENTIAL_HELP, { cause: error });
+  }
+  if (/Region is missing/i.test(e?.message ?? '')) {
+    return new SkewlessError(
+      'INVALID_OPTIONS',
+      'no AWS region set. Pass --region, or set AWS_REGION (or a region in your AWS profile).',
+      { cause: error },
+    );
+  }
+  if (e?.name === 'NoSuchBucket') {
+    return new SkewlessError(
+      'UNREACHABLE',
+      `the bucket of ${where} does not exist${at}. Create it, or fix --to / --endpoint.`,
+      { cause: error },
+    );
+  }
+  const status = statusOf(error);
+  if (status === 403 || e?.name === 'AccessDenied' || e?.name === 'InvalidAccessKeyId') {
+    return new SkewlessError(
+      'UNREACHABLE',
+      `access to ${where}${at} was denied (${e.name}). Check the credentials and that they allow s3:ListBucket, s3:GetObject and s3:PutObject on it.`,
+      { cause: error },
+    );
+  }
+  const code = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return Object.assign(
+      new SkewlessError(
+        'UNREACHABLE',
+        `cannot reach ${where}${at} (${code}). Check --endpoint / AWS_ENDPOINT_URL and that the server is running.`,
+        { cause: error },
+      ),
+      { retryable: code !== 'ENOTFOUND' },
+    );
+  }
+  return error;
+}

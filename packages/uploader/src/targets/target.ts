@@ -1,0 +1,53 @@
+/** What a target's listing says about one object. */
+export interface RemoteObject {
+  /** Key relative to the target's prefix (the manifest path). */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  /** The ETag without quotes, when the target has one (S3: the MD5 of a single-part object). */
+  etag?: string;
+}
+
+/** What a HEAD says about one object. */
+export interface RemoteHead {
+  size: number;
+  etag?: string;
+  /** The SHA-256 Skewless stored with the object (metadata `sha256`), when present. */
+  sha256?: string;
+}
+
+/** One object to write. */
+export interface PutRequest {
+  /** Path relative to the target's prefix. */
+  path: string;
+  /** Absolute path of the local file: bodies are re-read from it on every attempt. */
+  file: string;
+  bytes: number;
+  sha256: string;
+  contentType: string;
+  cacheControl: string;
+  release: string;
+  /** Write only when no object exists under the key (`If-None-Match: *`). */
+  ifNoneMatch: boolean;
+}
+
+/** The outcome of a write: `exists` when a conditional write found the key taken (HTTP 412). */
+export type PutOutcome = 'written' | 'exists';
+
+/**
+ * A place to upload to. Keys are manifest paths; the target adds its own prefix. Implementations throw
+ * errors carrying `retryable: true` for failures worth another attempt.
+ */
+export interface Target {
+  /** `s3://bucket/prefix` or `file:///dir`, for messages. */
+  readonly url: string;
+  /** Every object below the prefix (one paginated pass). A missing prefix lists as empty. */
+  list(): Promise<Map<string, RemoteObject>>;
+  /** One object's size, ETag and stored sha256, or undefined when absent. */
+  head(path: string): Promise<RemoteHead | undefined>;
+  put(request: PutRequest): Promise<PutOutcome>;
+  /** Write a small document (the release manifest) that is not a file of the build. */
+  putText(path: string, body: string, contentType: string, cacheControl: string): Promise<void>;
+  /** Release sockets and clients. */
+  close(): Promise<void>;
+}

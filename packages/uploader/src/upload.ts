@@ -1,0 +1,240 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { SkewlessError } from './errors.js';
+import type { Logger } from './logger.js';
+import { silentLogger } from './logger.js';
+import { createManifest, readManifest, serializeManifest } from './manifest.js';
+import { planUpload } from './plan.js';
+import { releaseManifestPath } from './releases.js';
+import { withRetry } from './retry.js';
+import { openTarget } from './targets/open.js';
+import { parseTarget } from './targets/parse.js';
+import type { Target } from './targets/target.js';
+import type { Manifest, UploadOptions, UploadPlanEntry, UploadProgress, UploadResult } from './types.js';
+import { verifyListing } from './verify.js';
+
+const DEFAULT_CONCURRENCY = 16;
+
+/**
+ * Upload a build to `s3://` or `file://` storage without ever breaking a page that is already open:
+ * immutable and revalidate files first, a verifying listing, then (with `html: true`) the documents that
+ * reference them. Files the target already holds are skipped; other bytes under an immutable name stop
+ * the upload before any document is written.
+ */
+export async function upload(options: UploadOptions): Promise<UploadResult> {
+  const started = performance.now();
+  const logger = options.logger ?? silentLogger;
+  const dir = resolve(options.dir ?? '');
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  validate(options, concurrency);
+  const prefix = (() => {
+    const location = parseTarget(options.to);
+    return location.kind === 's3' ? location.prefix : '';
+  })();
+  const manifest = await loadManifest(dir, options.manifest, logger);
+  const retry = {
+    attempts: options.attempts ?? 5,
+    baseDelayMs: options.retryDelayMs ?? 200,
+    onRetry: (error: unknown, attempt: number, delay: number) =>
+      logger.debug(`attempt ${attempt} failed (${(error as Error)?.message}); retrying in ${delay} ms`),
+  };
+  const report = (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>, total: UploadPlanEntry[]) =>
+    options.onProgress?.({
+      ...p,
+      totalFiles: total.length,
+      totalBytes: total.reduce((n, e) => n + e.bytes, 0),
+    });
+
+  const target = await openTarget(options);
+  try {
+    report({ phase: 'list', files: 0, bytes: 0 }, []);
+    const remote = await withRetry(() => target.list(), retry);
+    logger.debug(`${target.url} holds ${remote.size} object(s)`);
+    const plan = await planUpload({
+      manifest,
+      dir,
+      prefix,
+      remote,
+      head: (path) => withRetry(() => target.head(path), retry),
+      html: options.html ?? false,
+      includePrivate: options.includePrivate ?? false,
+      force: options.force ?? false,
+      concurrency,
+    });
+    const conflicts = plan.filter((e) => e.action === 'conflict').map((e) => e.key);
+    const result = (extra: Partial<UploadResult> = {}): UploadResult => {
+      const sent = plan.filter((e) => e.action === 'upload');
+      return {
+        release: manifest.release,
+        target: options.to,
+        dryRun: options.dryRun ?? false,
+        planned: plan.filter((e) => e.action !== 'omit').length,
+        uploaded: sent.length,
+        skipped: plan.filter((e) => e.action === 'skip').length,
+        bytes: sent.reduce((n, e) => n + e.bytes, 0),
+        seconds: Math.round(performance.now() - started) / 1000,
+        conflicts,
+        files: plan,
+        ...extra,
+      };
+    };
+    if (options.dryRun) return result();
+    if (conflicts.length > 0) {
+      throw new SkewlessError(
+        'IMMUTABLE_CONFLICT',
+        `${target.url} already holds other bytes under ${conflicts.length} immutable name(s): ${conflicts.join(', ')}. Nothing was written. A hashed name must never change its bytes: check that the build is deterministic ('skewless check-determinism') and the hash length; pass --force only to repair a bucket.`,
+      );
+    }
+
+    const assets = plan.filter((e) => e.action === 'upload' && e.class !== 'document');
+    await transfer(target, assets, manifest, dir, concurrency, retry, (p) => report(p, assets), 'assets');
+    const present = plan.filter(
+      (e) => (e.action === 'upload' || e.action === 'skip') && e.class !== 'document',
+    );
+    report({ phase: 'verify', files: 0, bytes: 0 }, []);
+    if (assets.length > 0 || present.length > 0) {
+      verifyListing(present, await withRetry(() => target.list(), retry), target.url);
+    }
+
+    const documents = plan.filter((e) => e.action === 'upload' && e.class === 'document');
+    await transfer(
+      target,
+      documents,
+      manifest,
+      dir,
+      concurrency,
+      retry,
+      (p) => report(p, documents),
+      'documents',
+    );
+
+    const manifestPath = releaseManifestPath(manifest.release);
+    const body = serializeManifest(manifest);
+    if (remote.get(manifestPath)?.size !== Buffer.byteLength(body)) {
+      await withRetry(() => target.putText(manifestPath, body, 'application/json', 'no-cache'), retry);
+    }
+    report({ phase: 'done', files: 0, bytes: 0 }, []);
+    return result();
+  } finally {
+    await target.close();
+  }
+}
+
+function validate(options: UploadOptions, concurrency: number): void {
+  const problems: string[] = [];
+  if (!options.dir) problems.push("'dir' is required: the build output directory");
+  if (!options.to) problems.push("'to' is required: s3://bucket/prefix or file:///absolute/path");
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    problems.push("'concurrency' must be a whole number ≥ 1");
+  if (options.acl !== undefined && options.acl !== 'public-read')
+    problems.push("'acl' can only be 'public-read' (or left out)");
+  if (problems.length > 0) {
+    throw new SkewlessError('INVALID_OPTIONS', `invalid upload options: ${problems.join('; ')}.`);
+  }
+}
+
+/** The plugin's manifest, else the one in the directory, else one built by walking it (container flow). */
+async function loadManifest(dir: string, given: Manifest | undefined, logger: Logger): Promise<Manifest> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `the build directory ${dir} does not exist. Build first, or pass the right directory.`,
+    );
+  }
+  if (given) return given;
+  const found = await readManifest(dir);
+  if (found) return found;
+  logger.info(`no manifest in ${dir}: classifying files by name (hashed names are immutable).`);
+  return createManifest({ dir });
+}
+
+/**
+ * Send entries with bounded concurrency. The first failure stops new work; requests in flight finish,
+ * then the failure is thrown. A conditional write that finds the key taken (412) is accepted only when
+ * the object there has the same sha256.
+ */
+async function transfer(
+  target: Target,
+  entries: UploadPlanEntry[],
+  manifest: Manifest,
+  dir: string,
+  concurrency: number,
+  retry: Parameters<typeof withRetry>[1],
+  report: (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>) => void,
+  phase: 'assets' | 'documents',
+): Promise<void> {
+  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+  let next = 0;
+  let files = 0;
+  let bytes = 0;
+  let failure: unknown;
+  report({ phase, files, bytes });
+
+  const one = async (entry: UploadPlanEntry) => {
+    const file = byPath.get(entry.path)!;
+    const local = join(dir, ...entry.path.split('/'));
+    const size = await stat(local).then(
+      (s) => s.size,
+      () => -1,
+    );
+    if (size !== file.bytes) {
+      throw new SkewlessError(
+        'INVALID_MANIFEST',
+        `${local} ${size < 0 ? 'is missing' : `has ${size} bytes, the manifest says ${file.bytes}`}: the manifest is out of date. Rebuild, then upload again.`,
+      );
+    }
+    const outcome = await withRetry(
+      () =>
+        target.put({
+          path: entry.path,
+          file: local,
+          bytes: file.bytes,
+          sha256: file.sha256,
+          contentType: file.contentType,
+          cacheControl: file.cacheControl,
+          release: manifest.release,
+          ifNoneMatch: file.class === 'immutable' && entry.reason === 'new',
+        }),
+      retry,
+    );
+    if (outcome === 'exists') {
+      const head = await withRetry(() => target.head(entry.path), retry);
+      if (head?.sha256 !== file.sha256) {
+        throw new SkewlessError(
+          'IMMUTABLE_CONFLICT',
+          `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
+        );
+      }
+      entry.action = 'skip';
+      entry.reason = 'written concurrently with the same bytes';
+    }
+    files++;
+    bytes += entry.action === 'upload' ? entry.bytes : 0;
+    report({ phase, files, bytes, key: entry.key });
+  };
+
+  const worker = async () => {
+    while (failure === undefined && next < entries.length) {
+      const entry = entries[next++]!;
+      try {
+        await one(entry);
+      } catch (error) {
+        failure ??= wrap(error, entry);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+  if (failure !== undefined) throw failure;
+}
+
+function wrap(error: unknown, entry: UploadPlanEntry): unknown {
+  if (error instanceof SkewlessError) return error;
+  const e = error as Error & { name?: string };
+  return new SkewlessError(
+    'UPLOAD_FAILED',
+    `uploading ${entry.key} failed: ${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}. No document was published after it; run the upload again (finished files are skipped).`,
+    { cause: error },
+  );
+}
