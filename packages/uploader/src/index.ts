@@ -11,6 +11,8 @@ export {
   RELEASE_PLACEHOLDER,
 } from './constants.js';
 export { contentTypeFor } from './content-type.js';
+export type { DevS3Options, DevS3Server } from './dev-s3.js';
+export { startDevS3 } from './dev-s3.js';
 export type { SkewlessErrorCode } from './errors.js';
 export { SkewlessError } from './errors.js';
 export { hashSegmentSource, isHashedName } from './hashed-name.js';
@@ -29,3 +31,4 @@ export {
 export type { PrecompressedFile, PrecompressOptions } from './precompress.js';
 export { isCompressible, isPrecompressedSibling, PRECOMPRESSED_SUFFIXES, precompress } from './precompress.js';
 export type * from './types.js';
+export { upload } from './upload.js';

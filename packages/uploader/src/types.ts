@@ -4,6 +4,8 @@
  * for the runtime (which reads only the tiny release file).
  */
 
+import type { Logger } from './logger.js';
+
 /**
  * How a file may be cached, decided once per file and carried into every header Skewless sets.
  *
@@ -81,3 +83,173 @@ export interface ReleaseInfo {
 
 /** Cache-Control values per class. */
 export type CacheControlMap = Record<CacheClass, string>;
+
+/** What happened, or will happen in a dry run, to one manifest file. */
+export type UploadAction = 'upload' | 'skip' | 'conflict' | 'omit';
+
+/** One line of the upload plan. */
+export interface UploadPlanEntry {
+  /** Path relative to the build directory. */
+  path: string;
+  /** Object key (or path below a `file://` target) the file is written to. */
+  key: string;
+  /** The file's cache class. */
+  class: CacheClass;
+  /** Size in bytes. */
+  bytes: number;
+  /**
+   * `upload`: sent (or would be, in a dry run); `skip`: the target already holds these bytes;
+   * `conflict`: the target holds other bytes under an immutable name; `omit`: not for this target
+   * (a `private` file, or a document without `html: true`).
+   */
+  action: UploadAction;
+  /** Why the planner chose the action, for `--verbose` and `--json`. */
+  reason: string;
+}
+
+/** Progress of an upload, reported after every settled file and at each phase change. */
+export interface UploadProgress {
+  /** `list`: reading what the target holds; `assets`: immutable and revalidate files; `verify`: a second listing; `documents`: HTML and other documents; `done`. */
+  phase: 'list' | 'assets' | 'verify' | 'documents' | 'done';
+  /** Files settled (uploaded) so far. */
+  files: number;
+  /** Files to upload in total. */
+  totalFiles: number;
+  /** Bytes uploaded so far. */
+  bytes: number;
+  /** Bytes to upload in total. */
+  totalBytes: number;
+  /** The key that just settled, when the event is about one file. */
+  key?: string;
+}
+
+/** Static credentials. Never printed, logged or written anywhere by Skewless. */
+export interface UploadCredentials {
+  /** The access key id. */
+  accessKeyId: string;
+  /** The secret access key. */
+  secretAccessKey: string;
+  /** A session token, for temporary credentials. */
+  sessionToken?: string;
+}
+
+/** Options of {@link upload}: one build directory to one target. */
+export interface UploadOptions {
+  /** The build output directory. */
+  dir: string;
+  /** The target: `s3://bucket/prefix` or `file:///absolute/path`. */
+  to: string;
+  /**
+   * The build's manifest. When absent, `<dir>/.skewless/manifest.json` is read; when that is absent too,
+   * one is built by walking `dir` and classing files by name (the container flow).
+   * @default undefined
+   */
+  manifest?: Manifest;
+  /**
+   * Also upload `document` files (HTML, the release file), after every asset is verified. Off by default
+   * because in the container flow the HTML ships inside the image.
+   * @default false
+   */
+  html?: boolean;
+  /**
+   * Overwrite immutable keys that hold other bytes instead of stopping. Only for repairing a bucket.
+   * @default false
+   */
+  force?: boolean;
+  /**
+   * List the target and compute the plan, but write nothing.
+   * @default false
+   */
+  dryRun?: boolean;
+  /**
+   * Requests in flight at once.
+   * @default 16
+   */
+  concurrency?: number;
+  /**
+   * S3 endpoint URL (R2, MinIO, a local server). Falls back to `AWS_ENDPOINT_URL_S3`, then `AWS_ENDPOINT_URL`.
+   * @default undefined (AWS S3)
+   */
+  endpoint?: string;
+  /**
+   * S3 region. Falls back to `AWS_REGION`, `AWS_DEFAULT_REGION`, the AWS profile, then `us-east-1`.
+   * @default undefined
+   */
+  region?: string;
+  /**
+   * Path-style addressing (`endpoint/bucket/key`), which most S3-compatible servers need.
+   * @default true when an endpoint is set, else false
+   */
+  forcePathStyle?: boolean;
+  /**
+   * Static credentials. Without them the standard AWS chain is used (`AWS_ACCESS_KEY_ID` /
+   * `AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE`, SSO, instance roles). Never printed.
+   * @default undefined
+   */
+  credentials?: UploadCredentials;
+  /**
+   * Canned ACL. New AWS buckets disable ACLs, so none is sent unless asked for.
+   * @default undefined
+   */
+  acl?: 'public-read';
+  /**
+   * Extra headers for every object, e.g. `{ 'x-amz-storage-class': 'STANDARD_IA' }` or `Content-Language`.
+   * @default {}
+   */
+  headers?: Record<string, string>;
+  /**
+   * Upload `private` files too (source maps, bundler bookkeeping).
+   * @default false
+   */
+  includePrivate?: boolean;
+  /**
+   * Attempts per request on retryable failures (5xx, SlowDown, throttling, timeouts, connection resets),
+   * with exponential backoff and full jitter starting at `retryDelayMs`.
+   * @default 5
+   */
+  attempts?: number;
+  /**
+   * First backoff delay in milliseconds; doubles each attempt.
+   * @default 200
+   */
+  retryDelayMs?: number;
+  /**
+   * Files at or above this size go up as multipart uploads (aborted on failure).
+   * @default 16 MiB
+   */
+  multipartThreshold?: number;
+  /**
+   * Where the engine reports what it does.
+   * @default silentLogger
+   */
+  logger?: Logger;
+  /**
+   * Called after every settled file and at each phase change (the CLI draws its progress line from it).
+   * @default undefined
+   */
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+/** What {@link upload} did. */
+export interface UploadResult {
+  /** The release id of the uploaded build. */
+  release: string;
+  /** The target, as given (`s3://…` or `file://…`). */
+  target: string;
+  /** Whether this was a dry run (nothing written). */
+  dryRun: boolean;
+  /** Files selected for the target (uploaded, skipped or in conflict). */
+  planned: number;
+  /** Files written (in a dry run: files that would be written). */
+  uploaded: number;
+  /** Files the target already held with the same bytes. */
+  skipped: number;
+  /** Bytes written (in a dry run: bytes that would be written). */
+  bytes: number;
+  /** Wall-clock seconds the upload took. */
+  seconds: number;
+  /** Keys that hold other bytes under an immutable name (empty unless the upload was refused or forced). */
+  conflicts: string[];
+  /** The per-file plan, sorted by path. */
+  files: UploadPlanEntry[];
+}
