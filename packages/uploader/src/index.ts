@@ -11,6 +11,19 @@ export {
   RELEASE_PLACEHOLDER,
 } from './constants.js';
 export { contentTypeFor } from './content-type.js';
+export type {
+  CheckDeterminismOptions,
+  DeterminismReport,
+  DifferingRegion,
+  ManifestDiff,
+} from './determinism.js';
+export {
+  checkDeterminism,
+  DETERMINISM_ENV,
+  describeDeterminism,
+  diffManifests,
+  importProjectVite,
+} from './determinism.js';
 export type { DevS3Options, DevS3Server } from './dev-s3.js';
 export { startDevS3 } from './dev-s3.js';
 export type { SkewlessErrorCode } from './errors.js';
@@ -29,6 +42,11 @@ export {
   writeManifest,
 } from './manifest.js';
 export type { PrecompressedFile, PrecompressOptions } from './precompress.js';
-export { isCompressible, isPrecompressedSibling, PRECOMPRESSED_SUFFIXES, precompress } from './precompress.js';
+export {
+  isCompressible,
+  isPrecompressedSibling,
+  PRECOMPRESSED_SUFFIXES,
+  precompress,
+} from './precompress.js';
 export type * from './types.js';
 export { upload } from './upload.js';

@@ -1,2 +1,4 @@
-// @skewless/vite (issue 3): hashed names, manifest, determinism, upload in writeBundle.
-export {};
+export { skewless as default, skewless } from './plugin.js';
+export type { SkewlessGuardOptions, SkewlessOptions, SkewlessUploadOptions } from './types.js';
+export type { ResolvedOptions } from './validate-options.js';
+export { validateOptions } from './validate-options.js';

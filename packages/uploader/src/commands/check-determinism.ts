@@ -1,9 +1,54 @@
+import { parseArgs } from 'node:util';
+import { checkDeterminism, describeDeterminism } from '../determinism.js';
 import type { Command } from './command.js';
 import { EXIT } from './command.js';
 
-// Placeholder until its issue lands.
-const command: Command = async (_argv, { logger }) => {
-  logger.error("'check-determinism' is not implemented yet.");
-  return EXIT.failed;
+const HELP = `Usage: skewless check-determinism [--root .] [--config vite.config.ts] [--mode production] [--json]
+
+Builds the project twice with its own Vite into two temp directories and compares every file:
+files only in one build, the same name with different bytes (with the first differing region),
+and the release ids. Exit code 1 on any difference.
+
+Options:
+  --root <dir>       project root (default: current directory)
+  --config <file>    Vite config file, relative to the root (default: Vite's lookup)
+  --mode <mode>      Vite mode (default: production)
+  --keep             keep the two build directories and print where they are
+  --json             print the report as JSON on stdout
+  --verbose          print stacks on errors`;
+
+const command: Command = async (argv, { logger }) => {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      root: { type: 'string', default: '.' },
+      config: { type: 'string' },
+      mode: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  const report = await checkDeterminism({
+    root: values.root,
+    configFile: values.config,
+    mode: values.mode,
+    keep: values.keep,
+  });
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const [first, ...rest] = describeDeterminism(report);
+    if (report.identical) logger.info(first!);
+    else logger.error([first, ...rest].join('\n'));
+    if (values.keep) logger.info(`builds kept in ${report.dirs.join(' and ')}`);
+  }
+  return report.identical ? EXIT.ok : EXIT.failed;
 };
 export default command;

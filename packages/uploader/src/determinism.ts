@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SkewlessError } from './errors.js';
+import { createManifest, readManifest } from './manifest.js';
+import type { Manifest, ManifestFile } from './types.js';
+
+/** Set while `checkDeterminism` builds, so the plugin skips side effects (upload, previous-manifest checks). */
+export const DETERMINISM_ENV = 'SKEWLESS_DETERMINISM_CHECK';
+
+/** How two manifests differ. */
+export interface ManifestDiff {
+  /** Paths only in the first manifest. */
+  onlyInA: string[];
+  /** Paths only in the second manifest. */
+  onlyInB: string[];
+  /** Paths in both with the same bytes. */
+  kept: string[];
+  /** Paths in both whose bytes differ. */
+  changed: { path: string; a: ManifestFile; b: ManifestFile }[];
+  /** The two release ids. */
+  release: { a: string; b: string };
+  /** True when nothing above differs. */
+  identical: boolean;
+}
+
+/** Compare two manifests file by file (by path and SHA-256) and by release id. */
+export function diffManifests(a: Manifest, b: Manifest): ManifestDiff {
+  const inA = new Map(a.files.map((f) => [f.path, f]));
+  const inB = new Map(b.files.map((f) => [f.path, f]));
+  const diff: ManifestDiff = {
+    onlyInA: a.files.filter((f) => !inB.has(f.path)).map((f) => f.path),
+    onlyInB: b.files.filter((f) => !inA.has(f.path)).map((f) => f.path),
+    kept: [],
+    changed: [],
+    release: { a: a.release, b: b.release },
+    identical: false,
+  };
+  for (const fa of a.files) {
+    const fb = inB.get(fa.path);
+    if (!fb) continue;
+    if (fa.sha256 === fb.sha256) diff.kept.push(fa.path);
+    else diff.changed.push({ path: fa.path, a: fa, b: fb });
+  }
+  diff.identical =
+    diff.onlyInA.length === 0 &&
+    diff.onlyInB.length === 0 &&
+    diff.changed.length === 0 &&
+    a.release === b.release;
+  return diff;
+}
+
+/** Where two versions of one file first differ. */
+export interface DifferingRegion {
+  path: string;
+  /** Byte offset of the first difference. */
+  offset: number;
+  /** Text around the offset in each build (text files only). */
+  a?: string;
+  b?: string;
+}
+
+export interface CheckDeterminismOptions {
+  /** Project root holding the Vite config and the `vite` dependency. */
+  root: string;
+  /** Config file, relative to `root`. @default Vite's lookup (vite.config.*) */
+  configFile?: string;
+  /** Vite mode. @default 'production' */
+  mode?: string;
+  /** A Vite module to build with instead of the project's own (tests). */
+  vite?: { build: (config: Record<string, unknown>) => Promise<unknown> };
+  /** Keep the two build directories for inspection. @default false */
+  keep?: boolean;
+}
+
+export interface DeterminismReport {
+  identical: boolean;
+  diff: ManifestDiff;
+  /** The first differing region of each changed file. */
+  regions: DifferingRegion[];
+  /** The two build directories (deleted unless `keep`). */
+  dirs: [string, string];
+  /** Files compared. */
+  files: number;
+}
+
+/**
+ * Build the project twice with its own Vite into two temp directories and compare every output file.
+ * Works with or without the Skewless plugin: each directory is read by `createManifest`.
+ */
+export async function checkDeterminism(options: CheckDeterminismOptions): Promise<DeterminismReport> {
+  const root = resolve(options.root);
+  const vite = options.vite ?? (await importProjectVite(root));
+  const work = await mkdtemp(join(tmpdir(), 'skewless-determinism-'));
+  const dirs: [string, string] = [join(work, 'a'), join(work, 'b')];
+  const previous = process.env[DETERMINISM_ENV];
+  process.env[DETERMINISM_ENV] = '1';
+  try {
+    for (const outDir of dirs) {
+      await vite.build({
+        root,
+        configFile: options.configFile ? resolve(root, options.configFile) : undefined,
+        mode: options.mode ?? 'production',
+        logLevel: 'silent',
+        build: { outDir, emptyOutDir: true },
+      });
+    }
+    const [a, b] = await Promise.all(dirs.map(manifestOf));
+    const diff = diffManifests(a!, b!);
+    const regions = await Promise.all(
+      diff.changed.map((c) => firstDifference(c.path, dirs, c.a.contentType)),
+    );
+    return { identical: diff.identical, diff, regions, dirs, files: a!.files.length };
+  } finally {
+    if (previous === undefined) delete process.env[DETERMINISM_ENV];
+    else process.env[DETERMINISM_ENV] = previous;
+    if (!options.keep) await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function manifestOf(dir: string): Promise<Manifest> {
+  const computed = await createManifest({ dir });
+  // The plugin's own manifest carries its release id; compare that one when there is one.
+  const written = await readManifest(dir);
+  return written ? { ...computed, release: written.release } : computed;
+}
+
+async function firstDifference(path: string, dirs: [string, string], type: string): Promise<DifferingRegion> {
+  const [a, b] = await Promise.all(dirs.map((d) => readFile(join(d, path))));
+  let offset = 0;
+  const end = Math.min(a!.length, b!.length);
+  while (offset < end && a![offset] === b![offset]) offset++;
+  const region: DifferingRegion = { path, offset };
+  if (/^text\/|javascript|json|svg|xml/.test(type)) {
+    const from = Math.max(0, offset - 40);
+    region.a = a!.subarray(from, offset + 40).toString('utf8');
+    region.b = b!.subarray(from, offset + 40).toString('utf8');
+  }
+  return region;
+}
+
+/** Import the `vite` the project itself depends on (ESM entry), not one bundled with Skewless. */
+export async function importProjectVite(root: string): Promise<NonNullable<CheckDeterminismOptions['vite']>> {
+  const require = createRequire(join(root, 'package.json'));
+  let pkgPath: string;
+  try {
+    pkgPath = require.resolve('vite/package.json');
+  } catch (error) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `cannot find 'vite' from ${root}. Install it there (npm i -D vite) or pass --root <project folder>.`,
+      { cause: error },
+    );
+  }
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+    exports?: unknown;
+    module?: string;
+    main?: string;
+  };
+  const entry =
+    esmEntry((pkg.exports as Record<string, unknown> | undefined)?.['.']) ?? pkg.module ?? pkg.main;
+  if (!entry)
+    throw new SkewlessError('INVALID_OPTIONS', `cannot find the entry of ${pkgPath}. Reinstall vite.`);
+  return import(pathToFileURL(join(dirname(pkgPath), entry)).href);
+}
+
+function esmEntry(exp: unknown): string | undefined {
+  if (typeof exp === 'string') return exp;
+  if (!exp || typeof exp !== 'object') return undefined;
+  const e = exp as Record<string, unknown>;
+  return esmEntry(e.import) ?? esmEntry(e.node) ?? esmEntry(e.default);
+}
+
+/** Describe a report for people, one line per finding. */
+export function describeDeterminism(report: DeterminismReport): string[] {
+  const { diff } = report;
+  if (report.identical)
+    return [`the two builds are identical: ${report.files} files, release ${diff.release.a}.`];
+  const lines = [
+    `the two builds differ. Find what writes time, randomness or machine paths into the output (a plugin, a define, a banner) and make it stable.`,
+  ];
+  for (const p of diff.onlyInA) lines.push(`  only in the first build: ${p}`);
+  for (const p of diff.onlyInB) lines.push(`  only in the second build: ${p}`);
+  for (const r of report.regions) {
+    lines.push(`  different bytes: ${r.path} (from byte ${r.offset})`);
+    if (r.a !== undefined)
+      lines.push(`    first:  ${JSON.stringify(r.a)}`, `    second: ${JSON.stringify(r.b)}`);
+  }
+  if (diff.release.a !== diff.release.b) lines.push(`  release ids: ${diff.release.a} vs ${diff.release.b}`);
+  return lines;
+}

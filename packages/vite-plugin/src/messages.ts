@@ -1,0 +1,17 @@
+/** Suggest a hashed form of a name pattern that has none: `[name].js` → `[name]-[hash:8].js`. */
+export function hashedSuggestion(pattern: string, length: number): string {
+  const hash = `-[hash:${length}]`;
+  if (pattern.includes('[extname]')) return pattern.replace('[extname]', `${hash}[extname]`);
+  if (pattern.includes('[ext]')) return pattern.replace(/\.?\[ext\]/, `${hash}.[ext]`);
+  const dot = pattern.lastIndexOf('.');
+  return dot > pattern.lastIndexOf('/')
+    ? `${pattern.slice(0, dot)}${hash}${pattern.slice(dot)}`
+    : pattern + hash;
+}
+
+/** The build error for a name option whose pattern drops `[hash]`. */
+export function noHashMessage(option: string, pattern: string, files: string[], length: number): string {
+  const shown = files.slice(0, 3).map((f) => `'${f}'`);
+  if (files.length > 3) shown.push(`and ${files.length - 3} more`);
+  return `[skewless] output.${option} '${pattern}' has no [hash], so ${shown.join(', ')} would keep the same name across releases and caches would serve stale bytes. Use '${hashedSuggestion(pattern, length)}', or list the file in the 'unhashed' option.`;
+}

@@ -1,0 +1,207 @@
+import { resolve } from 'node:path';
+import type { Logger, Manifest } from '@skewless/uploader';
+import { createManifest, DETERMINISM_ENV, SkewlessError, writeManifest } from '@skewless/uploader';
+import type { Plugin } from 'vite';
+import type { BundleEntry } from './bundle-facts.js';
+import { BundleFacts } from './bundle-facts.js';
+import { releaseMetaTag } from './html.js';
+import { noHashMessage } from './messages.js';
+import { applyNames, NAME_OPTION, type NameKind, nameOrigin, patternsOf } from './names.js';
+import { compareWithPrevious, loadPreviousManifest } from './previous-manifest.js';
+import { runUpload } from './run-upload.js';
+import type { SkewlessOptions } from './types.js';
+import { validateOptions } from './validate-options.js';
+
+/** The parts of a Rollup / Rolldown / Vite hook context the plugin uses. */
+interface HookContext {
+  environment?: { name?: string; config?: { consumer?: string } };
+  info?: (message: string) => void;
+  warn: (message: string) => void;
+  error: (message: string) => never;
+  debug?: (message: string) => void;
+}
+
+/**
+ * Skewless for Vite 5–8 and Rollup 4: content-hashed names on every emitted file, one manifest of the
+ * whole output directory (classes, headers, release id), determinism checks, and an optional upload.
+ * Server (SSR) builds are left alone.
+ */
+export function skewless(userOptions: SkewlessOptions = {}): Plugin {
+  const options = validateOptions(userOptions);
+  const { hash } = options;
+  let root = process.cwd();
+  let base = '/';
+  let assetsDir = options.assetsDir ?? '';
+  let ssrBuild = false;
+  let facts = new BundleFacts(root);
+  let dirs = new Set<string>();
+  let failed = false;
+
+  const isServer = (ctx: HookContext | undefined): boolean => {
+    const env = ctx?.environment;
+    // Vite 6+ names the environment; Vite 5 and Rollup only have the build-wide flag.
+    if (env?.config?.consumer) return env.config.consumer === 'server';
+    if (env?.name) return env.name !== 'client';
+    return ssrBuild;
+  };
+
+  return {
+    name: 'skewless:build',
+
+    // Vite 6+: never join a server environment's pipeline at all.
+    applyToEnvironment(environment: { config?: { consumer?: string } }) {
+      return environment.config?.consumer !== 'server';
+    },
+
+    configResolved(config) {
+      root = config.root;
+      base = config.base;
+      assetsDir = config.build.assetsDir;
+      ssrBuild = Boolean(config.build.ssr);
+    },
+
+    buildStart() {
+      facts = new BundleFacts(root);
+      dirs = new Set();
+      failed = false;
+    },
+
+    outputOptions(outputOptions) {
+      if (isServer(this as unknown as HookContext)) return null;
+      return applyNames(outputOptions as Record<string, unknown>, {
+        hash,
+        assetsDir,
+      }) as typeof outputOptions;
+    },
+
+    generateBundle(outputOptions, bundle) {
+      const ctx = this as unknown as HookContext;
+      if (isServer(ctx)) return;
+      const problems: string[] = [];
+      const noHash = new Map<string, { option: string; files: string[] }>();
+      for (const entry of Object.values(bundle) as BundleEntry[]) {
+        const kind: NameKind = entry.type === 'asset' ? 'asset' : entry.isEntry ? 'entry' : 'chunk';
+        const option = NAME_OPTION[kind];
+        const patterns = patternsOf((outputOptions as unknown as Record<string, unknown>)[option]);
+        const origin = nameOrigin(entry.fileName, patterns, hash);
+        if (origin.kind === 'no-hash-pattern' && !options.unhashed.includes(entry.fileName)) {
+          const key = `${option}\0${origin.pattern}`;
+          const found = noHash.get(key) ?? { option, files: [] };
+          found.files.push(entry.fileName);
+          noHash.set(key, found);
+        }
+        const conflict = facts.add(entry, origin.kind === 'hashed');
+        if (conflict) problems.push(`[skewless] ${conflict}`);
+      }
+      for (const [key, { option, files }] of noHash)
+        problems.unshift(noHashMessage(option, key.split('\0')[1]!, files, hash.length));
+      if (problems.length > 0) ctx.error(problems.join('\n'));
+    },
+
+    writeBundle(outputOptions, bundle) {
+      const ctx = this as unknown as HookContext;
+      if (isServer(ctx)) return;
+      if (!outputOptions.dir) return;
+      dirs.add(resolve(root, outputOptions.dir));
+      // Files other plugins emitted after our generateBundle (Vite's index.html and .vite/manifest.json)
+      // were named explicitly, not by a hashed pattern.
+      const problems: string[] = [];
+      for (const entry of Object.values(bundle) as BundleEntry[]) {
+        if (facts.has(entry.fileName)) continue;
+        const conflict = facts.add(entry, false);
+        if (conflict) problems.push(`[skewless] ${conflict}`);
+      }
+      if (problems.length > 0) ctx.error(problems.join('\n'));
+    },
+
+    renderError() {
+      failed = true;
+    },
+
+    buildEnd(error) {
+      if (error) failed = true;
+    },
+
+    async closeBundle() {
+      const ctx = this as unknown as HookContext;
+      if (isServer(ctx) || failed || dirs.size === 0) return;
+      if (dirs.size > 1) {
+        throw new SkewlessError(
+          'INVALID_OPTIONS',
+          `the outputs of this build are written to different directories (${[...dirs].join(', ')}), so no single manifest can describe them. Write every output to one directory (output.dir), with names that differ per output.`,
+        );
+      }
+      const dir = [...dirs][0]!;
+      const checking = process.env[DETERMINISM_ENV] === '1';
+      const manifest = await createManifest({
+        dir,
+        facts: facts.facts(),
+        hash,
+        base,
+        assetsDir,
+        publicSourceMaps: options.publicSourceMaps,
+        unhashed: options.unhashed,
+        cacheControl: options.cacheControl,
+        writeReleaseFile: true,
+        stampRelease: true,
+      });
+      if (options.previousManifest && !checking) await checkPrevious(ctx, options.previousManifest, manifest);
+      await writeManifest(dir, manifest);
+      info(ctx, summary(manifest));
+      if (options.upload && !checking) {
+        try {
+          await runUpload(options.upload, dir, manifest, hookLogger(ctx));
+        } catch (error) {
+          const message = (error as Error).message;
+          if (options.onUploadError === 'warn')
+            ctx.warn(`${message} (the build succeeded; upload it again later).`);
+          else throw error;
+        }
+      }
+    },
+
+    transformIndexHtml: {
+      order: 'pre',
+      handler(_html, context) {
+        if (context.server || ssrBuild) return;
+        return [releaseMetaTag()];
+      },
+    },
+  } as Plugin;
+
+  async function checkPrevious(ctx: HookContext, where: string, manifest: Manifest): Promise<void> {
+    const previous = await loadPreviousManifest(where, root);
+    const result = compareWithPrevious(previous, manifest);
+    info(
+      ctx,
+      `[skewless] since release ${previous.release}: ${result.kept} files kept their names, ${result.added} new names, ${result.removed} names gone.`,
+    );
+    if (result.conflicts.length > 0) {
+      throw new SkewlessError(
+        'NOT_DETERMINISTIC',
+        `these names now map to different bytes than in release ${previous.release}, so a CDN would keep serving the old bytes forever: ${result.conflicts.join(', ')}. Make the build deterministic (run 'skewless check-determinism'), or raise hashLength if two contents share a hash.`,
+      );
+    }
+  }
+}
+
+function info(ctx: HookContext, message: string): void {
+  if (typeof ctx.info === 'function') ctx.info(message);
+}
+
+function summary(manifest: Manifest): string {
+  const counts = new Map<string, number>();
+  for (const f of manifest.files) counts.set(f.class, (counts.get(f.class) ?? 0) + 1);
+  const parts = [...counts].map(([cls, n]) => `${n} ${cls}`).join(', ');
+  return `[skewless] manifest: ${manifest.files.length} files (${parts}), release ${manifest.release}.`;
+}
+
+/** The engine logger, routed through the bundler's own log so its log level applies. */
+function hookLogger(ctx: HookContext): Logger {
+  return {
+    info: (m) => info(ctx, m),
+    warn: (m) => ctx.warn(m),
+    error: (m) => ctx.warn(m),
+    debug: (m) => ctx.debug?.(m),
+  };
+}

@@ -1,0 +1,136 @@
+import type { CacheControlMap, HashFormat } from '@skewless/uploader';
+import { SkewlessError } from '@skewless/uploader';
+import type { SkewlessGuardOptions, SkewlessOptions, SkewlessUploadOptions } from './types.js';
+
+/** Options with defaults applied. */
+export interface ResolvedOptions {
+  hash: HashFormat;
+  unhashed: string[];
+  publicSourceMaps: boolean;
+  previousManifest: string | undefined;
+  cacheControl: Partial<CacheControlMap>;
+  upload: SkewlessUploadOptions | undefined;
+  onUploadError: 'error' | 'warn';
+  guard: false | (Required<Pick<SkewlessGuardOptions, 'mode'>> & Pick<SkewlessGuardOptions, 'nonce'>);
+  precompress: boolean;
+  assetsDir: string | undefined;
+}
+
+const CLASSES = ['immutable', 'revalidate', 'document', 'private'];
+const KNOWN = new Set([
+  'hashLength',
+  'hashCharacters',
+  'unhashed',
+  'publicSourceMaps',
+  'previousManifest',
+  'cacheControl',
+  'upload',
+  'onUploadError',
+  'guard',
+  'precompress',
+  'assetsDir',
+]);
+
+/**
+ * Check every option and report all problems at once, each with its fix, so a bad config fails the
+ * build in one round instead of one problem per build.
+ */
+export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions {
+  const problems: string[] = [];
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.has(key)) problems.push(`unknown option '${key}'. Remove it or check its spelling.`);
+  }
+
+  const length = options.hashLength ?? 8;
+  if (!Number.isInteger(length) || length < 8 || length > 32)
+    problems.push(
+      `'hashLength' must be an integer from 8 to 32 (got ${JSON.stringify(options.hashLength)}). Use 8, or 12–16 for thousands of chunks.`,
+    );
+  const characters = options.hashCharacters ?? 'hex';
+  if (characters !== 'hex' && characters !== 'base64')
+    problems.push(`'hashCharacters' must be 'hex' or 'base64' (got ${JSON.stringify(characters)}).`);
+
+  const unhashed = options.unhashed ?? [];
+  if (!Array.isArray(unhashed) || unhashed.some((p) => typeof p !== 'string' || p === ''))
+    problems.push(`'unhashed' must be a list of output paths such as ['sw.js'].`);
+  else
+    for (const p of unhashed)
+      if (p.startsWith('/') || p.startsWith('./') || p.includes('\\'))
+        problems.push(
+          `'unhashed' entry '${p}' must be relative to the output directory with '/' separators, e.g. '${p.replace(/^\.?\/+/, '').replaceAll('\\', '/')}'.`,
+        );
+
+  if (options.publicSourceMaps !== undefined && typeof options.publicSourceMaps !== 'boolean')
+    problems.push(`'publicSourceMaps' must be true or false.`);
+  if (options.precompress !== undefined && typeof options.precompress !== 'boolean')
+    problems.push(`'precompress' must be true or false.`);
+  if (
+    options.previousManifest !== undefined &&
+    (typeof options.previousManifest !== 'string' || options.previousManifest === '')
+  )
+    problems.push(
+      `'previousManifest' must be a path or an http(s) URL of a previous .skewless/manifest.json.`,
+    );
+  if (options.assetsDir !== undefined && typeof options.assetsDir !== 'string')
+    problems.push(`'assetsDir' must be a folder name such as 'assets' (or '' for the output root).`);
+
+  const cacheControl = options.cacheControl ?? {};
+  if (typeof cacheControl !== 'object' || cacheControl === null) {
+    problems.push(`'cacheControl' must be an object such as { revalidate: 'public, max-age=60' }.`);
+  } else {
+    for (const [cls, value] of Object.entries(cacheControl)) {
+      if (!CLASSES.includes(cls))
+        problems.push(`'cacheControl.${cls}' is not a cache class. Use one of ${CLASSES.join(', ')}.`);
+      else if (typeof value !== 'string' || value.trim() === '')
+        problems.push(`'cacheControl.${cls}' must be a Cache-Control header value.`);
+    }
+  }
+
+  const upload = options.upload;
+  if (upload !== undefined) {
+    if (typeof upload !== 'object' || upload === null || typeof upload.to !== 'string')
+      problems.push(`'upload.to' is required: 's3://bucket/prefix' or 'file:///absolute/path'.`);
+    else if (!/^(s3:\/\/[^/]+|file:\/\/\/)/.test(upload.to))
+      problems.push(
+        `'upload.to' must start with s3://<bucket> or file:/// (got '${upload.to}'). Example: 's3://my-bucket/app'.`,
+      );
+  }
+  const onUploadError = options.onUploadError ?? 'error';
+  if (onUploadError !== 'error' && onUploadError !== 'warn')
+    problems.push(`'onUploadError' must be 'error' or 'warn'.`);
+
+  let guard: ResolvedOptions['guard'] = { mode: 'inline' };
+  if (options.guard === false) guard = false;
+  else if (options.guard !== undefined) {
+    if (typeof options.guard !== 'object' || options.guard === null)
+      problems.push(`'guard' must be false or an object such as { mode: 'inline' }.`);
+    else {
+      const mode = options.guard.mode ?? 'inline';
+      if (mode !== 'inline' && mode !== 'external')
+        problems.push(`'guard.mode' must be 'inline' or 'external'.`);
+      if (options.guard.nonce !== undefined && typeof options.guard.nonce !== 'string')
+        problems.push(`'guard.nonce' must be a string.`);
+      guard = { mode, nonce: options.guard.nonce };
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `invalid skewless() options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  return {
+    hash: { length, characters },
+    unhashed: [...unhashed],
+    publicSourceMaps: options.publicSourceMaps ?? false,
+    previousManifest: options.previousManifest,
+    cacheControl: { ...cacheControl },
+    upload,
+    onUploadError,
+    guard,
+    precompress: options.precompress ?? false,
+    assetsDir: options.assetsDir,
+  };
+}

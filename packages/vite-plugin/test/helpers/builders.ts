@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Plugin as RollupPlugin } from 'rollup';
+import { rollup } from 'rollup';
+import * as vite5 from 'vite5';
+import * as vite7 from 'vite7';
+import * as vite8 from 'vite8';
+import { skewless } from '../../src/index.js';
+import type { SkewlessOptions } from '../../src/types.js';
+
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+
+// biome-ignore lint/suspicious/noExplicitAny: the three Vite majors have incompatible config types.
+type ViteModule = { build: (config: any) => Promise<unknown> };
+
+export const VITES: Record<string, ViteModule> = { vite5, vite7, vite8 };
+
+export interface ViteBuildOptions {
+  fixture?: string;
+  outDir: string;
+  skewless?: SkewlessOptions;
+  base?: string;
+  assetsDir?: string;
+  ssr?: string;
+  /** Extra build.rollupOptions (aliased to rolldownOptions by Vite 8). */
+  // biome-ignore lint/suspicious/noExplicitAny: passed through to the bundler.
+  rollupOptions?: any;
+  plugins?: unknown[];
+  sourcemap?: boolean;
+}
+
+/** Build a fixture with one Vite major, silently, into `outDir`. */
+export async function viteBuild(name: string, o: ViteBuildOptions): Promise<void> {
+  const vite = VITES[name]!;
+  await vite.build({
+    root: join(FIXTURES, o.fixture ?? 'app'),
+    configFile: false,
+    logLevel: 'silent',
+    base: o.base ?? '/',
+    plugins: [...(o.plugins ?? []), skewless(o.skewless)],
+    build: {
+      outDir: o.outDir,
+      emptyOutDir: true,
+      assetsDir: o.assetsDir ?? 'assets',
+      // The 1×1 PNG must be a file, not inlined, to test asset names.
+      assetsInlineLimit: 0,
+      sourcemap: o.sourcemap ?? true,
+      ssr: o.ssr,
+      rollupOptions: o.rollupOptions,
+    },
+  });
+}
+
+/** A test plugin emitting one asset, so plain Rollup builds exercise assetFileNames too. */
+export function emitAsset(): RollupPlugin {
+  return {
+    name: 'test:emit-asset',
+    buildStart() {
+      this.emitFile({ type: 'asset', name: 'data.txt', source: 'some data\n' });
+    },
+  };
+}
+
+/** Build the Rollup fixture with plain Rollup 4 (no Vite), writing every output, then close. */
+export async function rollupBuild(
+  outDir: string,
+  skewlessOptions: SkewlessOptions = {},
+  // biome-ignore lint/suspicious/noExplicitAny: Rollup output options.
+  outputs: any[] = [{ format: 'es' }],
+): Promise<void> {
+  const bundle = await rollup({
+    input: join(FIXTURES, 'rollup', 'src', 'main.js'),
+    plugins: [emitAsset(), skewless(skewlessOptions) as unknown as RollupPlugin],
+    logLevel: 'silent',
+  });
+  try {
+    for (const output of outputs) await bundle.write({ dir: outDir, sourcemap: true, ...output });
+  } finally {
+    await bundle.close();
+  }
+}
+
+/** A fresh temp directory, removed by the returned cleanup. */
+export async function tempDir(
+  prefix = 'skewless-vite-',
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
