@@ -1,12 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { RELEASE_FILE } from './constants.js';
 import { SkewlessError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { createManifest, readManifest, serializeManifest } from './manifest.js';
 import { planUpload } from './plan.js';
 import { releaseManifestPath } from './releases.js';
+import type { RetryOptions } from './retry.js';
 import { withRetry } from './retry.js';
 import { openTarget } from './targets/open.js';
 import { parseTarget } from './targets/parse.js';
@@ -87,27 +89,23 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       );
     }
 
+    const send: Sender = { target, manifest, dir, concurrency, retry };
     const assets = plan.filter((e) => e.action === 'upload' && e.class !== 'document');
-    await transfer(target, assets, manifest, dir, concurrency, retry, (p) => report(p, assets), 'assets');
+    await transfer(send, 'assets', [assets], (p) => report(p, assets));
     const present = plan.filter(
       (e) => (e.action === 'upload' || e.action === 'skip') && e.class !== 'document',
     );
     report({ phase: 'verify', files: 0, bytes: 0 }, []);
-    if (assets.length > 0 || present.length > 0) {
-      verifyListing(present, await withRetry(() => target.list(), retry), target.url);
-    }
+    if (present.length > 0) verifyListing(present, await withRetry(() => target.list(), retry), target.url);
 
+    // The release file goes last and alone: the runtime reloads when it changes, and that reload must
+    // find the new HTML already in place.
     const documents = plan.filter((e) => e.action === 'upload' && e.class === 'document');
-    await transfer(
-      target,
-      documents,
-      manifest,
-      dir,
-      concurrency,
-      retry,
-      (p) => report(p, documents),
-      'documents',
-    );
+    const waves = [
+      documents.filter((e) => e.path !== RELEASE_FILE),
+      documents.filter((e) => e.path === RELEASE_FILE),
+    ];
+    await transfer(send, 'documents', waves, (p) => report(p, documents));
 
     const manifestPath = releaseManifestPath(manifest.release);
     const body = serializeManifest(manifest);
@@ -156,20 +154,15 @@ async function loadManifest(dir: string, given: Manifest | undefined, logger: Lo
  * the object there has the same sha256.
  */
 async function transfer(
-  target: Target,
-  entries: UploadPlanEntry[],
-  manifest: Manifest,
-  dir: string,
-  concurrency: number,
-  retry: Parameters<typeof withRetry>[1],
-  report: (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>) => void,
+  send: Sender,
   phase: 'assets' | 'documents',
+  waves: UploadPlanEntry[][],
+  report: (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>) => void,
 ): Promise<void> {
+  const { target, manifest, dir, concurrency, retry } = send;
   const byPath = new Map(manifest.files.map((f) => [f.path, f]));
-  let next = 0;
   let files = 0;
   let bytes = 0;
-  let failure: unknown;
   report({ phase, files, bytes });
 
   const one = async (entry: UploadPlanEntry) => {
@@ -215,18 +208,31 @@ async function transfer(
     report({ phase, files, bytes, key: entry.key });
   };
 
-  const worker = async () => {
-    while (failure === undefined && next < entries.length) {
-      const entry = entries[next++]!;
-      try {
-        await one(entry);
-      } catch (error) {
-        failure ??= wrap(error, entry);
+  for (const entries of waves) {
+    let next = 0;
+    let failure: unknown;
+    const worker = async () => {
+      while (failure === undefined && next < entries.length) {
+        const entry = entries[next++]!;
+        try {
+          await one(entry);
+        } catch (error) {
+          failure ??= wrap(error, entry);
+        }
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
-  if (failure !== undefined) throw failure;
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+    if (failure !== undefined) throw failure;
+  }
+}
+
+/** What every transfer needs. */
+interface Sender {
+  target: Target;
+  manifest: Manifest;
+  dir: string;
+  concurrency: number;
+  retry: RetryOptions;
 }
 
 function wrap(error: unknown, entry: UploadPlanEntry): unknown {

@@ -1,0 +1,151 @@
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { type DevS3Server, startDevS3 } from '../../src/dev-s3.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** A local s3rver plus a client to read back what an upload left there. */
+export async function startS3(bucket = 'skewless'): Promise<{
+  server: DevS3Server;
+  client: S3Client;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  head: (key: string) => Promise<HeadObjectCommandOutput>;
+  keys: () => Promise<string[]>;
+  body: (key: string) => Promise<Buffer>;
+  close: () => Promise<void>;
+}> {
+  const server = await startDevS3({ bucket });
+  const credentials = { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey };
+  const client = new S3Client({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return {
+    server,
+    client,
+    credentials,
+    head: (key) => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+    keys: async () => {
+      const out: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
+        );
+        out.push(...(page.Contents ?? []).map((o) => o.Key as string));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return out.sort();
+    },
+    body: async (key) => {
+      const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return Buffer.from(await got.Body!.transformToByteArray());
+    },
+    close: async () => {
+      client.destroy();
+      await server.close();
+    },
+  };
+}
+
+/** One request as the recording proxy saw it. */
+export interface Recorded {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** What an interceptor answers instead of the server. */
+export interface CannedResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of the local S3 server that records every request, so tests can
+ * count PUTs and snapshot the order. `intercept` may answer a request itself (for the few responses no
+ * local server gives, e.g. a 412); it receives the request body and a way to forward it anyway.
+ */
+export async function startRecordingProxy(
+  upstream: string,
+  intercept?: (
+    req: Recorded,
+    body: Buffer,
+    forward: () => Promise<{ status: number }>,
+  ) => Promise<CannedResponse | undefined>,
+): Promise<{ endpoint: string; requests: Recorded[]; close: () => Promise<void> }> {
+  const target = new URL(upstream);
+  const requests: Recorded[] = [];
+  const send = (method: string, url: string, headers: IncomingHttpHeaders, body: Buffer) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      const up = httpRequest(
+        { host: target.hostname, port: target.port, method, path: url, headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on('error', reject);
+        },
+      );
+      up.on('error', reject);
+      up.end(body);
+    });
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const recorded: Recorded = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+    requests.push(recorded);
+    try {
+      const canned = await intercept?.(recorded, body, () =>
+        send(recorded.method, recorded.url, req.headers, body),
+      );
+      if (canned) {
+        res.writeHead(canned.status, canned.headers ?? {});
+        res.end(canned.body ?? '');
+        return;
+      }
+      const answer = await send(recorded.method, recorded.url, req.headers, body);
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    } catch (error) {
+      res.writeHead(502);
+      res.end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A request line with hashes, release ids and query noise replaced by placeholders. */
+export function describeRequest(r: Recorded): string {
+  const url = new URL(r.url, 'http://x');
+  const list = url.searchParams.get('list-type') === '2';
+  const path = decodeURIComponent(url.pathname)
+    .replace(/\.skewless\/releases\/[0-9a-f]{16}\.json/, '.skewless/releases/[release].json')
+    .replace(/-[0-9a-f]{8}\./g, '-[hash].');
+  const extra = r.headers['if-none-match'] ? ' If-None-Match: *' : '';
+  return `${r.method} ${path}${list ? ` (list prefix=${url.searchParams.get('prefix') ?? ''})` : ''}${extra}`;
+}

@@ -1,0 +1,284 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createManifest, writeManifest } from '../src/index.js';
+import type { UploadOptions } from '../src/types.js';
+import { upload } from '../src/upload.js';
+import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
+import { describeRequest, startRecordingProxy, startS3 } from './helpers/s3.js';
+
+let s3: Awaited<ReturnType<typeof startS3>>;
+const cleanups: (() => Promise<void>)[] = [];
+let prefixCount = 0;
+
+beforeAll(async () => {
+  s3 = await startS3();
+});
+afterAll(async () => {
+  await s3?.close();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+/** A fresh prefix per test, so tests share one server without seeing each other's objects. */
+function freshTarget() {
+  const prefix = `t${++prefixCount}`;
+  return { prefix, to: `s3://skewless/${prefix}` };
+}
+
+async function build(files: Record<string, string> = VITE_LIKE, withManifest = true) {
+  const b = await makeBuildDir(files);
+  cleanups.push(b.remove);
+  if (withManifest) await writeManifest(b.dir, await createManifest({ dir: b.dir, writeReleaseFile: true }));
+  return b;
+}
+
+function options(dir: string, to: string, extra: Partial<UploadOptions> = {}): UploadOptions {
+  return {
+    dir,
+    to,
+    endpoint: s3.server.endpoint,
+    credentials: s3.credentials,
+    retryDelayMs: 1,
+    ...extra,
+  };
+}
+
+async function proxy(intercept?: Parameters<typeof startRecordingProxy>[1]) {
+  const p = await startRecordingProxy(s3.server.endpoint, intercept);
+  cleanups.push(p.close);
+  return p;
+}
+
+describe('upload to a real local S3 server (s3rver)', () => {
+  it('cold upload: assets and documents with the right Content-Type, Cache-Control and metadata', async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const result = await upload(options(b.dir, to, { html: true }));
+
+    expect(result.uploaded).toBe(7);
+    expect(result.skipped).toBe(0);
+    expect(result.conflicts).toEqual([]);
+    const keys = await s3.keys();
+    expect(keys.filter((k) => k.startsWith(`${prefix}/`))).toEqual([
+      `${prefix}/.skewless/releases/${result.release}.json`,
+      `${prefix}/assets/index-0a1b2c3d.css`,
+      `${prefix}/assets/index-1a2b3c4d.js`,
+      `${prefix}/assets/lazy-9a8b7c6d.js`,
+      `${prefix}/assets/logo-5e6f7a8b.svg`,
+      `${prefix}/index.html`,
+      `${prefix}/robots.txt`,
+      `${prefix}/skewless.json`,
+    ]);
+    // The source map is private: not uploaded by default.
+    expect(keys).not.toContain(`${prefix}/assets/index-1a2b3c4d.js.map`);
+
+    const js = await s3.head(`${prefix}/assets/index-1a2b3c4d.js`);
+    expect(js.ContentType).toBe('text/javascript; charset=utf-8');
+    expect(js.CacheControl).toBe('public, max-age=31536000, immutable');
+    expect(js.Metadata?.release).toBe(result.release);
+    expect(js.Metadata?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const css = await s3.head(`${prefix}/assets/index-0a1b2c3d.css`);
+    expect(css.ContentType).toBe('text/css; charset=utf-8');
+    const svg = await s3.head(`${prefix}/assets/logo-5e6f7a8b.svg`);
+    expect(svg.ContentType).toBe('image/svg+xml; charset=utf-8');
+    const robots = await s3.head(`${prefix}/robots.txt`);
+    expect(robots.CacheControl).toBe('public, max-age=300, stale-while-revalidate=86400');
+    const html = await s3.head(`${prefix}/index.html`);
+    expect(html.ContentType).toBe('text/html; charset=utf-8');
+    expect(html.CacheControl).toBe('no-cache');
+    expect((await s3.body(`${prefix}/assets/index-1a2b3c4d.js`)).toString()).toBe(
+      VITE_LIKE['assets/index-1a2b3c4d.js'],
+    );
+    const stored = JSON.parse(
+      (await s3.body(`${prefix}/.skewless/releases/${result.release}.json`)).toString(),
+    );
+    expect(stored.release).toBe(result.release);
+  });
+
+  it('a re-run of the same build sends zero PUTs (requests counted by a recording proxy)', async () => {
+    const b = await build();
+    const { to } = freshTarget();
+    await upload(options(b.dir, to, { html: true }));
+    const p = await proxy();
+    const again = await upload(options(b.dir, to, { html: true, endpoint: p.endpoint }));
+
+    expect(again.uploaded).toBe(0);
+    expect(again.skipped).toBe(7);
+    expect(p.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    // One listing to plan and one to verify; no HEAD: single-part ETags decide.
+    expect(p.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
+  });
+
+  it('records the request sequence: assets (If-None-Match on immutable), verify listing, then HTML', async () => {
+    const b = await build();
+    const { to } = freshTarget();
+    const p = await proxy();
+    await upload(options(b.dir, to, { html: true, endpoint: p.endpoint, concurrency: 1 }));
+    expect(p.requests.map(describeRequest)).toMatchInlineSnapshot(`
+      [
+        "GET /skewless/ (list prefix=t3/)",
+        "PUT /skewless/t3/assets/index-[hash].css If-None-Match: *",
+        "PUT /skewless/t3/assets/index-[hash].js If-None-Match: *",
+        "PUT /skewless/t3/assets/lazy-[hash].js If-None-Match: *",
+        "PUT /skewless/t3/assets/logo-[hash].svg If-None-Match: *",
+        "PUT /skewless/t3/robots.txt",
+        "GET /skewless/ (list prefix=t3/)",
+        "PUT /skewless/t3/index.html",
+        "PUT /skewless/t3/skewless.json",
+        "PUT /skewless/t3/.skewless/releases/[release].json",
+      ]
+    `);
+  });
+
+  it('refuses other bytes under an existing hashed name and writes nothing, not even the assets', async () => {
+    const first = await build();
+    const { prefix, to } = freshTarget();
+    await upload(options(first.dir, to));
+    const before = await s3.keys();
+
+    const changed = await build({
+      ...VITE_LIKE,
+      'assets/index-1a2b3c4d.js': 'console.log("other bytes, same name")\n',
+      'assets/new-4d3c2b1a.js': 'export {}\n',
+    });
+    const p = await proxy();
+    await expect(
+      upload(options(changed.dir, to, { html: true, endpoint: p.endpoint })),
+    ).rejects.toMatchObject({
+      code: 'IMMUTABLE_CONFLICT',
+      message: expect.stringContaining(`${prefix}/assets/index-1a2b3c4d.js`),
+    });
+    expect(p.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    expect(await s3.keys()).toEqual(before);
+    expect((await s3.body(`${prefix}/assets/index-1a2b3c4d.js`)).toString()).toBe(
+      VITE_LIKE['assets/index-1a2b3c4d.js'],
+    );
+  });
+
+  it('--force overwrites a conflicting immutable key', async () => {
+    const first = await build();
+    const { prefix, to } = freshTarget();
+    await upload(options(first.dir, to));
+    const changed = await build({ ...VITE_LIKE, 'assets/index-1a2b3c4d.js': 'repaired\n' });
+    const result = await upload(options(changed.dir, to, { force: true }));
+    expect(result.files.find((f) => f.path === 'assets/index-1a2b3c4d.js')?.action).toBe('upload');
+    expect((await s3.body(`${prefix}/assets/index-1a2b3c4d.js`)).toString()).toBe('repaired\n');
+  });
+
+  it('a changed public (revalidate) file is simply replaced', async () => {
+    const first = await build();
+    const { prefix, to } = freshTarget();
+    await upload(options(first.dir, to));
+    const changed = await build({ ...VITE_LIKE, 'robots.txt': 'User-agent: *\nDisallow: /x\n' });
+    const result = await upload(options(changed.dir, to));
+    expect(result.uploaded).toBe(1);
+    expect((await s3.body(`${prefix}/robots.txt`)).toString()).toContain('Disallow');
+  });
+
+  it('container flow: a directory without a manifest is classed by name', async () => {
+    const b = await build(VITE_LIKE, false);
+    const { prefix, to } = freshTarget();
+    const result = await upload(options(b.dir, to));
+    const classes = Object.fromEntries(result.files.map((f) => [f.path, `${f.class}:${f.action}`]));
+    expect(classes).toEqual({
+      'assets/index-0a1b2c3d.css': 'immutable:upload',
+      'assets/index-1a2b3c4d.js': 'immutable:upload',
+      'assets/index-1a2b3c4d.js.map': 'private:omit',
+      'assets/lazy-9a8b7c6d.js': 'immutable:upload',
+      'assets/logo-5e6f7a8b.svg': 'immutable:upload',
+      'index.html': 'document:omit',
+      'robots.txt': 'revalidate:upload',
+    });
+    expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
+    expect((await s3.head(`${prefix}/assets/lazy-9a8b7c6d.js`)).CacheControl).toContain('immutable');
+  });
+
+  it('--dry-run lists and plans but writes nothing', async () => {
+    const b = await build();
+    const { to } = freshTarget();
+    const before = await s3.keys();
+    const p = await proxy();
+    const result = await upload(options(b.dir, to, { html: true, dryRun: true, endpoint: p.endpoint }));
+    expect(result.dryRun).toBe(true);
+    expect(result.uploaded).toBe(7);
+    expect(p.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(await s3.keys()).toEqual(before);
+  });
+
+  it('fails with a clear error when the bucket does not exist, and when the endpoint is unreachable', async () => {
+    const b = await build();
+    await expect(upload(options(b.dir, 's3://no-such-bucket/x'))).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+      message: expect.stringMatching(/^\[skewless\] the bucket of s3:\/\/no-such-bucket\/x does not exist/),
+    });
+    await expect(
+      upload(options(b.dir, 's3://skewless/x', { endpoint: 'http://127.0.0.1:9', attempts: 2 })),
+    ).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+      message: expect.stringContaining('cannot reach s3://skewless/x at http://127.0.0.1:9'),
+    });
+  });
+
+  it('mocked 412 (s3rver ignores If-None-Match): same bytes written first by another writer are accepted', async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const raced = `/skewless/${prefix}/assets/lazy-9a8b7c6d.js`;
+    const p = await proxy(async (req, _body, forward) => {
+      if (req.method !== 'PUT' || !req.url.startsWith(raced)) return undefined;
+      // The "other writer": the same request lands, then this client is told it lost the race.
+      await forward();
+      return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
+    });
+    const result = await upload(options(b.dir, to, { endpoint: p.endpoint }));
+    const entry = result.files.find((f) => f.path === 'assets/lazy-9a8b7c6d.js');
+    expect(entry?.action).toBe('skip');
+    expect(entry?.reason).toBe('written concurrently with the same bytes');
+    expect(
+      p.requests.find((r) => r.method === 'PUT' && r.url.startsWith(raced))?.headers['if-none-match'],
+    ).toBe('*');
+  });
+
+  it('mocked 412 (s3rver ignores If-None-Match): other bytes written first stop the upload before HTML', async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
+    const p = await proxy(async (req) => {
+      if (req.method !== 'PUT' || !req.url.startsWith(`/skewless/${key}`)) return undefined;
+      await s3.client.send(
+        new PutObjectCommand({
+          Bucket: 'skewless',
+          Key: key,
+          Body: 'someone else',
+          Metadata: { sha256: 'f'.repeat(64) },
+        }),
+      );
+      return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
+    });
+    await expect(upload(options(b.dir, to, { html: true, endpoint: p.endpoint }))).rejects.toMatchObject({
+      code: 'IMMUTABLE_CONFLICT',
+      message: expect.stringContaining(key),
+    });
+    expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
+  });
+
+  it('mocked 503 SlowDown storm: retried with backoff until it passes', async () => {
+    const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n' });
+    const { prefix, to } = freshTarget();
+    let refusals = 2;
+    const p = await proxy(async (req) => {
+      if (req.method !== 'PUT' || refusals === 0) return undefined;
+      refusals--;
+      return { status: 503, headers: { 'content-type': 'application/xml' }, body: slowDown };
+    });
+    const result = await upload(options(b.dir, to, { endpoint: p.endpoint }));
+    expect(result.uploaded).toBe(1);
+    expect(p.requests.filter((r) => r.method === 'PUT' && r.url.includes('/a-1a2b3c4d.js'))).toHaveLength(3);
+    expect((await s3.body(`${prefix}/assets/a-1a2b3c4d.js`)).toString()).toBe('a\n');
+  });
+});
+
+const preconditionFailed =
+  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
+const slowDown =
+  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
