@@ -1,0 +1,14 @@
+import { buildAll } from './harness/builds.js';
+
+/**
+ * Playwright global setup: build the playground once per run (v1 and v2 of each mode) into
+ * e2e/.run/; every skew spec reads these builds instead of building its own.
+ */
+export default async function globalSetup(): Promise<void> {
+  const builds = await buildAll();
+  for (const [mode, error] of Object.entries(builds.errors)) {
+    process.stderr.write(
+      `[skewless] the playground "${mode}" build failed; specs that need it will fail:\n${error}\n`,
+    );
+  }
+}

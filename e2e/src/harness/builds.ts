@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** How the playground is built (see playground/vite.config.ts). */
+export type BuildMode = 'plain' | 'query' | 'skewless';
+export type Release = 1 | 2;
+
+/** The playground builds of one run: v1 and v2 of each mode, or why a mode did not build. */
+export interface Builds {
+  dirs: Partial<Record<`${BuildMode}-${Release}`, string>>;
+  errors: Partial<Record<BuildMode, string>>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const E2E_DIR = join(here, '..', '..');
+export const PLAYGROUND_DIR = join(E2E_DIR, '..', 'playground');
+/** Per-run scratch space (gitignored): builds, reports of one run. */
+export const RUN_DIR = join(E2E_DIR, '.run');
+const BUILDS_FILE = join(RUN_DIR, 'builds.json');
+
+function viteBuild(mode: BuildMode, release: Release, outDir: string): Promise<void> {
+  const vite = join(PLAYGROUND_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
+  return new Promise((resolve, reject) => {
+    // A child process per build: the config reads its mode from the environment, as in CI.
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: PLAYGROUND_DIR,
+      env: {
+        ...process.env,
+        SKEWLESS_PLAYGROUND_MODE: mode,
+        SKEWLESS_PLAYGROUND_VERSION: String(release),
+        SKEWLESS_PLAYGROUND_OUT_DIR: outDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c) => {
+      output += String(c);
+    });
+    child.stderr.on('data', (c) => {
+      output += String(c);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`vite build (${mode}, v${release}) exited with ${code}:\n${output.trim()}`));
+    });
+  });
+}
+
+/**
+ * Build the playground as v1 and v2 in every mode into `<root>/<mode>-v<release>`, two builds at a
+ * time (CI has two cores). A mode that fails to build is recorded, not thrown: the scenarios that
+ * need it report it, the others still run.
+ */
+export async function buildAll(root = join(RUN_DIR, 'builds')): Promise<Builds> {
+  await rm(root, { recursive: true, force: true });
+  await mkdir(root, { recursive: true });
+  const builds: Builds = { dirs: {}, errors: {} };
+  const modes: BuildMode[] = ['plain', 'query', 'skewless'];
+  await Promise.all(
+    modes.map(async (mode) => {
+      try {
+        for (const release of [1, 2] as const) {
+          const dir = join(root, `${mode}-v${release}`);
+          await viteBuild(mode, release, dir);
+          builds.dirs[`${mode}-${release}`] = dir;
+        }
+      } catch (error) {
+        builds.errors[mode] = (error as Error).message;
+      }
+    }),
+  );
+  await writeFile(BUILDS_FILE, `${JSON.stringify(builds, null, 2)}\n`);
+  return builds;
+}
+
+/** The builds of this run (written by Playwright's global setup or the demo); builds them when absent. */
+export async function loadBuilds(): Promise<Builds> {
+  if (existsSync(BUILDS_FILE)) {
+    const builds = JSON.parse(await readFile(BUILDS_FILE, 'utf8')) as Builds;
+    if (Object.values(builds.dirs).every((d) => existsSync(d))) return builds;
+  }
+  return buildAll();
+}
+
+/** The directory of one build, or an error that says why it is missing. */
+export function buildDir(builds: Builds, mode: BuildMode, release: Release): string {
+  const dir = builds.dirs[`${mode}-${release}`];
+  if (!dir) {
+    throw new Error(
+      `[skewless] the playground did not build in mode "${mode}": ${builds.errors[mode] ?? 'unknown reason'}`,
+    );
+  }
+  return dir;
+}

@@ -1,0 +1,67 @@
+/** Where the CDN sends a request class. */
+export type Backend = 'origins' | 'bucket';
+
+/** The nginx that plays balancer and CDN in a scenario. */
+export interface CdnOptions {
+  /** The port nginx listens on (127.0.0.1). */
+  port: number;
+  /** Ports of the origin pool, balanced round robin (the seeds' ELB). */
+  origins: readonly number[];
+  /** The bucket, when a scenario has one: s3rver's port and the bucket name (path-style). */
+  bucket?: { port: number; name: string };
+  /** Who serves `/assets/*`. */
+  assets: Backend;
+  /** Who serves everything else (HTML, the release file, public files). @default 'origins' */
+  site?: Backend;
+  /**
+   * The cache key of `/assets/*`: `request_uri` keeps the query string; `uri` drops it, like a CDN
+   * distribution left at "forward no query strings" (seeds 001/003).
+   * @default 'request_uri'
+   */
+  cacheKey?: 'request_uri' | 'uri';
+}
+
+function backendBlock(backend: Backend, options: CdnOptions, pathPrefix: string): string {
+  if (backend === 'origins') return 'proxy_pass http://origins;';
+  const bucket = options.bucket;
+  if (!bucket) throw new Error('[skewless] the scenario routes to the bucket but started none.');
+  // Path-style addressing; the Host header is s3rver's own so it does not read a bucket from it.
+  return `proxy_pass http://bucket/${bucket.name}${pathPrefix};
+      proxy_set_header Host 127.0.0.1:${bucket.port};`;
+}
+
+/**
+ * The body of nginx's `http {}` block: a round-robin upstream over the origins, a bucket upstream,
+ * and a proxy cache on `/assets/*` that honours the backends' Cache-Control (errors included, as
+ * CloudFront does). HTML is not cached at the edge: every scenario's documents are `no-cache` or
+ * uncached, so what a page sees is decided by which origin the balancer picks.
+ */
+export function cdnConfig(options: CdnOptions): string {
+  const upstreams = [
+    `upstream origins {\n${options.origins.map((p) => `    server 127.0.0.1:${p};`).join('\n')}\n  }`,
+  ];
+  if (options.bucket) upstreams.push(`upstream bucket {\n    server 127.0.0.1:${options.bucket.port};\n  }`);
+  const key = options.cacheKey === 'uri' ? '$uri' : '$request_uri';
+  const site = options.site ?? 'origins';
+  const siteIndex =
+    site === 'bucket'
+      ? `\n    location = / {\n      ${backendBlock('bucket', options, '/index.html')}\n    }`
+      : '';
+  return `
+  proxy_cache_path {{prefix}}/cache levels=1:2 keys_zone=cdn:1m max_size=64m inactive=1h use_temp_path=off;
+  ${upstreams.join('\n  ')}
+  server {
+    listen 127.0.0.1:${options.port};
+    add_header X-Cache-Status $upstream_cache_status always;
+    add_header X-Upstream $upstream_addr always;
+    location /assets/ {
+      ${backendBlock(options.assets, options, '/assets/')}
+      proxy_cache cdn;
+      proxy_cache_key ${key};
+    }${siteIndex}
+    location / {
+      ${backendBlock(site, options, '/')}
+    }
+  }
+`;
+}

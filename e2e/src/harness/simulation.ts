@@ -1,0 +1,48 @@
+import { type CdnOptions, cdnConfig } from './cdn-config.js';
+import { freePort } from './free-port.js';
+import { launchNginx } from './nginx-launch.js';
+import { type OriginKind, type OriginServer, startOrigin } from './origin-server.js';
+import type { Stack } from './stack.js';
+
+export interface SimulationOptions extends Omit<CdnOptions, 'port' | 'origins'> {
+  /** The build every origin serves at the start. */
+  initial: string;
+  /** How the origins serve it. */
+  origin: OriginKind;
+  /** Size of the pool. @default 2 */
+  originCount?: number;
+}
+
+/** Origins behind nginx (balancer + CDN cache), all on loopback. */
+export interface Simulation {
+  /** nginx's address: what the browser opens. */
+  url: string;
+  origins: OriginServer[];
+  /**
+   * A rolling deploy: switch the origins to `dir` one at a time, calling `between` after each
+   * switch (the user acts while the pool is mixed, then again when it is complete).
+   */
+  roll(dir: string, between?: (switched: number) => Promise<void>): Promise<void>;
+}
+
+/** Start the origin pool and nginx in front of it; the stack stops them. */
+export async function startSimulation(stack: Stack, options: SimulationOptions): Promise<Simulation> {
+  const origins: OriginServer[] = [];
+  for (let i = 0; i < (options.originCount ?? 2); i++) {
+    const name = String.fromCharCode(65 + i);
+    origins.push(stack.use(await startOrigin(name, options.initial, options.origin), (o) => o.close()));
+  }
+  const port = await freePort();
+  const http = cdnConfig({ ...options, port, origins: origins.map((o) => o.port) });
+  const nginx = stack.use(await launchNginx({ port, http }), (n) => n.stop());
+  return {
+    url: nginx.url,
+    origins,
+    async roll(dir, between) {
+      for (let i = 0; i < origins.length; i++) {
+        await origins[i]!.deploy(dir);
+        await between?.(i + 1);
+      }
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import { control } from './control.js';
+import { runtimeOnly } from './runtime-only.js';
+import type { Scenario } from './types.js';
+
+/** Every scenario, in the order of issue 7; the demo runs them all. */
+export const scenarios: ReadonlyArray<{ id: string; run: Scenario }> = [
+  { id: '1-control', run: control },
+  { id: '2-runtime-only', run: runtimeOnly },
+];
