@@ -1,3 +1,5 @@
+export type { CdnConfigOptions, CdnProvider } from './cdn-config/index.js';
+export { CDN_PROVIDERS, cdnConfig, cdnConfigNotes } from './cdn-config/index.js';
 export type { ClassifyInput, ClassifyOptions } from './classify.js';
 export { cacheControlFor, classify } from './classify.js';
 export {

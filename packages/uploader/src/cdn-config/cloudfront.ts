@@ -1,0 +1,37 @@
+import { HASHED_TTL, type NamingRules } from './naming.js';
+
+/**
+ * A CloudFront cache policy (`aws cloudfront create-cache-policy --cli-input-json`). CloudFront path
+ * patterns are globs and cannot express the hash, so the TTL comes from the origin's Cache-Control
+ * (set per class by the uploader): MinTTL 0 lets `no-cache` HTML and `no-store` errors through,
+ * MaxTTL allows a year for `immutable` names, DefaultTTL 0 stores nothing that says nothing.
+ */
+export function cloudfrontConfig(rules: NamingRules): string {
+  const policy = {
+    CachePolicyConfig: {
+      Name: `${rules.name}-assets`,
+      Comment: `Skewless: TTL from origin Cache-Control; hashed names (${rules.hash.length} ${rules.hash.characters}) get a year`,
+      DefaultTTL: 0,
+      MaxTTL: HASHED_TTL,
+      MinTTL: 0,
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        // CloudFront normalises Accept-Encoding to gzip/br itself when these are on.
+        EnableAcceptEncodingGzip: true,
+        EnableAcceptEncodingBrotli: true,
+        HeadersConfig: { HeaderBehavior: 'none' },
+        CookiesConfig: { CookieBehavior: 'none' },
+        // `?v=…` must not split the cache: the version is in the name.
+        QueryStringsConfig: { QueryStringBehavior: 'none' },
+      },
+    },
+  };
+  return `${JSON.stringify(policy, null, 2)}\n`;
+}
+
+/** What the JSON cannot say: error caching lives on the distribution, not the policy. */
+export function cloudfrontNotes(): string[] {
+  return [
+    'CloudFront caches error responses on its own (10 s by default, often 300 s): add CustomErrorResponses to the distribution with ErrorCachingMinTTL 0 for 403, 404, 500, 502, 503 and 504, so a 404 seen during a deploy is not served after it.',
+    'Attach the policy to the behaviour serving the site; S3 without s3:ListBucket answers a missing key with 403, so list 403 too.',
+  ];
+}

@@ -1,0 +1,43 @@
+import { SkewlessError } from '../errors.js';
+import type { NamingRules } from './naming.js';
+import type { CdnConfigOptions } from './types.js';
+
+/**
+ * A bucket lifecycle configuration (`aws s3api put-bucket-lifecycle-configuration
+ * --lifecycle-configuration file://…`) that never expires a live file. Lifecycle ages count from
+ * object creation, and an upload that skips unchanged files does not renew them: an expiry on the
+ * asset prefix would delete assets that pages still reference. So only two kinds of clean-up:
+ * abandoned multipart uploads (invisible, but billed) and the temporary prefix.
+ */
+export function s3LifecycleConfig(rules: NamingRules, options: CdnConfigOptions): string {
+  const temp = (options.tempPrefix ?? '.skewless/tmp/').replace(/^\/+/, '');
+  const assets = rules.prefix.slice(1);
+  if (
+    !temp.endsWith('/') ||
+    temp === '/' ||
+    assets.startsWith(temp) ||
+    temp.startsWith('.skewless/releases')
+  ) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `temporary prefix '${temp}' would expire live files. Pass a folder of its own ending in '/', e.g. .skewless/tmp/.`,
+    );
+  }
+  const config = {
+    Rules: [
+      {
+        ID: `${rules.name}-abort-incomplete-multipart-uploads`,
+        Status: 'Enabled',
+        Filter: { Prefix: '' },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+      {
+        ID: `${rules.name}-expire-temporary-keys`,
+        Status: 'Enabled',
+        Filter: { Prefix: temp },
+        Expiration: { Days: 1 },
+      },
+    ],
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}

@@ -1,0 +1,53 @@
+import type { HashFormat, Manifest } from '../types.js';
+
+/** The caches `cdnConfig()` writes configuration for. */
+export type CdnProvider = 'nginx' | 'cloudfront' | 'cloudflare' | 'fastly' | 's3-lifecycle';
+
+/** Options of `cdnConfig()`; every field has a default, the manifest fills in what it knows. */
+export interface CdnConfigOptions {
+  /**
+   * The build's manifest: its hash format, `base` and `assetsDir` are used unless given below.
+   * @default undefined
+   */
+  manifest?: Pick<Manifest, 'hash' | 'base' | 'assetsDir'>;
+  /**
+   * The hash format of emitted names; must match the plugin's, or hashed files are not recognised.
+   * @default manifest.hash, else { length: 8, characters: 'hex' }
+   */
+  hash?: HashFormat;
+  /**
+   * The URL path prefix under which hashed assets live, e.g. `assets/` or `/admin/assets/`.
+   * @default `${manifest.base}${manifest.assetsDir}/` (absolute bases only), else 'assets/'
+   */
+  prefix?: string;
+  /**
+   * The origin the cache fetches from (nginx upstream, Fastly backend note), `http(s)://host[:port]`.
+   * @default 'http://127.0.0.1:8080'
+   */
+  origin?: string;
+  /**
+   * Output format for Cloudflare: the Rulesets API JSON, or a Terraform `cloudflare_ruleset` resource.
+   * @default 'json'
+   */
+  format?: 'json' | 'terraform';
+  /**
+   * Name of the generated policy, ruleset or cache zone.
+   * @default 'skewless'
+   */
+  name?: string;
+  /**
+   * nginx: the `listen` parameter of the server block (a port, or `address:port`).
+   * @default 8080
+   */
+  listen?: string | number;
+  /**
+   * nginx: the directory of the proxy cache (`proxy_cache_path`).
+   * @default '/var/cache/nginx/skewless'
+   */
+  cachePath?: string;
+  /**
+   * s3-lifecycle: the key prefix of temporary objects that may be expired. Never a prefix of live files.
+   * @default '.skewless/tmp/'
+   */
+  tempPrefix?: string;
+}

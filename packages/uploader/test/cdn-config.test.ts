@@ -1,0 +1,223 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import command from '../src/commands/cdn-config.js';
+import { cdnConfig, cdnConfigNotes, isHashedName, MANIFEST_PATH, silentLogger } from '../src/index.js';
+
+const cloudflareRegex = (expression: string) => {
+  // Undo the rules-language string escaping to get the regular expression back.
+  const m = /matches "((?:[^"\\]|\\.)*)"/.exec(expression);
+  return new RegExp(m![1]!.replace(/\\(.)/g, '$1'));
+};
+
+describe('cdnConfig: CloudFront', () => {
+  it('is a CachePolicyConfig with the documented fields: path-only key, codings on, TTL from the origin', () => {
+    const { CachePolicyConfig: p, ...rest } = JSON.parse(cdnConfig('cloudfront'));
+    expect(rest).toEqual({});
+    expect(p.Name).toBe('skewless-assets');
+    expect(typeof p.Comment).toBe('string');
+    expect(p.Comment.length).toBeLessThanOrEqual(128);
+    expect(p.MinTTL).toBe(0);
+    expect(p.DefaultTTL).toBe(0);
+    expect(p.MaxTTL).toBe(31536000);
+    const k = p.ParametersInCacheKeyAndForwardedToOrigin;
+    expect(k.EnableAcceptEncodingGzip).toBe(true);
+    expect(k.EnableAcceptEncodingBrotli).toBe(true);
+    expect(k.HeadersConfig).toEqual({ HeaderBehavior: 'none' });
+    expect(k.CookiesConfig).toEqual({ CookieBehavior: 'none' });
+    expect(k.QueryStringsConfig).toEqual({ QueryStringBehavior: 'none' });
+    expect(cdnConfigNotes('cloudfront').join('\n')).toMatch(/ErrorCachingMinTTL 0/);
+  });
+});
+
+describe('cdnConfig: Cloudflare', () => {
+  it('is a cache-settings ruleset: errors never stored, no query string in the key, a year only for hashed names', () => {
+    const r = JSON.parse(cdnConfig('cloudflare', { prefix: '/static/' }));
+    expect(r.kind).toBe('zone');
+    expect(r.phase).toBe('http_request_cache_settings');
+    expect(r.rules).toHaveLength(2);
+    for (const rule of r.rules) {
+      expect(rule.action).toBe('set_cache_settings');
+      expect(typeof rule.expression).toBe('string');
+      expect(rule.action_parameters.cache_key).toEqual({
+        custom_key: { query_string: { exclude: { all: true } } },
+      });
+      expect(rule.action_parameters.edge_ttl.status_code_ttl).toEqual([
+        { status_code_range: { from: 400, to: 599 }, value: -1 },
+      ]);
+      expect(rule.action_parameters.browser_ttl).toEqual({ mode: 'respect_origin' });
+    }
+    const [general, hashed] = r.rules;
+    expect(general.expression).toBe('true');
+    expect(general.action_parameters.edge_ttl.mode).toBe('respect_origin');
+    // Later rules win in Cloudflare: the hashed one comes last.
+    expect(hashed.action_parameters.cache).toBe(true);
+    expect(hashed.action_parameters.edge_ttl).toMatchObject({ mode: 'override_origin', default: 31536000 });
+    const re = cloudflareRegex(hashed.expression);
+    expect(re.test('/static/index-1a2b3c4d.js')).toBe(true);
+    expect(re.test('/static/chunks/vendor-0f0f0f0f.css')).toBe(true);
+    expect(re.test('/static/index.js')).toBe(false);
+    expect(re.test('/assets/index-1a2b3c4d.js')).toBe(false);
+    expect(re.test('/static/index-1A2B3C4D.js')).toBe(false);
+  });
+
+  it('renders the same ruleset as Terraform', () => {
+    const tf = cdnConfig('cloudflare', { format: 'terraform' });
+    expect(tf).toContain('resource "cloudflare_ruleset" "skewless_cache" {');
+    expect(tf).toContain('zone_id = var.cloudflare_zone_id');
+    expect(tf).toContain('phase = "http_request_cache_settings"');
+    expect(tf.match(/^ {2}rules \{$/gm)).toHaveLength(2);
+    expect(tf).toContain('default = 31536000');
+    expect(tf).toMatch(/query_string \{\n\s+exclude \{\n\s+all = true/);
+    expect(tf).toContain('value = -1');
+    expect(tf.split('{').length).toBe(tf.split('}').length);
+    expect(tf).not.toContain('${');
+  });
+});
+
+describe('cdnConfig: the hashed-name rule matches the classifier', () => {
+  const cases: [string, { length: number; characters: 'hex' | 'base64' }][] = [
+    ['assets/index-1a2b3c4d.js', { length: 8, characters: 'hex' }],
+    ['assets/index-1a2b3c4d5e6f7a8b.js', { length: 16, characters: 'hex' }],
+    ['assets/index-Ab_9-xYz.js', { length: 8, characters: 'base64' }],
+    ['assets/logo-0a1b2c3d.svg', { length: 8, characters: 'hex' }],
+  ];
+  for (const [path, hash] of cases) {
+    it(`${path} (${hash.length} ${hash.characters})`, () => {
+      expect(isHashedName(path, hash)).toBe(true);
+      const nginx = cdnConfig('nginx', { hash });
+      const source = /location ~ "([^"]+)"/.exec(nginx)![1]!;
+      const re = new RegExp(source);
+      expect(re.test(`/${path}`)).toBe(true);
+      expect(re.test(`/${path.replace(/-[^-.]+\./, '.')}`)).toBe(false);
+      const fastly = cdnConfig('fastly', { hash });
+      expect(fastly).toContain(`req.url.path ~ "${source}"`);
+    });
+  }
+
+  it('takes hash format, base and assetsDir from a manifest', () => {
+    const out = cdnConfig('nginx', {
+      manifest: { hash: { length: 12, characters: 'base64' }, base: '/admin/', assetsDir: 'static' },
+    });
+    expect(out).toContain('location ~ "^/admin/static/(?:[^/]+/)*[^/]+-[A-Za-z0-9_-]{12}\\.[A-Za-z0-9.]+$"');
+  });
+});
+
+describe('cdnConfig: nginx, Fastly', () => {
+  it('nginx: key without query string, coding normalised, errors not stored, cache status exposed', () => {
+    const out = cdnConfig('nginx', { origin: 'http://127.0.0.1:3000', listen: 9000 });
+    expect(out).toContain('proxy_cache_key "$scheme$host$uri$skewless_encoding";');
+    expect(out).toContain('proxy_set_header Accept-Encoding $skewless_encoding;');
+    expect(out).toContain('proxy_no_cache $skewless_no_cache;');
+    expect(out).toContain('add_header X-Cache-Status $upstream_cache_status always;');
+    expect(out).toContain('server 127.0.0.1:3000;');
+    expect(out).toContain('listen 9000;');
+    expect(out).toMatch(/proxy_cache_path \S+ .*keys_zone=skewless:/);
+    expect(out).toMatch(/shield first/);
+    // The only proxy_cache_valid is the year for hashed names.
+    expect(out.match(/^\s*proxy_cache_valid .*/gm)?.map((l) => l.trim())).toEqual([
+      'proxy_cache_valid 200 31536000s;',
+    ]);
+  });
+
+  it('fastly: hash of scheme, host and path only; errors and HTML passed', () => {
+    const out = cdnConfig('fastly');
+    const hash = /sub vcl_hash \{([\s\S]*?)\n\}/.exec(out)![1]!;
+    expect(hash).toContain('req.url.path');
+    expect(hash).not.toMatch(/req\.url[;\s]/);
+    expect(hash).not.toContain('#FASTLY hash');
+    expect(out).toMatch(/beresp\.status >= 400\) \{\n.*\n\s+set beresp\.ttl = 0s;\n\s+return\(pass\);/);
+    for (const sub of ['recv', 'hit', 'miss', 'pass', 'fetch', 'error', 'deliver', 'log']) {
+      expect(out).toContain(`#FASTLY ${sub}`);
+    }
+  });
+});
+
+describe('cdnConfig: s3-lifecycle', () => {
+  it('only aborts incomplete multipart uploads and expires temporary keys, never live files', () => {
+    const { Rules } = JSON.parse(cdnConfig('s3-lifecycle'));
+    expect(Rules).toHaveLength(2);
+    const [abort, temp] = Rules;
+    expect(abort).toEqual({
+      ID: 'skewless-abort-incomplete-multipart-uploads',
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    });
+    expect(temp).toEqual({
+      ID: 'skewless-expire-temporary-keys',
+      Status: 'Enabled',
+      Filter: { Prefix: '.skewless/tmp/' },
+      Expiration: { Days: 1 },
+    });
+    for (const rule of Rules) {
+      if (rule.Expiration) expect(rule.Filter.Prefix).not.toBe('');
+      expect(rule.NoncurrentVersionExpiration).toBeUndefined();
+    }
+  });
+
+  it('refuses a temporary prefix that would expire live files', () => {
+    expect(() => cdnConfig('s3-lifecycle', { tempPrefix: 'assets/' })).toThrow(/would expire live files/);
+    expect(() => cdnConfig('s3-lifecycle', { tempPrefix: '' })).toThrow(/would expire live files/);
+    expect(() => cdnConfig('s3-lifecycle', { tempPrefix: '.skewless/releases/' })).toThrow(/live files/);
+  });
+});
+
+describe('skewless cdn-config', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function run(argv: string[]): Promise<{ code: number; out: string }> {
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    const code = await command(argv, { logger: silentLogger, verbose: false });
+    vi.restoreAllMocks();
+    return { code, out };
+  }
+
+  it('reads the hash format from --dir and prints the provider config', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'skewless-cdn-'));
+    await mkdir(join(dir, '.skewless'));
+    const manifest = {
+      version: 1,
+      release: 'r',
+      hash: { length: 10, characters: 'hex' },
+      base: '/',
+      assetsDir: 'a',
+      files: [],
+    };
+    await writeFile(join(dir, MANIFEST_PATH), JSON.stringify(manifest));
+    const { code, out } = await run(['--provider', 'nginx', '--dir', dir]);
+    expect(code).toBe(0);
+    expect(out).toContain('^/a/(?:[^/]+/)*[^/]+-[a-f0-9]{10}\\.');
+  });
+
+  it('takes hash flags and prints JSON for CloudFront', async () => {
+    const { code, out } = await run([
+      '--provider',
+      'cloudfront',
+      '--hash-length',
+      '16',
+      '--hash-characters',
+      'base64',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).CachePolicyConfig.Comment).toContain('16 base64');
+  });
+
+  it('rejects a missing or unknown provider and bad hash flags with a usage error', async () => {
+    await expect(run([])).rejects.toThrow(/--provider is required.*nginx, cloudfront/);
+    await expect(run(['--provider', 'akamai'])).rejects.toThrow(/unknown provider 'akamai'/);
+    await expect(run(['--provider', 'nginx', '--hash-length', 'x'])).rejects.toThrow(/hash format/);
+    await expect(run(['--provider', 'nginx', '--hash-characters', 'base32'])).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+    });
+  });
+});
