@@ -1,0 +1,98 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createManifest, writeManifest } from '../src/index.js';
+import { createFileTarget } from '../src/targets/file.js';
+import { upload } from '../src/upload.js';
+import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function setup() {
+  const b = await makeBuildDir(VITE_LIKE);
+  await writeManifest(b.dir, await createManifest({ dir: b.dir, writeReleaseFile: true }));
+  const out = await mkdtemp(join(tmpdir(), 'skewless-target-'));
+  cleanups.push(b.remove, () => rm(out, { recursive: true, force: true }));
+  return { b, out, to: pathToFileURL(join(out, 'site')).href };
+}
+
+async function tree(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+describe('file:// target', () => {
+  it('writes the same keys as S3, without sidecar files, and re-runs write nothing', async () => {
+    const { b, out, to } = await setup();
+    const result = await upload({ dir: b.dir, to, html: true });
+    expect(result.uploaded).toBe(7);
+    const site = join(out, 'site');
+    expect(await tree(site)).toEqual([
+      `.skewless/releases/${result.release}.json`,
+      'assets/index-0a1b2c3d.css',
+      'assets/index-1a2b3c4d.js',
+      'assets/lazy-9a8b7c6d.js',
+      'assets/logo-5e6f7a8b.svg',
+      'index.html',
+      'robots.txt',
+      'skewless.json',
+    ]);
+    expect(await readFile(join(site, 'index.html'), 'utf8')).toBe(VITE_LIKE['index.html']);
+
+    const mtime = (await stat(join(site, 'assets/index-1a2b3c4d.js'))).mtimeMs;
+    const again = await upload({ dir: b.dir, to, html: true });
+    expect(again.uploaded).toBe(0);
+    expect(again.skipped).toBe(7);
+    expect((await stat(join(site, 'assets/index-1a2b3c4d.js'))).mtimeMs).toBe(mtime);
+  });
+
+  it('refuses other bytes under an existing hashed name and writes nothing', async () => {
+    const { b, out, to } = await setup();
+    await upload({ dir: b.dir, to });
+    await b.write('assets/index-1a2b3c4d.js', 'other bytes\n');
+    await b.write('assets/extra-4d3c2b1a.js', 'new\n');
+    await writeManifest(b.dir, await createManifest({ dir: b.dir }));
+    await expect(upload({ dir: b.dir, to, html: true })).rejects.toMatchObject({
+      code: 'IMMUTABLE_CONFLICT',
+    });
+    const site = join(out, 'site');
+    expect(await readFile(join(site, 'assets/index-1a2b3c4d.js'), 'utf8')).toBe(
+      VITE_LIKE['assets/index-1a2b3c4d.js'],
+    );
+    expect(await tree(site)).not.toContain('assets/extra-4d3c2b1a.js');
+  });
+
+  it('a conditional write on a taken name reports it instead of replacing the file', async () => {
+    const { b, out } = await setup();
+    const target = createFileTarget(out, pathToFileURL(out).href);
+    await writeFile(join(out, 'taken.js'), 'first');
+    const outcome = await target.put({
+      path: 'taken.js',
+      file: join(b.dir, 'robots.txt'),
+      bytes: 14,
+      sha256: '',
+      contentType: 'text/javascript',
+      cacheControl: '',
+      release: 'r',
+      ifNoneMatch: true,
+    });
+    expect(outcome).toBe('exists');
+    expect(await readFile(join(out, 'taken.js'), 'utf8')).toBe('first');
+    expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('--dry-run on a target directory that does not exist creates nothing', async () => {
+    const { b, out, to } = await setup();
+    const result = await upload({ dir: b.dir, to, dryRun: true, html: true });
+    expect(result.uploaded).toBe(7);
+    expect(await readdir(out)).toEqual([]);
+  });
+});
