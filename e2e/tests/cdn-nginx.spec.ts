@@ -1,0 +1,144 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type APIRequestContext, expect, request, test } from '@playwright/test';
+import { cdnConfig, createManifest, precompress, writeManifest } from '@skewless/uploader';
+import { createOriginHandler } from '@skewless/uploader/origin';
+import { type NginxInstance, nginxTest, startNginx } from '../src/nginx.js';
+
+// `skewless cdn-config --provider nginx` in front of the Skewless origin handler, through a real nginx
+// cache: what the cache stores, what it keys on, and what it refuses to keep.
+
+const JS = `export const routes = [${Array.from({ length: 300 }, (_, i) => `'/route/${i}'`).join(',')}];\n`;
+const HTML = '<!doctype html><script type="module" src="/assets/index-1a2b3c4d.js"></script>';
+
+let dir: string;
+let origin: Server;
+let nginx: NginxInstance | undefined;
+let api: APIRequestContext;
+const originHits = new Map<string, number>();
+
+async function put(path: string, body: string) {
+  await mkdir(dirname(join(dir, path)), { recursive: true });
+  await writeFile(join(dir, path), body);
+}
+
+/** What a deploy does: write files, precompress, then the manifest last. */
+async function publish() {
+  const manifest = await createManifest({ dir, writeReleaseFile: true });
+  await precompress(dir, manifest, { minBytes: 256 });
+  await writeManifest(dir, manifest);
+}
+
+function config(originUrl: string) {
+  return cdnConfig('nginx', { origin: originUrl, listen: '127.0.0.1:{{port}}', cachePath: 'cache' });
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'skewless-cdn-origin-'));
+  await put('index.html', HTML);
+  await put('assets/index-1a2b3c4d.js', JS);
+  await publish();
+  const handler = createOriginHandler({ dir });
+  origin = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0]!;
+    originHits.set(path, (originHits.get(path) ?? 0) + 1);
+    handler(req, res);
+  });
+  await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
+  const originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+  nginx = await startNginx({ config: config(originUrl) });
+  api = await request.newContext({ baseURL: nginx.url });
+});
+
+test.afterAll(async () => {
+  await api?.dispose();
+  await nginx?.stop();
+  await new Promise<void>((r) => (origin ? origin.close(() => r()) : r()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+const get = (path: string, encoding = 'identity') =>
+  api.get(path, { headers: { 'Accept-Encoding': encoding } });
+
+test('the generated nginx config passes nginx -t', () => {
+  const checked = nginxTest(config('http://127.0.0.1:9'));
+  expect(checked.output).toContain('syntax is ok');
+  expect(checked.ok).toBe(true);
+  // And a broken one does not: the check can fail.
+  expect(nginxTest(`${config('http://127.0.0.1:9')}\nproxy_cache_key;`).ok).toBe(false);
+});
+
+test('a hashed asset is a MISS, then a HIT, and ?v= does not split the cache', async () => {
+  const first = await get('/assets/index-1a2b3c4d.js');
+  expect(first.status()).toBe(200);
+  expect(first.headers()['x-cache-status']).toBe('MISS');
+  expect(first.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  const second = await get('/assets/index-1a2b3c4d.js');
+  expect(second.headers()['x-cache-status']).toBe('HIT');
+  expect(await second.text()).toBe(JS);
+  const query = await get('/assets/index-1a2b3c4d.js?v=2');
+  expect(query.headers()['x-cache-status']).toBe('HIT');
+  expect(originHits.get('/assets/index-1a2b3c4d.js')).toBe(1);
+});
+
+test('an origin 404 is not cached: the request after the file appears gets 200', async () => {
+  const path = '/assets/lazy-0a0b0c0d.js';
+  const missing = await get(path);
+  expect(missing.status()).toBe(404);
+  expect(missing.headers()['cache-control']).toBe('no-store');
+  const again = await get(path);
+  expect(again.status()).toBe(404);
+  expect(again.headers()['x-cache-status']).not.toBe('HIT');
+  await put(path.slice(1), 'export default 1;\n');
+  await publish();
+  const found = await get(path);
+  expect(found.status()).toBe(200);
+  expect(await found.text()).toBe('export default 1;\n');
+  expect((await get(path)).headers()['x-cache-status']).toBe('HIT');
+  expect(originHits.get(path)).toBe(3);
+});
+
+test('brotli and gzip clients each get their own encoding, each cached', async () => {
+  const path = '/assets/index-1a2b3c4d.js';
+  for (const [accept, expected] of [
+    ['gzip, deflate, br', 'br'],
+    ['gzip, deflate', 'gzip'],
+    ['br;q=1.0, gzip;q=0.8, *;q=0.1', 'br'],
+    ['gzip', 'gzip'],
+  ] as const) {
+    const r = await get(path, accept);
+    expect(r.headers()['content-encoding'], accept).toBe(expected);
+    expect(r.headers().vary, accept).toBe('Accept-Encoding');
+    // Playwright decodes the body: the bytes decode to the original file under either coding.
+    expect(await r.text(), accept).toBe(JS);
+  }
+  const plain = await get(path);
+  expect(plain.headers()['content-encoding']).toBeUndefined();
+  expect((await get(path, 'br')).headers()['x-cache-status']).toBe('HIT');
+  expect((await get(path, 'gzip')).headers()['x-cache-status']).toBe('HIT');
+  // One origin fetch each for identity, br and gzip: three entries, no more.
+  expect(originHits.get(path)).toBe(3);
+});
+
+test('HTML is never served from the cache', async () => {
+  const before = originHits.get('/') ?? 0;
+  for (let i = 0; i < 2; i++) {
+    const r = await api.get('/', { headers: { Accept: 'text/html', 'Accept-Encoding': 'identity' } });
+    expect(r.status()).toBe(200);
+    expect(r.headers()['cache-control']).toBe('no-cache');
+    expect(r.headers()['x-cache-status']).not.toBe('HIT');
+  }
+  expect(originHits.get('/')).toBe(before + 2);
+});
+
+test('reload swaps the config without dropping the port', async () => {
+  await nginx!.reload();
+  const r = await get('/assets/index-1a2b3c4d.js');
+  expect(r.status()).toBe(200);
+  expect(r.headers()['x-cache-status']).toBe('HIT');
+});
