@@ -55,7 +55,10 @@ export function diffManifests(a: Manifest, b: Manifest): ManifestDiff {
 
 /** Where two versions of one file first differ. */
 export interface DifferingRegion {
+  /** The path in the first build. */
   path: string;
+  /** The path in the second build, when its content hash gave it another name. */
+  renamedTo?: string;
   /** Byte offset of the first difference. */
   offset: number;
   /** Text around the offset in each build (text files only). */
@@ -79,7 +82,10 @@ export interface CheckDeterminismOptions {
 export interface DeterminismReport {
   identical: boolean;
   diff: ManifestDiff;
-  /** The first differing region of each changed file. */
+  /**
+   * The first differing region of each changed file, and of each file whose name differs only in its
+   * hash (with hashed names, unstable bytes show up as new names, not as changed files).
+   */
   regions: DifferingRegion[];
   /** The two build directories (deleted unless `keep`). */
   dirs: [string, string];
@@ -110,9 +116,11 @@ export async function checkDeterminism(options: CheckDeterminismOptions): Promis
     }
     const [a, b] = await Promise.all(dirs.map(manifestOf));
     const diff = diffManifests(a!, b!);
-    const regions = await Promise.all(
-      diff.changed.map((c) => firstDifference(c.path, dirs, c.a.contentType)),
-    );
+    const pairs = [
+      ...diff.changed.map((c) => ({ a: c.path, b: c.path, type: c.a.contentType })),
+      ...renamedPairs(a!, b!, diff),
+    ];
+    const regions = await Promise.all(pairs.map((p) => firstDifference(p, dirs)));
     return { identical: diff.identical, diff, regions, dirs, files: a!.files.length };
   } finally {
     if (previous === undefined) delete process.env[DETERMINISM_ENV];
@@ -128,16 +136,41 @@ async function manifestOf(dir: string): Promise<Manifest> {
   return written ? { ...computed, release: written.release } : computed;
 }
 
-async function firstDifference(path: string, dirs: [string, string], type: string): Promise<DifferingRegion> {
-  const [a, b] = await Promise.all(dirs.map((d) => readFile(join(d, path))));
+const HASH_PART = /-[A-Za-z0-9_-]{6,}(?=\.[A-Za-z0-9.]+$)/;
+
+/** Files only in one build each whose names are equal once the hash part is taken out. */
+function renamedPairs(
+  a: Manifest,
+  b: Manifest,
+  diff: ManifestDiff,
+): { a: string; b: string; type: string }[] {
+  const key = (path: string) => path.replace(HASH_PART, '-#');
+  const inB = new Map<string, string[]>();
+  for (const path of diff.onlyInB) inB.set(key(path), [...(inB.get(key(path)) ?? []), path]);
+  const types = new Map([...a.files, ...b.files].map((f) => [f.path, f.contentType]));
+  const pairs: { a: string; b: string; type: string }[] = [];
+  for (const path of diff.onlyInA) {
+    const candidates = inB.get(key(path));
+    if (candidates?.length === 1 && key(path) !== path)
+      pairs.push({ a: path, b: candidates[0]!, type: types.get(path) ?? '' });
+  }
+  return pairs;
+}
+
+async function firstDifference(
+  pair: { a: string; b: string; type: string },
+  dirs: [string, string],
+): Promise<DifferingRegion> {
+  const [a, b] = await Promise.all([readFile(join(dirs[0], pair.a)), readFile(join(dirs[1], pair.b))]);
   let offset = 0;
-  const end = Math.min(a!.length, b!.length);
-  while (offset < end && a![offset] === b![offset]) offset++;
-  const region: DifferingRegion = { path, offset };
-  if (/^text\/|javascript|json|svg|xml/.test(type)) {
+  const end = Math.min(a.length, b.length);
+  while (offset < end && a[offset] === b[offset]) offset++;
+  const region: DifferingRegion = { path: pair.a, offset };
+  if (pair.b !== pair.a) region.renamedTo = pair.b;
+  if (/^text\/|javascript|json|svg|xml/.test(pair.type)) {
     const from = Math.max(0, offset - 40);
-    region.a = a!.subarray(from, offset + 40).toString('utf8');
-    region.b = b!.subarray(from, offset + 40).toString('utf8');
+    region.a = a.subarray(from, offset + 40).toString('utf8');
+    region.b = b.subarray(from, offset + 40).toString('utf8');
   }
   return region;
 }
@@ -185,7 +218,8 @@ export function describeDeterminism(report: DeterminismReport): string[] {
   for (const p of diff.onlyInA) lines.push(`  only in the first build: ${p}`);
   for (const p of diff.onlyInB) lines.push(`  only in the second build: ${p}`);
   for (const r of report.regions) {
-    lines.push(`  different bytes: ${r.path} (from byte ${r.offset})`);
+    const what = r.renamedTo ? `${r.path} → ${r.renamedTo} (same name, other hash)` : r.path;
+    lines.push(`  different bytes: ${what} (from byte ${r.offset})`);
     if (r.a !== undefined)
       lines.push(`    first:  ${JSON.stringify(r.a)}`, `    second: ${JSON.stringify(r.b)}`);
   }

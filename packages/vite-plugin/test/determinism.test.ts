@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { checkDeterminism, describeDeterminism } from '@skewless/uploader';
+import { describe, expect, test } from 'vitest';
+import { FIXTURES, VITES } from './helpers/builders.js';
+
+describe.each(['vite5', 'vite7', 'vite8'])('checkDeterminism with %s', (name) => {
+  const vite = VITES[name]!;
+
+  test('catches a plugin that writes Date.now() into the entry', async () => {
+    const report = await checkDeterminism({ root: join(FIXTURES, 'nondeterministic'), vite });
+    expect(report.identical).toBe(false);
+    // Hashed names turn unstable bytes into new names: the entry is in each build under another hash.
+    expect(report.diff.onlyInA).toEqual([expect.stringMatching(/^assets\/index-.*\.js$/)]);
+    expect(report.diff.changed.map((c) => c.path)).toEqual(['index.html']);
+    const region = report.regions.find((r) => r.path.endsWith('.js'))!;
+    expect(region.renamedTo).toBe(report.diff.onlyInB[0]);
+    expect(region.a).toMatch(/built at \d*/);
+    expect(region.a).not.toBe(region.b);
+    expect(report.diff.release.a).not.toBe(report.diff.release.b);
+    expect(describeDeterminism(report).join('\n')).toMatch(/different bytes: assets\/index-/);
+  });
+
+  test('passes the app built with the skewless plugin from a config file', async () => {
+    const report = await checkDeterminism({
+      root: join(FIXTURES, 'app'),
+      configFile: 'skewless.config.mjs',
+      vite,
+    });
+    expect(report.diff.changed).toEqual([]);
+    expect(report.identical).toBe(true);
+    // The plugin ran: its release file and hex names are part of what was compared.
+    expect(report.diff.kept).toContain('skewless.json');
+    expect(report.diff.kept).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^assets\/lazy-[a-f0-9]{8}\.js$/)]),
+    );
+  });
+});
+
+test("without an injected Vite, the project's own vite is imported", async () => {
+  const report = await checkDeterminism({ root: join(FIXTURES, 'nondeterministic') });
+  expect(report.identical).toBe(false);
+});
