@@ -1,3 +1,4 @@
+import { complete } from './complete.js';
 import { control } from './control.js';
 import { runtimeOnly } from './runtime-only.js';
 import type { Scenario } from './types.js';
@@ -6,4 +7,5 @@ import type { Scenario } from './types.js';
 export const scenarios: ReadonlyArray<{ id: string; run: Scenario }> = [
   { id: '1-control', run: control },
   { id: '2-runtime-only', run: runtimeOnly },
+  { id: '3-complete', run: complete },
 ];

@@ -1,0 +1,35 @@
+import type { DevS3Server, UploadResult } from '@skewless/uploader';
+import type { Stack } from './stack.js';
+
+/** The asset bucket of a scenario: a local S3 server (s3rver) on loopback. */
+export interface Bucket {
+  server: DevS3Server;
+  /** What nginx needs to route to it. */
+  route: { port: number; name: string };
+  /**
+   * Publish a build with Skewless's engine, the same `upload()` the Vite plugin calls: assets, verify,
+   * then (with `html`) the documents. `endpoint` overrides the S3 endpoint (a recording proxy).
+   */
+  publish(dir: string, options?: { html?: boolean; endpoint?: string }): Promise<UploadResult>;
+}
+
+/** Start the bucket; the stack stops it. The engine is loaded only for scenarios that use a bucket. */
+export async function startBucket(stack: Stack): Promise<Bucket> {
+  const { startDevS3, upload } = await import('@skewless/uploader');
+  const server = stack.use(await startDevS3(), (s) => s.close());
+  return {
+    server,
+    route: { port: Number(new URL(server.endpoint).port), name: server.bucket },
+    publish: (dir, options = {}) =>
+      upload({
+        dir,
+        to: `s3://${server.bucket}/`,
+        html: options.html ?? false,
+        endpoint: options.endpoint ?? server.endpoint,
+        forcePathStyle: true,
+        region: server.region,
+        // s3rver's fixed development keys, not secrets.
+        credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+      }),
+  };
+}
