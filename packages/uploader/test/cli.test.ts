@@ -1,0 +1,136 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
+import { buildCli, plainEnv, runCli } from './helpers/cli.js';
+import { startS3 } from './helpers/s3.js';
+
+let s3: Awaited<ReturnType<typeof startS3>>;
+let built: Awaited<ReturnType<typeof buildCli>>;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  [s3, built] = await Promise.all([startS3(), buildCli()]);
+});
+afterAll(async () => {
+  await built?.remove();
+  await s3?.close();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function s3Env() {
+  return plainEnv({
+    AWS_ENDPOINT_URL: s3.server.endpoint,
+    AWS_ACCESS_KEY_ID: s3.server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.server.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+  });
+}
+
+async function buildDir(files = VITE_LIKE) {
+  const b = await makeBuildDir(files);
+  cleanups.push(b.remove);
+  return b;
+}
+
+describe('skewless upload (the CLI)', () => {
+  it('exits 2 on usage errors, with a message that says what to do', async () => {
+    const none = await runCli(built.cli, [], plainEnv());
+    expect(none.code).toBe(2);
+    expect(none.stdout).toContain('Usage: skewless <command>');
+
+    const noTo = await runCli(built.cli, ['upload', 'dist'], plainEnv());
+    expect(noTo.code).toBe(2);
+    expect(noTo.stderr).toContain('[skewless] --to is required');
+
+    const badFlag = await runCli(built.cli, ['upload', 'dist', '--to', 's3://b', '--nope'], plainEnv());
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain("Run 'skewless upload --help'");
+
+    const badTarget = await runCli(built.cli, ['upload', 'dist', '--to', 'ftp://x'], plainEnv());
+    expect(badTarget.code).toBe(2);
+    expect(badTarget.stderr).toContain('Use s3://bucket/prefix or file:///absolute/path');
+
+    const help = await runCli(built.cli, ['upload', '--help'], plainEnv());
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--dry-run');
+  });
+
+  it('uploads with --json for CI: exit 0, the result on stdout, then a re-run skips everything', async () => {
+    const b = await buildDir();
+    const first = await runCli(
+      built.cli,
+      ['upload', b.dir, '--to', 's3://skewless/cli', '--html', '--json'],
+      s3Env(),
+    );
+    expect(first.stderr).not.toContain('NodeVersionSupportWarning');
+    expect(first.code).toBe(0);
+    const result = JSON.parse(first.stdout);
+    expect(result).toMatchObject({
+      ok: true,
+      uploaded: 6,
+      skipped: 0,
+      conflicts: [],
+      target: 's3://skewless/cli',
+    });
+    expect(result.files.find((f: { path: string }) => f.path === 'assets/index-1a2b3c4d.js')).toMatchObject({
+      key: 'cli/assets/index-1a2b3c4d.js',
+      class: 'immutable',
+      action: 'upload',
+    });
+    expect((await s3.head('cli/index.html')).CacheControl).toBe('no-cache');
+
+    const again = await runCli(
+      built.cli,
+      ['upload', b.dir, '--to', 's3://skewless/cli', '--html', '--json'],
+      s3Env(),
+    );
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ uploaded: 0, skipped: 6 });
+  });
+
+  it('exits 1 on a conflict, names the key, and --json reports the error code', async () => {
+    const b = await buildDir();
+    expect((await runCli(built.cli, ['upload', b.dir, '--to', 's3://skewless/clash'], s3Env())).code).toBe(0);
+    await b.write('assets/index-1a2b3c4d.js', 'different bytes\n');
+    const out = await runCli(built.cli, ['upload', b.dir, '--to', 's3://skewless/clash', '--json'], s3Env());
+    expect(out.code).toBe(1);
+    expect(JSON.parse(out.stdout)).toMatchObject({ ok: false, error: { code: 'IMMUTABLE_CONFLICT' } });
+    expect(out.stderr).toContain('clash/assets/index-1a2b3c4d.js');
+
+    const dry = await runCli(
+      built.cli,
+      ['upload', b.dir, '--to', 's3://skewless/clash', '--dry-run'],
+      s3Env(),
+    );
+    expect(dry.code).toBe(1);
+    expect(dry.stderr).toMatch(/conflict\s+clash\/assets\/index-1a2b3c4d\.js/);
+  });
+
+  it('--dry-run prints the plan and exits 0', async () => {
+    const b = await buildDir();
+    const out = await runCli(built.cli, ['upload', b.dir, '--to', 's3://skewless/dry', '--dry-run'], s3Env());
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(/would upload\s+dry\/assets\/lazy-9a8b7c6d\.js \(immutable/);
+    expect(out.stderr).toContain('dry run: would upload 5 file(s)');
+    expect((await s3.keys()).some((k) => k.startsWith('dry/'))).toBe(false);
+  });
+
+  it('missing credentials: exit 1 and one message naming the variables to set', async () => {
+    const b = await buildDir();
+    const out = await runCli(
+      built.cli,
+      ['upload', b.dir, '--to', 's3://skewless/nocreds', '--endpoint', s3.server.endpoint],
+      plainEnv(),
+    );
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+    expect(out.stderr).toContain('AWS_PROFILE');
+    expect(
+      out.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes('[skewless]') && /no AWS credentials/.test(l)),
+    ).toHaveLength(1);
+  });
+});

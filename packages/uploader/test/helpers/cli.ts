@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Bundle the CLI from src/ (so the tests never run a stale dist/) into a folder under the package's
+ * node_modules, where its bare imports (picocolors, the AWS SDK, s3rver) resolve as they do in dist/.
+ */
+export async function buildCli(): Promise<{ cli: string; remove: () => Promise<void> }> {
+  const out = join(
+    PACKAGE,
+    'node_modules',
+    '.cache',
+    `skewless-cli-test-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
+  const { build } = await import('tsup');
+  await build({
+    entry: { cli: join(PACKAGE, 'src/cli.ts') },
+    outDir: out,
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    splitting: true,
+    dts: false,
+    silent: true,
+    config: false,
+    external: [/^[^./]/],
+  });
+  return { cli: join(out, 'cli.js'), remove: () => rm(out, { recursive: true, force: true }) };
+}
+
+/** The environment of a plain shell: no legacy-provider flag, no AWS settings from the machine. */
+export function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('AWS_') && k !== 'NODE_OPTIONS' && !k.startsWith('VITEST')) env[k] = v;
+  }
+  return {
+    ...env,
+    // Never let the SDK's credential chain probe an instance-metadata address from a test.
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/skewless-test-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/skewless-test-credentials',
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+/** Run the CLI to completion. */
+export function runCli(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
