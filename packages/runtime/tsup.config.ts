@@ -1,11 +1,15 @@
 import { defineConfig } from 'tsup';
+// @ts-expect-error plain ESM helper shared with vitest.config.ts and scripts/size.mjs, typed by its JSDoc
+import { bundleGuard } from './scripts/guard-bundle.mjs';
 
-export default defineConfig({
+export default defineConfig(async () => ({
   entry: ['src/index.ts', 'src/core.ts', 'src/guard.ts'],
   format: ['esm'],
   dts: true,
   target: 'es2020',
   platform: 'browser',
   clean: true,
+  // One shared chunk, so '.' and './core' share install()'s state.
   splitting: true,
-});
+  define: { __SKEWLESS_GUARD__: JSON.stringify(await bundleGuard()) },
+}));

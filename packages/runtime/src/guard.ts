@@ -1,1 +1,29 @@
-export {};
+import type { GuardOptions } from './types.js';
+
+export { RELEASE_FILE, RELEASE_META, RELOAD_EVENT } from './constants.js';
+export type { GuardOptions } from './types.js';
+
+/** The minified guard with `__SKEWLESS_RELEASE_URL__` in place of its release URL; set at build (define). */
+declare const __SKEWLESS_GUARD__: string;
+
+const URL_TOKEN = '__SKEWLESS_RELEASE_URL__';
+const GUARD: string = __SKEWLESS_GUARD__;
+
+// Safe inside <script>: JSON has no raw `<`, so no `</script>` or `<!--` can end the element early.
+const scriptLiteral = (value: string) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+
+/** The inline guard's code (no `<script>` tag), with the default release URL `skewless.json` at the base. */
+export const guardSource: string = GUARD.replace(URL_TOKEN, 'void 0');
+
+/**
+ * The inline guard as a `<script>` element for `<head>`, before any other script or stylesheet.
+ * Safe to call in Node (no DOM access).
+ */
+export function renderGuard(options: GuardOptions = {}): string {
+  const url = options.releaseUrl === undefined ? 'void 0' : scriptLiteral(options.releaseUrl);
+  const nonce = options.nonce ? ` nonce="${attribute(options.nonce)}"` : '';
+  // A function replacer: a `$&` in the URL must stay literal.
+  return `<script${nonce}>${GUARD.replace(URL_TOKEN, () => url)}</script>`;
+}

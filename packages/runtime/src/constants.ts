@@ -1,0 +1,28 @@
+// Self-contained (no imports): scripts/guard-bundle.mjs concatenates this file into the inline guard.
+
+/**
+ * The meta tag that carries the page's release id: `<meta name="skewless-release" content="<id>">`.
+ * Same string as RELEASE_META in packages/uploader/src/constants.ts; the runtime does not import the engine.
+ */
+export const RELEASE_META = 'skewless-release';
+
+/**
+ * The live release file, `{"release": "<id>"}`, at the build root.
+ * Same string as RELEASE_FILE in packages/uploader/src/constants.ts.
+ */
+export const RELEASE_FILE = 'skewless.json';
+
+/** The cancelable event dispatched on `window` right before a reload; `detail` is the {@link SkewInfo}. */
+export const RELOAD_EVENT = 'skewless:reload';
+
+/** sessionStorage key prefix of the loop guard; the page's release id is appended. */
+export const STORAGE_PREFIX = 'skewless:';
+
+/** How long one reload per release blocks the next one, in milliseconds. */
+export const WINDOW_MS = 30_000;
+
+/**
+ * The `window` property the inline guard and the runtime share: options, the guard's release URL and the
+ * in-flight flag, so a failure seen by both (a lazy chunk's CSS link) leads to one reload, not two.
+ */
+export const STATE_KEY = '__skewless';

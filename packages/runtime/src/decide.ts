@@ -1,0 +1,20 @@
+/** `pending`: join the reload under way; `reload`: reload now; `wait`: reload when online; `surface`: leave it. */
+export type Decision = 'pending' | 'reload' | 'wait' | 'surface';
+
+/**
+ * The loop guard's state machine. It decides synchronously, because Vite reads `defaultPrevented` right
+ * after dispatching `vite:preloadError`: the release fetch that follows can tell the reason, not the decision.
+ * Positional arguments keep the inline guard under its 512-byte budget.
+ *
+ * @param pending a reload is already under way in this tab
+ * @param online `navigator.onLine`
+ * @param since ms since this release last reloaded this tab (huge when never, NaN when unreadable)
+ * @param windowMs the loop guard's window
+ */
+export function decide(pending: boolean, online: boolean, since: number, windowMs: number): Decision {
+  if (pending) return 'pending';
+  // NaN (storage unusable) must not reload: a reload that cannot be counted could loop forever.
+  // A negative span (the clock went back) does not block.
+  if (!(since < 0 || since >= windowMs)) return 'surface';
+  return online ? 'reload' : 'wait';
+}

@@ -1,0 +1,101 @@
+import {
+  RELEASE_FILE,
+  RELEASE_META,
+  RELOAD_EVENT,
+  STATE_KEY,
+  STORAGE_PREFIX,
+  WINDOW_MS,
+} from './constants.js';
+import { type Decision, decide } from './decide.js';
+import type { SharedState, SkewInfo } from './types.js';
+
+// Also part of the inline guard (scripts/guard-bundle.mjs), whose budget is 512 bytes gzipped: no module
+// state, every browser global through `w` (so unit tests can pass a fake), and terse on purpose.
+
+/** The state shared with the inline guard, created on first use. */
+export function sharedState(w: Window): SharedState {
+  const g = w as unknown as Record<string, SharedState>;
+  g[STATE_KEY] ||= {};
+  return g[STATE_KEY];
+}
+
+/** The live release file's URL: the runtime's option, else the guard's, else `skewless.json` at the base. */
+export function releaseUrl(w: Window, s: SharedState): URL {
+  return new URL(s.o?.releaseUrl || s.u || RELEASE_FILE, w.document.baseURI);
+}
+
+/**
+ * Returns the failure handler. Call it when one of the app's assets failed to load: it decides synchronously
+ * and returns true when a reload will follow (so `vite:preloadError` may be prevented), false when the
+ * error must reach the app.
+ */
+export function createHandler(w: Window): (error?: unknown) => boolean {
+  return (error) => {
+    const s = sharedState(w);
+    const o = s.o || {};
+    const current =
+      o.currentRelease ||
+      w.document.querySelector<HTMLMetaElement>(`meta[name="${RELEASE_META}"]`)?.content ||
+      '';
+    const key = (o.storageKeyPrefix || STORAGE_PREFIX) + current;
+    const now = Date.now();
+    let action: Decision = 'surface';
+    let stored = true;
+    try {
+      action = decide(
+        !!s.p,
+        w.navigator.onLine,
+        now - Number(w.sessionStorage.getItem(key)),
+        o.windowMs || WINDOW_MS,
+      );
+      // Counted before the reload, so a page that dies while loading still counts; a storage that cannot
+      // write means no reload at all (never reload what cannot be counted).
+      if (action === 'reload' || action === 'wait') w.sessionStorage.setItem(key, String(now));
+    } catch {
+      action = 'surface';
+      stored = false;
+    }
+    if (action === 'pending') return true;
+    const info: SkewInfo = {
+      action,
+      reason: action === 'surface' ? (stored ? 'loop-guard' : 'no-storage') : 'offline',
+      current,
+      error,
+    };
+    const report = () => {
+      try {
+        o.onSkew?.(info);
+      } catch {
+        // Telemetry must never stop the recovery.
+      }
+    };
+    if (action === 'surface') {
+      report();
+      return false;
+    }
+    s.p = true;
+    if (action === 'wait') report();
+    (async () => {
+      if (!w.navigator.onLine)
+        await new Promise((resolve) => w.addEventListener('online', resolve, { once: true }));
+      try {
+        info.live = (await (await w.fetch(releaseUrl(w, s), { cache: 'no-store' })).json()).release;
+      } catch {
+        // No release file, or not JSON: the reason stays unknown, the reload still helps once.
+      }
+      if (action === 'reload')
+        info.reason = info.live && info.live !== current ? 'new-release' : 'same-release';
+      info.action = 'reload';
+      if (!w.dispatchEvent(new CustomEvent(RELOAD_EVENT, { cancelable: true, detail: info }))) {
+        // Deferred by the app: no reload happened, so nothing is counted and the next failure asks again.
+        info.action = 'cancelled';
+        s.p = false;
+        w.sessionStorage.removeItem(key);
+      }
+      report();
+      // reload() keeps the URL, history and scroll position, and cannot leave the origin.
+      if (info.action === 'reload') w.location.reload();
+    })();
+    return true;
+  };
+}

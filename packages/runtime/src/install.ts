@@ -1,0 +1,32 @@
+import { createHandler, sharedState } from './handler.js';
+import type { InstallOptions } from './types.js';
+
+let uninstallCurrent: (() => void) | undefined;
+
+/**
+ * Listens for `vite:preloadError` and recovers with one guarded reload. Calling it again replaces the
+ * previous installation, so `import '@skewless/runtime'` followed by `install({ … })` installs once.
+ * Returns a function that removes the listener. Does nothing outside a browser (SSR).
+ */
+export function install(options: InstallOptions = {}): () => void {
+  uninstallCurrent?.();
+  if (typeof window === 'undefined') return () => {};
+  const w = window;
+  const state = sharedState(w);
+  const fail = createHandler(w);
+  state.o = options;
+  // The inline guard hands element failures to this handler from now on, so they get the options too.
+  state.f = fail;
+  const onPreloadError = (event: Event) => {
+    // Prevent only when a reload follows: a prevented import resolves to undefined and the app must not run on.
+    if (fail((event as Event & { payload?: unknown }).payload)) event.preventDefault();
+  };
+  w.addEventListener('vite:preloadError', onPreloadError);
+  const uninstall = () => {
+    w.removeEventListener('vite:preloadError', onPreloadError);
+    if (state.f === fail) state.f = undefined;
+    if (uninstallCurrent === uninstall) uninstallCurrent = undefined;
+  };
+  uninstallCurrent = uninstall;
+  return uninstall;
+}

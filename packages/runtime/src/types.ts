@@ -1,0 +1,102 @@
+/** Why the runtime acted. */
+export type SkewReason =
+  /** The live release differs from the page's: the page is out of date. */
+  | 'new-release'
+  /** The live release is the page's own (or unknown): the asset is really gone, or a transient failure. */
+  | 'same-release'
+  /**
+   * The inline guard saw the entry script, a static import, a modulepreload link or an HTML-linked stylesheet
+   * fail before the runtime was installed. It skips the release fetch (size), so new and same release are
+   * not told apart.
+   */
+  | 'load-error'
+  /** The browser was offline; it reloads once it is back online. */
+  | 'offline'
+  /** A reload for this release already happened within the window: the error is left to the app. */
+  | 'loop-guard'
+  /** sessionStorage is unusable, so a reload could not be counted: never reload blindly. */
+  | 'no-storage';
+
+/** What the runtime does about a failure. */
+export type SkewAction =
+  /** It reloads the page now. */
+  | 'reload'
+  /** It waits for the `online` event, then reloads. */
+  | 'wait'
+  /** It does nothing: the error reaches the app. */
+  | 'surface'
+  /** A `skewless:reload` listener called `preventDefault()`: no reload. */
+  | 'cancelled';
+
+/** What `onSkew` and the `skewless:reload` event's `detail` receive. */
+export interface SkewInfo {
+  /** What the runtime does. */
+  action: SkewAction;
+  /** Why. */
+  reason: SkewReason;
+  /** The page's release id (from the meta tag or `currentRelease`); `''` when unknown. */
+  current: string;
+  /** The live release id fetched from the release file; `undefined` when not fetched or unreadable. */
+  live?: string | undefined;
+  /** What failed: the `vite:preloadError` payload, or the URL of a script or stylesheet. */
+  error?: unknown;
+}
+
+/** Options of {@link install}. */
+export interface InstallOptions {
+  /**
+   * URL of the live release file (`{"release": "<id>"}`), fetched with `cache: 'no-store'`.
+   * Relative URLs resolve against `document.baseURI`.
+   * @default the inline guard's `releaseUrl` if the guard is on the page, else `'skewless.json'`
+   */
+  releaseUrl?: string;
+  /**
+   * The page's release id.
+   * @default the `content` of `<meta name="skewless-release">`, else `''`
+   */
+  currentRelease?: string;
+  /**
+   * The loop guard's window: at most one reload per release per tab within it.
+   * @default 30000
+   */
+  windowMs?: number;
+  /**
+   * sessionStorage key prefix of the loop guard. The inline guard uses the default, so change it only
+   * together with the guard.
+   * @default 'skewless:'
+   */
+  storageKeyPrefix?: string;
+  /**
+   * Called for every decision (reload, wait, surface, cancelled), for telemetry. To defer a reload,
+   * call `preventDefault()` on the `skewless:reload` event instead.
+   * @default undefined
+   */
+  onSkew?: (info: SkewInfo) => void;
+}
+
+/** Options of `renderGuard`. */
+export interface GuardOptions {
+  /**
+   * CSP nonce put on the inline `<script>`.
+   * @default undefined (no nonce attribute)
+   */
+  nonce?: string;
+  /**
+   * URL of the live release file; the runtime uses it too unless given its own `releaseUrl`.
+   * Give the build's base, e.g. `'/app/skewless.json'`, so it resolves right under a client-side router.
+   * @default 'skewless.json', relative to `document.baseURI`
+   */
+  releaseUrl?: string;
+}
+
+/** The `window[STATE_KEY]` object shared by the inline guard and the runtime. */
+export interface SharedState {
+  /** The runtime's options, replaced by each `install`. */
+  o?: InstallOptions;
+  /** The inline guard's release URL. */
+  u?: string | undefined;
+  /** A reload is under way (or waiting for `online`): further failures join it. */
+  p?: boolean;
+  /** The runtime's failure handler, once installed: the guard hands failures to it. */
+  f?: (error?: unknown) => boolean;
+}

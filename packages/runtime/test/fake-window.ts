@@ -1,0 +1,103 @@
+// A small stand-in for the browser globals the runtime and the guard touch (no DOM library here).
+// Events go through Node's real EventTarget, so cancelation and `once` behave as in a browser.
+
+/** sessionStorage over a Map, or one that throws like Safari's private mode / disabled storage. */
+export class FakeStorage {
+  readonly items = new Map<string, string>();
+  constructor(private readonly readOnly = false) {}
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    if (this.readOnly) throw new DOMException('quota', 'QuotaExceededError');
+    this.items.set(key, String(value));
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+}
+
+export interface FakeOptions {
+  /** The page's release, put into `<meta name="skewless-release">`; undefined: no meta tag. */
+  current?: string;
+  /** What `skewless.json` answers; undefined: 404; an Error: the fetch rejects. */
+  live?: string | Error;
+  online?: boolean;
+  storage?: FakeStorage;
+  /** Reading `sessionStorage` throws (storage disabled by privacy settings). */
+  storageDenied?: boolean;
+  origin?: string;
+}
+
+export type FakeWindow = ReturnType<typeof fakeWindow>;
+
+export function fakeWindow(options: FakeOptions = {}) {
+  const target = new EventTarget();
+  const origin = options.origin ?? 'https://app.example';
+  const storage = options.storage ?? new FakeStorage();
+  const fetched: string[] = [];
+  const reloads: number[] = [];
+  const listeners: { type: string; fn: (event: unknown) => unknown; capture: boolean }[] = [];
+  const w = {
+    document: {
+      baseURI: `${origin}/users/42`,
+      querySelector: (selector: string) =>
+        selector.includes('skewless-release') && options.current !== undefined
+          ? { content: options.current }
+          : null,
+    },
+    navigator: { onLine: options.online ?? true },
+    location: { origin, reload: () => void reloads.push(Date.now()) },
+    fetch: async (url: URL | string, init?: RequestInit) => {
+      fetched.push(`${String(url)} ${init?.cache}`);
+      if (options.live instanceof Error) throw options.live;
+      const body = options.live === undefined ? '<h1>404</h1>' : JSON.stringify({ release: options.live });
+      return new Response(body, { status: options.live === undefined ? 404 : 200 });
+    },
+    addEventListener: (
+      type: string,
+      fn: (event: unknown) => unknown,
+      opts?: boolean | AddEventListenerOptions,
+    ) => {
+      // Browsers convert a non-object third argument to boolean (the minified guard passes 1); Node throws.
+      const normalized = typeof opts === 'object' ? opts : !!opts;
+      listeners.push({ type, fn, capture: typeof opts === 'object' ? !!opts.capture : !!opts });
+      target.addEventListener(type, fn as EventListener, normalized);
+    },
+    removeEventListener: (type: string, fn: (event: unknown) => unknown) => {
+      target.removeEventListener(type, fn as EventListener);
+    },
+    dispatchEvent: (event: Event) => target.dispatchEvent(event),
+    get sessionStorage(): FakeStorage {
+      if (options.storageDenied) throw new DOMException('storage disabled', 'SecurityError');
+      return storage;
+    },
+    CustomEvent,
+  };
+  return {
+    window: w as unknown as Window,
+    raw: w,
+    storage,
+    fetched,
+    reloads,
+    /** Fire an element's load failure as the browser does: a non-bubbling `error` seen by capture listeners. */
+    elementError(el: { tagName: string; src?: string; href?: string; rel?: string }) {
+      return Promise.all(
+        listeners.filter((l) => l.type === 'error' && l.capture).map((l) => l.fn({ target: el })),
+      );
+    },
+    goOnline() {
+      w.navigator.onLine = true;
+      target.dispatchEvent(new Event('online'));
+    },
+    /** The next page load in the same tab: same sessionStorage, fresh window state. */
+    reloadPage(next: FakeOptions = {}) {
+      return fakeWindow({ ...options, ...next, storage, origin });
+    },
+  };
+}
+
+/** Lets the handler's async part (fetch, reading the body) run to its end. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}

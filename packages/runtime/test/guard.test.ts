@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { STORAGE_PREFIX } from '../src/constants.js';
+import { guardSource, renderGuard } from '../src/guard.js';
+import { FakeStorage, type FakeWindow, fakeWindow, settle } from './fake-window.js';
+
+const GLOBALS = [
+  'window',
+  'document',
+  'location',
+  'navigator',
+  'sessionStorage',
+  'addEventListener',
+  'dispatchEvent',
+] as const;
+
+/** Runs the minified guard exactly as shipped, against a fake window standing in for the globals. */
+function runGuard(fake: FakeWindow, code = guardSource, storage: unknown = fake.storage) {
+  const w = fake.raw;
+  const values = [w, w.document, w.location, w.navigator, storage, w.addEventListener, w.dispatchEvent];
+  new Function(...GLOBALS, code)(...values);
+  const events: unknown[] = [];
+  fake.window.addEventListener('skewless:reload', (event) => events.push((event as CustomEvent).detail));
+  return events;
+}
+
+const entry = { tagName: 'SCRIPT', src: 'https://app.example/assets/index-0a1b2c3d.js' };
+
+describe('the inline guard', () => {
+  it('reloads once when the entry script fails, then leaves the next failure alone', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    const events = runGuard(fake);
+    await fake.elementError(entry);
+    await fake.elementError(entry);
+    await settle();
+    expect(fake.reloads).toHaveLength(1);
+    expect(events).toMatchObject([
+      { action: 'reload', reason: 'load-error', current: 'aaa', error: entry.src },
+    ]);
+    expect(fake.storage.items.has(`${STORAGE_PREFIX}aaa`)).toBe(true);
+
+    const next = fake.reloadPage();
+    runGuard(next);
+    await next.elementError(entry);
+    await settle();
+    expect(next.reloads).toHaveLength(0);
+  });
+
+  it('shares the loop guard with the runtime: a reload by either counts for both', async () => {
+    const storage = new FakeStorage();
+    storage.setItem(`${STORAGE_PREFIX}aaa`, String(Date.now()));
+    const fake = fakeWindow({ current: 'aaa', storage });
+    runGuard(fake);
+    await fake.elementError(entry);
+    expect(fake.reloads).toHaveLength(0);
+  });
+
+  it('catches HTML-linked stylesheets and modulepreload links', async () => {
+    for (const rel of ['stylesheet', 'modulepreload']) {
+      const fake = fakeWindow({ current: 'aaa' });
+      runGuard(fake);
+      await fake.elementError({ tagName: 'LINK', rel, href: 'https://app.example/assets/x-0a1b2c3d.css' });
+      expect(fake.reloads, rel).toHaveLength(1);
+    }
+  });
+
+  it('ignores other elements, other link types and third-party origins', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(fake);
+    await fake.elementError({ tagName: 'IMG', src: 'https://app.example/logo.png' });
+    await fake.elementError({ tagName: 'LINK', rel: 'preload', href: 'https://app.example/font.woff2' });
+    await fake.elementError({ tagName: 'LINK', rel: 'icon', href: 'https://app.example/favicon.ico' });
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://analytics.example/tag.js' });
+    await fake.elementError({ tagName: 'LINK', rel: 'stylesheet', href: 'https://fonts.example/css' });
+    expect(fake.reloads).toHaveLength(0);
+  });
+
+  it("accepts the release URL's origin (assets on a CDN)", async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(
+      fake,
+      renderGuard({ releaseUrl: 'https://cdn.example/skewless.json' }).replace(/<\/?script>/g, ''),
+    );
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://cdn.example/assets/index-0a1b2c3d.js' });
+    expect(fake.reloads).toHaveLength(1);
+  });
+
+  it('hands failures to the runtime once it is installed', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    const handled: unknown[] = [];
+    (fake.raw as unknown as { __skewless: unknown }).__skewless = { f: (e: unknown) => handled.push(e) };
+    runGuard(fake);
+    await fake.elementError(entry);
+    expect(handled).toEqual([entry.src]);
+    expect(fake.reloads).toHaveLength(0);
+  });
+
+  it('offline: reloads only after the online event', async () => {
+    const fake = fakeWindow({ current: 'aaa', online: false });
+    const events = runGuard(fake);
+    const failing = fake.elementError(entry);
+    await settle();
+    expect(fake.reloads).toHaveLength(0);
+    fake.goOnline();
+    await failing;
+    expect(fake.reloads).toHaveLength(1);
+    expect(events).toMatchObject([{ reason: 'offline' }]);
+  });
+
+  it('a cancelled skewless:reload does not reload and uncounts itself', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(fake);
+    fake.window.addEventListener('skewless:reload', (event) => event.preventDefault());
+    await fake.elementError(entry);
+    expect(fake.reloads).toHaveLength(0);
+    expect(fake.storage.items.size).toBe(0);
+  });
+
+  it('never reloads when sessionStorage throws', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    const denied = {
+      getItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    };
+    runGuard(fake, guardSource, denied);
+    await fake.elementError(entry);
+    expect(fake.reloads).toHaveLength(0);
+  });
+});
+
+describe('renderGuard', () => {
+  it('renders one script element with the nonce, safe for any release URL', () => {
+    const html = renderGuard({
+      nonce: 'r4nd"om',
+      releaseUrl: '/a/</script><script>alert(1)</script>$&.json',
+    });
+    expect(html.startsWith('<script nonce="r4nd&quot;om">')).toBe(true);
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    expect(html).toContain('"/a/\\u003c/script>\\u003cscript>alert(1)\\u003c/script>$&.json"');
+  });
+
+  it('without options: no nonce, the default release URL', () => {
+    expect(renderGuard()).toBe(`<script>${guardSource}</script>`);
+    expect(guardSource).not.toContain('__SKEWLESS');
+  });
+});

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { STORAGE_PREFIX } from '../src/constants.js';
+import { install } from '../src/install.js';
+import { FakeStorage, fakeWindow, settle } from './fake-window.js';
+
+const g = globalThis as { window?: unknown };
+
+/** Dispatches `vite:preloadError` as Vite's preload helper does, and returns whether it was prevented. */
+function preloadError(w: Window): boolean {
+  const event = new Event('vite:preloadError', { cancelable: true }) as Event & { payload?: unknown };
+  event.payload = new Error('Failed to fetch dynamically imported module');
+  w.dispatchEvent(event);
+  return event.defaultPrevented;
+}
+
+describe('install', () => {
+  let uninstall: (() => void) | undefined;
+  afterEach(() => {
+    uninstall?.();
+    delete g.window;
+  });
+
+  it('prevents vite:preloadError only when it will reload', async () => {
+    const storage = new FakeStorage();
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb', storage });
+    g.window = fake.window;
+    uninstall = install();
+    expect(preloadError(fake.window)).toBe(true);
+    await settle();
+    expect(fake.reloads).toHaveLength(1);
+
+    // The next page, same tab, same release: the guard trips, the error must reach the app.
+    const next = fake.reloadPage();
+    g.window = next.window;
+    uninstall = install();
+    expect(preloadError(next.window)).toBe(false);
+    await settle();
+    expect(next.reloads).toHaveLength(0);
+  });
+
+  it('a second install replaces the first (one listener, the latest options)', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
+    g.window = fake.window;
+    const seen: string[] = [];
+    install({ onSkew: () => seen.push('first') });
+    uninstall = install({ onSkew: (info) => seen.push(`second ${info.reason}`) });
+    expect(preloadError(fake.window)).toBe(true);
+    await settle();
+    expect(seen).toEqual(['second new-release']);
+    expect(fake.reloads).toHaveLength(1);
+  });
+
+  it('passes its options and handler to the inline guard through the shared state', () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    g.window = fake.window;
+    uninstall = install({ storageKeyPrefix: 'x:' });
+    const state = (fake.window as unknown as { __skewless: { f?: unknown; o?: unknown } }).__skewless;
+    expect(typeof state.f).toBe('function');
+    expect(state.o).toEqual({ storageKeyPrefix: 'x:' });
+    uninstall();
+    expect(state.f).toBeUndefined();
+    expect(preloadError(fake.window)).toBe(false);
+  });
+
+  it('does nothing outside a browser (SSR import)', () => {
+    expect(() => install()()).not.toThrow();
+  });
+
+  it('uses the storage key prefix option', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'aaa' });
+    g.window = fake.window;
+    uninstall = install({ storageKeyPrefix: 'myapp:' });
+    preloadError(fake.window);
+    await settle();
+    expect([...fake.storage.items.keys()]).toEqual(['myapp:aaa']);
+    expect(fake.storage.items.has(`${STORAGE_PREFIX}aaa`)).toBe(false);
+  });
+});
