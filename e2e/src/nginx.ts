@@ -42,6 +42,8 @@ export interface NginxInstance {
 }
 
 const live = new Set<ChildProcess>();
+/** Temporary prefix directories still to remove, also when this process exits without stop(). */
+const temporaries = new Set<string>();
 let hooked = false;
 
 /** Kill every nginx still running when this process ends, also on SIGINT/SIGTERM/SIGHUP. */
@@ -50,6 +52,7 @@ function hookExit(): void {
   hooked = true;
   const killAll = () => {
     for (const child of live) child.kill('SIGTERM');
+    for (const dir of temporaries) rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -154,6 +157,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 export async function startNginx(options: StartNginxOptions): Promise<NginxInstance> {
   hookExit();
   const { prefix, temporary } = preparePrefix(options.dir);
+  if (temporary) temporaries.add(prefix);
   const conf = join(prefix, 'nginx.conf');
   let lastError = '';
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -186,7 +190,10 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxInsta
     lastError = `${stderr}${readLog(prefix).slice(logStart)}`.trim();
     if (!/Address already in use/.test(lastError)) break;
   }
-  if (temporary) rmSync(prefix, { recursive: true, force: true });
+  if (temporary) {
+    rmSync(prefix, { recursive: true, force: true });
+    temporaries.delete(prefix);
+  }
   throw new Error(
     `[skewless] nginx did not start: ${lastError || 'no output'}. Check the config with nginxTest().`,
   );
@@ -199,7 +206,9 @@ export async function startNginx(options: StartNginxOptions): Promise<NginxInsta
       prefix,
       stop() {
         stopped ??= stopChild(child).then(() => {
-          if (temporary) rmSync(prefix, { recursive: true, force: true });
+          if (!temporary) return;
+          rmSync(prefix, { recursive: true, force: true });
+          temporaries.delete(prefix);
         });
         return stopped;
       },
