@@ -33,7 +33,7 @@ function backendBlock(backend: Backend, options: CdnOptions, pathPrefix: string)
 /**
  * The body of nginx's `http {}` block: a round-robin upstream over the origins, a bucket upstream,
  * and a proxy cache on `/assets/*` that honours the backends' Cache-Control (errors included, as
- * CloudFront does). HTML is not cached at the edge: every scenario's documents are `no-cache` or
+ * CloudFront does) and keeps successful answers without one for a day (a CDN's default TTL). HTML is not cached at the edge: every scenario's documents are `no-cache` or
  * uncached, so what a page sees is decided by which origin the balancer picks.
  */
 export function cdnConfig(options: CdnOptions): string {
@@ -58,6 +58,8 @@ export function cdnConfig(options: CdnOptions): string {
       ${backendBlock(options.assets, options, '/assets/')}
       proxy_cache cdn;
       proxy_cache_key ${key};
+      # A CDN's default TTL for answers without Cache-Control (CloudFront: 24 h); 2xx/3xx only.
+      proxy_cache_valid 200 301 302 1d;
     }${siteIndex}
     location / {
       ${backendBlock(site, options, '/')}

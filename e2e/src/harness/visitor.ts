@@ -20,8 +20,8 @@ export interface Visitor {
   failedRequests: string[];
   /** Page loads the user did not ask for (reloads by a guard). */
   reloads(): number;
-  /** Asset responses seen: URL path with query → body. */
-  assetBodies: Map<string, Buffer>;
+  /** Asset responses seen (URL path with query → body), once every body has arrived. */
+  assetBodies(): Promise<Map<string, Buffer>>;
   goto(path: string): Promise<void>;
   /** Click a route link and wait until the view settles; returns the final view state. */
   openRoute(path: string): Promise<string>;
@@ -37,6 +37,7 @@ export async function openVisitor(browser: Browser, base: string): Promise<Visit
   const page = await context.newPage();
   const failedRequests: string[] = [];
   const assetBodies = new Map<string, Buffer>();
+  const pendingBodies: Promise<void>[] = [];
   let loads = 0;
   let asked = 0;
   page.on('load', () => {
@@ -55,9 +56,13 @@ export async function openVisitor(browser: Browser, base: string): Promise<Visit
       answered.add(response.request());
       failedRequests.push(`${response.status()} ${url.pathname}`);
     } else if (url.pathname.startsWith('/assets/')) {
-      response.body().then(
-        (body) => assetBodies.set(url.pathname + url.search, body),
-        () => {},
+      pendingBodies.push(
+        response.body().then(
+          (body) => {
+            assetBodies.set(url.pathname + url.search, body);
+          },
+          () => {},
+        ),
       );
     }
   });
@@ -77,7 +82,10 @@ export async function openVisitor(browser: Browser, base: string): Promise<Visit
     page,
     context,
     failedRequests,
-    assetBodies,
+    assetBodies: async () => {
+      await Promise.all(pendingBodies);
+      return assetBodies;
+    },
     reloads: () => Math.max(0, loads - asked),
     async goto(path) {
       asked++;

@@ -1,5 +1,6 @@
 import { complete } from './complete.js';
 import { control } from './control.js';
+import { hashedNames, queryString } from './query-string.js';
 import { runtimeOnly } from './runtime-only.js';
 import type { Scenario } from './types.js';
 
@@ -8,4 +9,6 @@ export const scenarios: ReadonlyArray<{ id: string; run: Scenario }> = [
   { id: '1-control', run: control },
   { id: '2-runtime-only', run: runtimeOnly },
   { id: '3-complete', run: complete },
+  { id: '4a-query-string', run: queryString },
+  { id: '4b-hashed-names', run: hashedNames },
 ];
