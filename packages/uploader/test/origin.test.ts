@@ -227,6 +227,30 @@ describe('origin handler over real HTTP', () => {
   });
 });
 
+describe('origin handler options', () => {
+  it('serves under a base path and leaves other paths alone', async () => {
+    const s = await serve({ dir, base: '/admin/' });
+    try {
+      const r = await get(s.url, '/admin/assets/index-1a2b3c4d.js');
+      expect(r.status).toBe(200);
+      expect(r.body.toString()).toBe(JS);
+      expect((await get(s.url, '/admin', { Accept: 'text/html' })).status).toBe(200);
+      expect((await get(s.url, '/admin?from=mail', { Accept: 'text/html' })).status).toBe(200);
+      expect((await get(s.url, '/assets/index-1a2b3c4d.js')).status).toBe(404);
+      expect((await get(s.url, '/administrator/x', { Accept: 'text/html' })).status).toBe(404);
+      expect((await get(s.url, '/admin/%2e%2e/secret.txt')).status).toBe(400);
+    } finally {
+      await stop(s.server);
+    }
+  });
+
+  it('fails at once with a helpful message when the directory does not exist', () => {
+    expect(() => createOriginHandler({ dir: join(root, 'missing') })).toThrow(
+      /\[skewless\] the origin directory .* does not exist/,
+    );
+  });
+});
+
 describe('origin handler without a manifest', () => {
   it('classifies by name and picks up files that appear later', async () => {
     const bare = await mkdtemp(join(tmpdir(), 'skewless-origin-bare-'));

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_CACHE_CONTROL, RELEASE_FILE } from '../constants.js';
+import { SkewlessError } from '../errors.js';
 import { type Catalog, type CatalogEntry, catalogSource } from './catalog.js';
 import { acceptedEncodings, type Encoding, SIBLING_SUFFIX } from './encoding.js';
 import { etagFor, matchesIfNoneMatch } from './etag.js';
@@ -21,6 +23,13 @@ export type OriginHandler = (
  * what it does not serve is a 404 (405 for other methods); with `next` (Connect/Express) it passes on.
  */
 export function createOriginHandler(options: OriginOptions): OriginHandler {
+  if (!existsSync(options.dir)) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `the origin directory ${options.dir} does not exist. Build first, or pass the build output directory as 'dir'.`,
+    );
+  }
+  const base = `/${(options.base ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
   const catalog = catalogSource(options.dir, options.manifest);
   const fallback = options.spaFallback === undefined ? 'index.html' : options.spaFallback;
   const precompressed = options.precompressed ?? true;
@@ -31,7 +40,12 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
       if (next) return next();
       return sendError(res, 405, false, { Allow: 'GET, HEAD' });
     }
-    const path = requestPath(req.url);
+    const rest = underBase(req.url ?? '/', base);
+    if (rest === undefined) {
+      if (next) return next();
+      return sendError(res, 404, head);
+    }
+    const path = requestPath(`/${rest}`);
     if (path === undefined) return sendError(res, 400, head);
     serve(req, res, path, head, next).catch((error: unknown) => {
       if (next && !res.headersSent) return next(error);
@@ -122,6 +136,14 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     if (entry.class === 'document' && options.documentCacheControl) return options.documentCacheControl;
     return options.cacheControl?.[entry.class] ?? entry.cacheControl ?? DEFAULT_CACHE_CONTROL[entry.class];
   }
+}
+
+/** The part of a URL after the base path (`/admin/x?y` → `x?y`; `/admin` → ``), or undefined outside it. */
+function underBase(url: string, base: string): string | undefined {
+  if (url.startsWith(base)) return url.slice(base.length);
+  const bare = base.slice(0, -1);
+  if (url === bare || url.startsWith(`${bare}?`)) return url.slice(bare.length);
+  return undefined;
 }
 
 /** A navigation is a browser asking for a page: GET/HEAD, Accept text/html, no file extension. */

@@ -13,6 +13,13 @@ export interface OriginOptions {
    */
   manifest?: Manifest | false;
   /**
+   * The URL path the directory is served under, e.g. `/admin/` for a build made with Vite's
+   * `base: '/admin/'` behind a plain node:http server. Requests outside it are not handled (next() or
+   * 404). Under Express, mounting with `app.use('/admin', handler)` strips the path already: keep `/`.
+   * @default '/'
+   */
+  base?: string;
+  /**
    * The document served for navigations that match no file (a client-side router's deep link), relative
    * to `dir`. Only GET/HEAD requests that accept `text/html` and whose last path segment has no extension
    * get it; a missing `/assets/app-1a2b3c4d.js` stays a 404. `false` turns the fallback off.
