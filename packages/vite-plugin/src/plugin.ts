@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import type { Logger, Manifest } from '@skewless/uploader';
-import { createManifest, DETERMINISM_ENV, SkewlessError, writeManifest } from '@skewless/uploader';
+import {
+  createManifest,
+  DETERMINISM_ENV,
+  precompress,
+  SkewlessError,
+  writeManifest,
+} from '@skewless/uploader';
 import type { Plugin } from 'vite';
 import type { BundleEntry } from './bundle-facts.js';
 import { BundleFacts } from './bundle-facts.js';
@@ -148,14 +154,28 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       if (options.previousManifest && !checking) await checkPrevious(ctx, options.previousManifest, manifest);
       await writeManifest(dir, manifest);
       info(ctx, summary(manifest));
+      if (options.precompress) {
+        const siblings = await precompress(dir, manifest);
+        info(
+          ctx,
+          `[skewless] precompressed ${siblings.length} files (.br/.gz siblings, not in the manifest).`,
+        );
+      }
       if (options.upload && !checking) {
         try {
-          await runUpload(options.upload, dir, manifest, hookLogger(ctx));
+          const result = await runUpload(options.upload, dir, manifest, hookLogger(ctx));
+          info(
+            ctx,
+            `[skewless] ${result.dryRun ? 'dry run: would upload' : 'uploaded'} ${result.uploaded} files (${result.skipped} already there) to ${result.target}, release ${result.release}.`,
+          );
         } catch (error) {
-          const message = (error as Error).message;
+          const reason = (error as Error).message ?? String(error);
+          const message = reason.startsWith('[skewless]')
+            ? reason
+            : `[skewless] upload to ${options.upload.to} failed: ${reason}. Check the target and its credentials, then run 'skewless upload ${dir} --to ${options.upload.to}'.`;
           if (options.onUploadError === 'warn')
-            ctx.warn(`${message} (the build succeeded; upload it again later).`);
-          else throw error;
+            ctx.warn(`${message} (onUploadError: 'warn' kept the build.)`);
+          else throw new SkewlessError('UPLOAD_FAILED', message, { cause: error });
         }
       }
     },

@@ -1,59 +1,10 @@
-import type { CacheControlMap, HashCharacters } from '@skewless/uploader';
+import type { CacheControlMap, HashCharacters, UploadOptions } from '@skewless/uploader';
 
 /**
- * Where and how to upload after the build, handed to `upload()` of `@skewless/uploader` together with
- * the output directory, the manifest and the logger.
+ * Where and how to upload after the build: the options of `upload()` from `@skewless/uploader`
+ * (documented there field by field) without `dir`, `manifest` and `logger`, which the plugin supplies.
  */
-export interface SkewlessUploadOptions {
-  /** Destination: `s3://bucket/prefix` or `file:///absolute/path`. */
-  to: string;
-  /**
-   * Also publish the HTML documents (after every asset is verified). Off by default so a CI step can
-   * publish HTML separately once the assets are everywhere.
-   * @default false
-   */
-  html?: boolean;
-  /**
-   * Overwrite objects whose bytes differ even when they are `immutable` (never needed in normal use).
-   * @default false
-   */
-  force?: boolean;
-  /**
-   * Plan and report, but send nothing.
-   * @default false
-   */
-  dryRun?: boolean;
-  /**
-   * Uploads in flight at once.
-   * @default the engine's default
-   */
-  concurrency?: number;
-  /**
-   * S3 endpoint URL for S3-compatible storage (R2, MinIO, a local server).
-   * @default AWS
-   */
-  endpoint?: string;
-  /**
-   * S3 region.
-   * @default the AWS SDK's default chain
-   */
-  region?: string;
-  /**
-   * Path-style S3 addressing (`endpoint/bucket/key`), needed by most S3-compatible servers.
-   * @default false
-   */
-  forcePathStyle?: boolean;
-  /**
-   * Canned ACL for uploaded objects, e.g. `public-read`.
-   * @default none
-   */
-  acl?: string;
-  /**
-   * Extra headers per uploaded object.
-   * @default {}
-   */
-  headers?: Record<string, string>;
-}
+export type SkewlessUploadOptions = Omit<UploadOptions, 'dir' | 'manifest' | 'logger'>;
 
 /** The inline guard that recovers a page whose entry script or CSS failed to load after a deploy. */
 export interface SkewlessGuardOptions {
@@ -120,7 +71,8 @@ export interface SkewlessOptions {
    */
   guard?: false | SkewlessGuardOptions;
   /**
-   * Write `.br`/`.gz` siblings of compressible files for an origin that serves them.
+   * Write Brotli and gzip siblings (`.br`, `.gz`) of compressible files, for an origin or nginx
+   * `gzip_static` that serves them. They are codings of listed files, so the manifest leaves them out.
    * @default false
    */
   precompress?: boolean;
