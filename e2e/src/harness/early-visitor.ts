@@ -6,8 +6,8 @@ import { assetUrls } from './release-bytes.js';
 export interface EarlyVisit {
   /** HTML loads it took to get the new release's document. */
   documents: number;
-  /** `status url` of each asset request, in order. */
-  assets: string[];
+  /** Each asset request in order: status, URL and the upstream nginx picked (`host:port`). */
+  assets: Array<{ status: number; url: string; upstream: string | undefined }>;
   /** Asset bodies that arrived (URL → bytes). */
   bodies: Map<string, Buffer>;
 }
@@ -27,12 +27,12 @@ export async function earlyVisit(url: string, dir: string, origins: number): Pro
       throw new Error(`[skewless] no origin served the new release's index.html at ${url}`);
     html = await (await fetch(`${url}/`)).text();
   }
-  const assets: string[] = [];
+  const assets: EarlyVisit['assets'] = [];
   const bodies = new Map<string, Buffer>();
   for (const asset of assetUrls(html)) {
     const res = await fetch(url + asset);
     const body = Buffer.from(await res.arrayBuffer());
-    assets.push(`${res.status} ${asset} (${res.headers.get('x-upstream') ?? '?'})`);
+    assets.push({ status: res.status, url: asset, upstream: res.headers.get('x-upstream') ?? undefined });
     if (res.ok) bodies.set(asset, body);
   }
   return { documents, assets, bodies };

@@ -1,3 +1,4 @@
+import { cached404, noStoreErrors } from './cached-404.js';
 import { complete } from './complete.js';
 import { control } from './control.js';
 import { hashedNames, queryString } from './query-string.js';
@@ -11,4 +12,6 @@ export const scenarios: ReadonlyArray<{ id: string; run: Scenario }> = [
   { id: '3-complete', run: complete },
   { id: '4a-query-string', run: queryString },
   { id: '4b-hashed-names', run: hashedNames },
+  { id: '5a-cached-404', run: cached404 },
+  { id: '5b-no-store-errors', run: noStoreErrors },
 ];
