@@ -47,6 +47,13 @@ test.beforeAll(async () => {
   origin = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
     originHits.set(path, (originHits.get(path) ?? 0) + 1);
+    // Stands in for an origin that marks errors cacheable (a bucket's bare 403/404 behind a default TTL),
+    // which the Skewless handler never does: the cache must refuse to keep them anyway.
+    if (path.startsWith('/careless/')) {
+      res.writeHead(path.endsWith('.css') ? 403 : 404, { 'Cache-Control': 'public, max-age=600' });
+      res.end('not here');
+      return;
+    }
     handler(req, res);
   });
   await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
@@ -101,6 +108,17 @@ test('an origin 404 is not cached: the request after the file appears gets 200',
   expect(await found.text()).toBe('export default 1;\n');
   expect((await get(path)).headers()['x-cache-status']).toBe('HIT');
   expect(originHits.get(path)).toBe(3);
+});
+
+test('errors are not cached even when a careless origin marks them cacheable', async () => {
+  for (const path of ['/careless/app-0a0b0c0d.js', '/careless/app-0a0b0c0d.css']) {
+    for (let i = 0; i < 2; i++) {
+      const r = await get(path);
+      expect(r.status(), path).toBeGreaterThanOrEqual(400);
+      expect(r.headers()['x-cache-status'], path).not.toBe('HIT');
+    }
+    expect(originHits.get(path), path).toBe(2);
+  }
 });
 
 test('brotli and gzip clients each get their own encoding, each cached', async () => {
