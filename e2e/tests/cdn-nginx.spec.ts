@@ -76,6 +76,21 @@ test('the generated nginx config passes nginx -t', () => {
   const checked = nginxTest(config('http://127.0.0.1:9'));
   expect(checked.output).toContain('syntax is ok');
   expect(checked.ok).toBe(true);
+  for (const options of [
+    { hash: { length: 16, characters: 'hex' as const } },
+    { hash: { length: 10, characters: 'base64' as const }, prefix: '/' },
+    { origin: 'https://127.0.0.1:8443', prefix: '/admin/static/', name: 'site_2' },
+  ]) {
+    const variant = nginxTest(
+      cdnConfig('nginx', {
+        origin: 'http://127.0.0.1:9',
+        listen: '127.0.0.1:{{port}}',
+        cachePath: 'cache',
+        ...options,
+      }),
+    );
+    expect(variant.ok, `${JSON.stringify(options)}\n${variant.output}`).toBe(true);
+  }
   // And a broken one does not: the check can fail.
   expect(nginxTest(`${config('http://127.0.0.1:9')}\nproxy_cache_key;`).ok).toBe(false);
 });
