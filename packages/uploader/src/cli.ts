@@ -15,6 +15,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
     summary: 'run a local S3-compatible server to try Skewless without a cloud account',
     load: () => import('./commands/dev-s3.js'),
   },
+  prune: {
+    summary: 'delete what only releases older than the newest N reference',
+    load: () => import('./commands/prune.js'),
+  },
   'cdn-config': {
     summary: 'print CDN / cache configuration matching the emitted names',
     load: () => import('./commands/cdn-config.js'),

@@ -50,5 +50,6 @@ export {
   PRECOMPRESSED_SUFFIXES,
   precompress,
 } from './precompress.js';
+export { prune } from './prune.js';
 export type * from './types.js';
 export { upload } from './upload.js';

@@ -253,3 +253,54 @@ export interface UploadResult {
   /** The per-file plan, sorted by path. */
   files: UploadPlanEntry[];
 }
+
+/** Options of {@link prune}: remove what only old releases reference. */
+export interface PruneOptions {
+  /** The target: `s3://bucket/prefix` or `file:///absolute/path`, as given to `upload`. */
+  to: string;
+  /**
+   * Releases to keep, newest first by when their manifest was stored. The live release (named by the
+   * target's `skewless.json`) is kept too, whatever its age, so a rollback is never pruned.
+   */
+  keep: number;
+  /**
+   * Compute and report what would be deleted; delete nothing.
+   * @default false
+   */
+  dryRun?: boolean;
+  /**
+   * Requests in flight at once.
+   * @default 16
+   */
+  concurrency?: number;
+  /** As for {@link UploadOptions.endpoint}. @default undefined */
+  endpoint?: string;
+  /** As for {@link UploadOptions.region}. @default undefined */
+  region?: string;
+  /** As for {@link UploadOptions.forcePathStyle}. @default true when an endpoint is set */
+  forcePathStyle?: boolean;
+  /** As for {@link UploadOptions.credentials}. Never printed. @default the AWS chain */
+  credentials?: UploadCredentials;
+  /** Attempts per request on retryable failures. @default 5 */
+  attempts?: number;
+  /** First backoff delay in milliseconds. @default 200 */
+  retryDelayMs?: number;
+  /** Where the engine reports what it does. @default silentLogger */
+  logger?: Logger;
+}
+
+/** What {@link prune} did. */
+export interface PruneResult {
+  /** The target, as given. */
+  target: string;
+  /** Whether this was a dry run (nothing deleted). */
+  dryRun: boolean;
+  /** Release ids kept, newest first. */
+  kept: string[];
+  /** Release ids whose manifests were (or would be) removed. */
+  dropped: string[];
+  /** Keys deleted (or that would be), including the dropped releases' manifests. */
+  deleted: string[];
+  /** Bytes freed (or that would be). */
+  bytes: number;
+}

@@ -133,4 +133,21 @@ describe('skewless upload (the CLI)', () => {
         .filter((l) => l.includes('[skewless]') && /no AWS credentials/.test(l)),
     ).toHaveLength(1);
   });
+
+  it('skewless prune: usage errors exit 2; --json reports kept and dropped releases', async () => {
+    const bad = await runCli(built.cli, ['prune', '--to', 's3://skewless/cli', '--keep', '0'], s3Env());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--keep must be a whole number');
+
+    const b = await buildDir();
+    await runCli(built.cli, ['upload', b.dir, '--to', 's3://skewless/cliprune', '--html'], s3Env());
+    const out = await runCli(
+      built.cli,
+      ['prune', '--to', 's3://skewless/cliprune', '--keep', '1', '--json'],
+      s3Env(),
+    );
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, dropped: [], deleted: [] });
+    expect(JSON.parse(out.stdout).kept).toHaveLength(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256File } from '../digest.js';
 import { walkFiles } from '../walk.js';
@@ -37,7 +37,7 @@ export function createFileTarget(dir: string, url: string): Target {
       for (const path of paths) {
         const info = await stat(absolute(path));
         // No ETag: the planner HEADs (hashes) only the files whose size matches.
-        found.set(path, { path, size: info.size });
+        found.set(path, { path, size: info.size, modified: info.mtimeMs });
       }
       return found;
     },
@@ -45,7 +45,8 @@ export function createFileTarget(dir: string, url: string): Target {
     async head(path): Promise<RemoteHead | undefined> {
       try {
         const digest = await sha256File(absolute(path));
-        return { size: digest.bytes, sha256: digest.hex };
+        const info = await stat(absolute(path));
+        return { size: digest.bytes, sha256: digest.hex, uploaded: info.mtimeMs };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
@@ -76,6 +77,19 @@ export function createFileTarget(dir: string, url: string): Target {
     async putText(path, body) {
       const tmp = await stage(path, (t) => writeFile(t, body));
       await rename(tmp, absolute(path));
+    },
+
+    async readText(path) {
+      try {
+        return await readFile(absolute(path), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+
+    async remove(path) {
+      await rm(absolute(path), { force: true });
     },
 
     async close() {},

@@ -7,7 +7,12 @@ import type { Target } from './target.js';
 export const DEFAULT_MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 
 /** Open the target named by `options.to`; the AWS SDK is loaded only for `s3://`. */
-export async function openTarget(options: UploadOptions): Promise<Target> {
+export async function openTarget(
+  options: Pick<
+    UploadOptions,
+    'to' | 'endpoint' | 'region' | 'forcePathStyle' | 'credentials' | 'acl' | 'headers' | 'multipartThreshold'
+  >,
+): Promise<Target> {
   const location = parseTarget(options.to);
   if (location.kind === 'file') return createFileTarget(location.dir, options.to);
   const { createS3Target } = await import('./s3.js');

@@ -89,7 +89,12 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
         for (const object of page.Contents ?? []) {
           if (!object.Key) continue;
           const path = object.Key.slice(strip);
-          found.set(path, { path, size: object.Size ?? 0, etag: unquote(object.ETag) });
+          found.set(path, {
+            path,
+            size: object.Size ?? 0,
+            etag: unquote(object.ETag),
+            modified: object.LastModified?.getTime(),
+          });
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
@@ -99,7 +104,13 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     async head(path): Promise<RemoteHead | undefined> {
       try {
         const head = await client.send(new sdk.HeadObjectCommand({ Bucket: options.bucket, Key: key(path) }));
-        return { size: head.ContentLength ?? 0, etag: unquote(head.ETag), sha256: head.Metadata?.sha256 };
+        const uploaded = Number(head.Metadata?.uploaded);
+        return {
+          size: head.ContentLength ?? 0,
+          etag: unquote(head.ETag),
+          sha256: head.Metadata?.sha256,
+          uploaded: Number.isFinite(uploaded) ? uploaded : head.LastModified?.getTime(),
+        };
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
         return describe(error);
@@ -154,8 +165,25 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             Body: body,
             ContentType: contentType,
             CacheControl: cacheControl,
+            Metadata: { uploaded: String(Date.now()) },
           }),
         )
+        .catch(describe);
+    },
+
+    async readText(path) {
+      try {
+        const got = await client.send(new sdk.GetObjectCommand({ Bucket: options.bucket, Key: key(path) }));
+        return (await got.Body?.transformToString('utf8')) ?? '';
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        return describe(error);
+      }
+    },
+
+    async remove(path) {
+      await client
+        .send(new sdk.DeleteObjectCommand({ Bucket: options.bucket, Key: key(path) }))
         .catch(describe);
     },
 

@@ -6,6 +6,8 @@ export interface RemoteObject {
   size: number;
   /** The ETag without quotes, when the target has one (S3: the MD5 of a single-part object). */
   etag?: string;
+  /** When the object was last written, in ms since the epoch (orders releases for prune). */
+  modified?: number;
 }
 
 /** What a HEAD says about one object. */
@@ -14,6 +16,11 @@ export interface RemoteHead {
   etag?: string;
   /** The SHA-256 Skewless stored with the object (metadata `sha256`), when present. */
   sha256?: string;
+  /**
+   * When Skewless wrote it, in ms since the epoch (metadata `uploaded`; a file's mtime). Finer than a
+   * listing's LastModified, which S3 gives to the second: it orders releases for prune.
+   */
+  uploaded?: number;
 }
 
 /** One object to write. */
@@ -48,6 +55,10 @@ export interface Target {
   put(request: PutRequest): Promise<PutOutcome>;
   /** Write a small document (the release manifest) that is not a file of the build. */
   putText(path: string, body: string, contentType: string, cacheControl: string): Promise<void>;
+  /** A small text object (a release manifest), or undefined when absent. */
+  readText(path: string): Promise<string | undefined>;
+  /** Delete one object; an absent one is not an error. */
+  remove(path: string): Promise<void>;
   /** Release sockets and clients. */
   close(): Promise<void>;
 }

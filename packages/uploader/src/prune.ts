@@ -1,0 +1,96 @@
+import { RELEASE_FILE } from './constants.js';
+import { SkewlessError } from './errors.js';
+import { silentLogger } from './logger.js';
+import { parseManifest } from './manifest.js';
+import { RELEASES_DIR, releaseManifestPath } from './releases.js';
+import { withRetry } from './retry.js';
+import { openTarget } from './targets/open.js';
+import { joinKey, parseTarget } from './targets/parse.js';
+import type { RemoteObject } from './targets/target.js';
+import type { PruneOptions, PruneResult, ReleaseInfo } from './types.js';
+
+const RELEASE_MANIFEST = new RegExp(`^${RELEASES_DIR.replace('.', '\\.')}/([0-9a-f]+)\\.json$`);
+
+/**
+ * Delete the objects that only releases older than the `keep` newest reference. Works from the release
+ * manifests `upload` stores, so it never touches an object no Skewless release listed (files of other
+ * tools, releases uploaded before manifests were stored), nor anything a kept release still needs.
+ * The release manifests go last, so an interrupted prune can simply be run again.
+ */
+export async function prune(options: PruneOptions): Promise<PruneResult> {
+  const logger = options.logger ?? silentLogger;
+  if (!Number.isInteger(options.keep) || options.keep < 1) {
+    throw new SkewlessError('INVALID_OPTIONS', `'keep' must be a whole number ≥ 1, not ${options.keep}.`);
+  }
+  const location = parseTarget(options.to);
+  const prefix = location.kind === 's3' ? location.prefix : '';
+  const retry = { attempts: options.attempts ?? 5, baseDelayMs: options.retryDelayMs ?? 200 };
+  const target = await openTarget(options);
+  try {
+    const listing = await withRetry(() => target.list(), retry);
+    const found = [...listing.values()]
+      .map((o) => ({ object: o, id: RELEASE_MANIFEST.exec(o.path)?.[1] }))
+      .filter((r): r is { object: RemoteObject; id: string } => r.id !== undefined);
+    const releases = await Promise.all(
+      found.map(async (r) => {
+        const head = await withRetry(() => target.head(r.object.path), retry);
+        return { id: r.id, at: head?.uploaded ?? r.object.modified ?? 0 };
+      }),
+    );
+    releases.sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
+
+    const live = await withRetry(() => target.readText(RELEASE_FILE), retry);
+    const liveId = live === undefined ? undefined : releaseOf(live);
+    const kept = releases.slice(0, options.keep).map((r) => r.id);
+    if (liveId && !kept.includes(liveId) && releases.some((r) => r.id === liveId)) kept.push(liveId);
+    const dropped = releases.map((r) => r.id).filter((id) => !kept.includes(id));
+
+    const filesOf = async (id: string) => {
+      const path = releaseManifestPath(id);
+      const text = await withRetry(() => target.readText(path), retry);
+      if (text === undefined) return [];
+      return parseManifest(text, `${target.url}/${path}`).files.map((f) => f.path);
+    };
+    const needed = new Set<string>();
+    for (const id of kept) for (const path of await filesOf(id)) needed.add(path);
+    const doomed = new Set<string>();
+    for (const id of dropped) {
+      for (const path of await filesOf(id)) if (!needed.has(path) && listing.has(path)) doomed.add(path);
+    }
+    const order = [...[...doomed].sort(), ...dropped.map(releaseManifestPath)];
+    const bytes = order.reduce((n, path) => n + (listing.get(path)?.size ?? 0), 0);
+    logger.debug(`keeping ${kept.join(', ') || 'no release'}; dropping ${dropped.join(', ') || 'none'}`);
+
+    if (!options.dryRun) {
+      let next = 0;
+      const concurrency = options.concurrency ?? 16;
+      const assets = order.slice(0, doomed.size);
+      const worker = async () => {
+        while (next < assets.length) {
+          const path = assets[next++]!;
+          await withRetry(() => target.remove(path), retry);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, assets.length) }, worker));
+      for (const path of order.slice(doomed.size)) await withRetry(() => target.remove(path), retry);
+    }
+    return {
+      target: options.to,
+      dryRun: options.dryRun ?? false,
+      kept,
+      dropped,
+      deleted: order.map((path) => joinKey(prefix, path)),
+      bytes,
+    };
+  } finally {
+    await target.close();
+  }
+}
+
+function releaseOf(text: string): string | undefined {
+  try {
+    return (JSON.parse(text) as Partial<ReleaseInfo>).release;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,95 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createManifest, writeManifest } from '../src/index.js';
+import { prune } from '../src/prune.js';
+import { upload } from '../src/upload.js';
+import { makeBuildDir } from './helpers/build-dir.js';
+import { startS3 } from './helpers/s3.js';
+
+let s3: Awaited<ReturnType<typeof startS3>>;
+const removals: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  s3 = await startS3();
+});
+afterAll(async () => {
+  for (const r of removals) await r();
+  await s3?.close();
+});
+
+/** A release whose entry chunk is `entry-<hash>.js`; the CSS and robots.txt are shared by all releases. */
+async function release(hash: string) {
+  const b = await makeBuildDir({
+    'index.html': `<script type="module" src="/assets/entry-${hash}.js"></script><link rel="stylesheet" href="/assets/style-0a1b2c3d.css">`,
+    [`assets/entry-${hash}.js`]: `console.log("${hash}")\n`,
+    'assets/style-0a1b2c3d.css': 'body{}\n',
+    'robots.txt': 'User-agent: *\n',
+  });
+  removals.push(b.remove);
+  const manifest = await createManifest({ dir: b.dir, writeReleaseFile: true });
+  await writeManifest(b.dir, manifest);
+  return { dir: b.dir, id: manifest.release };
+}
+
+function publish(dir: string, to: string) {
+  return upload({ dir, to, html: true, endpoint: s3.server.endpoint, credentials: s3.credentials });
+}
+
+function pruneAt(to: string, keep: number, dryRun = false) {
+  return prune({ to, keep, dryRun, endpoint: s3.server.endpoint, credentials: s3.credentials });
+}
+
+const under = async (prefix: string) =>
+  (await s3.keys()).filter((k) => k.startsWith(`${prefix}/`)).map((k) => k.slice(prefix.length + 1));
+
+describe('prune (real s3rver)', () => {
+  it('deletes only what the dropped releases alone referenced, never foreign objects; dry run first', async () => {
+    const to = 's3://skewless/pr';
+    const a = await release('1a1a1a1a');
+    const b = await release('2b2b2b2b');
+    const c = await release('3c3c3c3c');
+    for (const r of [a, b, c]) await publish(r.dir, to);
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: 'skewless', Key: 'pr/assets/other-tool.js', Body: 'x' }),
+    );
+
+    const before = await under('pr');
+    const dry = await pruneAt(to, 2, true);
+    expect(dry).toMatchObject({ kept: [c.id, b.id], dropped: [a.id] });
+    expect(dry.deleted).toEqual(['pr/assets/entry-1a1a1a1a.js', `pr/.skewless/releases/${a.id}.json`]);
+    expect(await under('pr')).toEqual(before);
+
+    const done = await pruneAt(to, 2);
+    expect(done.deleted).toEqual(dry.deleted);
+    expect(await under('pr')).toEqual(
+      [
+        `.skewless/releases/${b.id}.json`,
+        `.skewless/releases/${c.id}.json`,
+        'assets/entry-2b2b2b2b.js',
+        'assets/entry-3c3c3c3c.js',
+        'assets/other-tool.js',
+        'assets/style-0a1b2c3d.css',
+        'index.html',
+        'robots.txt',
+        'skewless.json',
+      ].sort(),
+    );
+    expect((await pruneAt(to, 2)).deleted).toEqual([]);
+  });
+
+  it('keeps the live release (skewless.json) after a rollback, however old its manifest', async () => {
+    const to = 's3://skewless/rollback';
+    const a = await release('4d4d4d4d');
+    const b = await release('5e5e5e5e');
+    const c = await release('6f6f6f6f');
+    for (const r of [a, b, c]) await publish(r.dir, to);
+    await publish(a.dir, to); // roll back: A's HTML and release file are live again
+
+    const result = await pruneAt(to, 1);
+    expect(result.kept).toEqual([c.id, a.id]);
+    expect(result.dropped).toEqual([b.id]);
+    const left = await under('rollback');
+    expect(left).toContain('assets/entry-4d4d4d4d.js');
+    expect(left).toContain('assets/entry-6f6f6f6f.js');
+    expect(left).not.toContain('assets/entry-5e5e5e5e.js');
+  });
+});
