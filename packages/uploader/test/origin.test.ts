@@ -251,6 +251,35 @@ describe('origin handler options', () => {
   });
 });
 
+describe('origin handler during a deploy', () => {
+  it('picks up a new manifest, and keeps the last good one while the new one is half-written', async () => {
+    const site = await mkdtemp(join(tmpdir(), 'skewless-origin-deploy-'));
+    const s = await serve({ dir: site });
+    try {
+      await writeFile(join(site, 'index.html'), '<p>v1</p>');
+      const v1 = await createManifest({ dir: site, writeReleaseFile: true });
+      await writeManifest(site, v1);
+      expect((await get(s.url, '/skewless.json')).body.toString()).toContain(v1.release);
+      await mkdir(join(site, 'assets'));
+      await writeFile(join(site, 'assets/new-0a1b2c3d.js'), 'x');
+      // Not in the manifest yet: not served, even though it is on disk.
+      expect((await get(s.url, '/assets/new-0a1b2c3d.js')).status).toBe(404);
+      await writeFile(join(site, '.skewless/manifest.json'), '{"version": 1, "rel');
+      const during = await get(s.url, '/index.html');
+      expect(during.status).toBe(200);
+      expect(during.headers['surrogate-key']).toContain(v1.release);
+      const v2 = await createManifest({ dir: site, writeReleaseFile: true });
+      await writeManifest(site, v2);
+      const after = await get(s.url, '/assets/new-0a1b2c3d.js');
+      expect(after.status).toBe(200);
+      expect(after.headers['surrogate-key']).toContain(v2.release);
+    } finally {
+      await stop(s.server);
+      await rm(site, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('origin handler without a manifest', () => {
   it('classifies by name and picks up files that appear later', async () => {
     const bare = await mkdtemp(join(tmpdir(), 'skewless-origin-bare-'));

@@ -121,9 +121,15 @@ export function catalogSource(dir: string, manifest: Manifest | false | undefine
     ]);
     const key = m ? `m:${m.size}:${m.mtimeMs}` : `n:${r?.size}:${r?.mtimeMs}`;
     if (current && key === seen) return current;
-    current = m
-      ? manifestCatalog(base, parseManifest(await readFile(manifestFile, 'utf8'), manifestFile))
-      : nameCatalog(base, await readRelease(base));
+    try {
+      current = m
+        ? manifestCatalog(base, parseManifest(await readFile(manifestFile, 'utf8'), manifestFile))
+        : nameCatalog(base, await readRelease(base));
+    } catch (error) {
+      // A manifest caught half-written by a deploy: keep serving the last good one, read again next time.
+      if (current) return current;
+      throw error;
+    }
     seen = key;
     return current;
   };
