@@ -10,6 +10,8 @@ import {
 import type { Plugin } from 'vite';
 import type { BundleEntry } from './bundle-facts.js';
 import { BundleFacts } from './bundle-facts.js';
+import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
+import type { HtmlTag } from './html.js';
 import { releaseMetaTag } from './html.js';
 import { noHashMessage } from './messages.js';
 import { applyNames, NAME_OPTION, type NameKind, nameOrigin, patternsOf } from './names.js';
@@ -42,6 +44,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   let facts = new BundleFacts(root);
   let dirs = new Set<string>();
   let failed = false;
+  let guardAsset: { fileName: string; code: string } | undefined;
 
   const isServer = (ctx: HookContext | undefined): boolean => {
     const env = ctx?.environment;
@@ -70,6 +73,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       facts = new BundleFacts(root);
       dirs = new Set();
       failed = false;
+      guardAsset = undefined;
     },
 
     outputOptions(outputOptions) {
@@ -84,6 +88,12 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       const ctx = this as unknown as HookContext;
       if (isServer(ctx)) return;
       const problems: string[] = [];
+      if (guardAsset) {
+        // Named by us with its content hash, so it is immutable like the bundler's own files.
+        const { fileName, code } = guardAsset;
+        facts.add({ type: 'asset', fileName, source: code, name: 'skewless-guard.js' }, true);
+        if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source: code });
+      }
       const noHash = new Map<string, { option: string; files: string[] }>();
       for (const entry of Object.values(bundle) as BundleEntry[]) {
         const kind: NameKind = entry.type === 'asset' ? 'asset' : entry.isEntry ? 'entry' : 'chunk';
@@ -182,9 +192,17 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
 
     transformIndexHtml: {
       order: 'pre',
-      handler(_html, context) {
+      async handler(_html, context) {
         if (context.server || ssrBuild) return;
-        return [releaseMetaTag()];
+        const tags: HtmlTag[] = [releaseMetaTag()];
+        if (options.guard) {
+          const code = await guardCode(base);
+          if (options.guard.mode === 'external') {
+            guardAsset = { fileName: guardFileName(code, assetsDir, hash), code };
+            tags.push(externalGuardTag(`${base}${guardAsset.fileName}`, options.guard.nonce));
+          } else tags.push(inlineGuardTag(code, options.guard.nonce));
+        }
+        return tags;
       },
     },
   } as Plugin;

@@ -111,6 +111,35 @@ describe.each(['vite5', 'vite7', 'vite8'])('manifest with %s', (vite) => {
     }
   });
 
+  test('a legacy-style second output (another format, -legacy names) gives one manifest covering both', async () => {
+    const out = await tempDir();
+    // Rolldown (Vite 8) builds neither SystemJS nor CommonJS for an HTML app: a second ES output there.
+    const format = vite === 'vite8' ? 'es' : 'system';
+    try {
+      await viteBuild(vite, {
+        outDir: out.dir,
+        rollupOptions: {
+          output: [
+            {},
+            {
+              format,
+              entryFileNames: 'assets/[name]-legacy-[hash].js',
+              chunkFileNames: 'assets/[name]-legacy-[hash].js',
+            },
+          ],
+        },
+      });
+      const manifest = await readBuiltManifest(out.dir);
+      expect(manifest.files.map((f) => f.path)).toEqual(await filesOnDisk(out.dir));
+      const paths = manifest.files.filter((f) => f.class === 'immutable').map((f) => f.path);
+      for (const re of [/^assets\/index-[a-f0-9]{8}\.js$/, /^assets\/index-legacy-[a-f0-9]{8}\.js$/])
+        expect(paths.filter((p) => re.test(p))).toHaveLength(1);
+      expect(paths.filter((p) => /^assets\/lazy-legacy-[a-f0-9]{8}\.js$/.test(p))).toHaveLength(1);
+    } finally {
+      await out.cleanup();
+    }
+  });
+
   test('an SSR build is left alone', async () => {
     const out = await tempDir();
     try {

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { HashFormat } from '@skewless/uploader';
+import { RELEASE_FILE, SkewlessError } from '@skewless/uploader';
+import type { HtmlTag } from './html.js';
+
+/** The part of `@skewless/runtime/guard` the plugin uses. */
+interface GuardModule {
+  renderGuard(options: { nonce?: string; releaseUrl?: string }): string;
+}
+
+/** The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime. */
+export async function guardCode(base: string): Promise<string> {
+  let mod: GuardModule;
+  try {
+    mod = (await import('@skewless/runtime/guard')) as unknown as GuardModule;
+  } catch (error) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `cannot load the head guard from @skewless/runtime/guard (${(error as Error).message}). Install @skewless/runtime next to @skewless/vite, or set guard: false.`,
+      { cause: error },
+    );
+  }
+  const element = mod.renderGuard({ releaseUrl: releaseUrlFor(base) });
+  const code = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(element)?.[1];
+  if (code === undefined)
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `unexpected guard markup from @skewless/runtime. Update @skewless/runtime.`,
+    );
+  return code;
+}
+
+/**
+ * Where the guard fetches the release file. An absolute base pins it, so it resolves right under a
+ * client-side router (`/admin/users/7` must still fetch `/admin/skewless.json`); a relative base
+ * (`./`) leaves the runtime's default, relative to the document.
+ */
+export function releaseUrlFor(base: string): string | undefined {
+  return base.startsWith('/') || /^https?:\/\//.test(base) ? `${base}${RELEASE_FILE}` : undefined;
+}
+
+/** The inline guard as a tag Vite puts first in `<head>`, before any script or stylesheet. */
+export function inlineGuardTag(code: string, nonce: string | undefined): HtmlTag {
+  return { tag: 'script', attrs: nonce ? { nonce } : {}, children: code, injectTo: 'head-prepend' };
+}
+
+/** The external guard's file name, hashed like every other file, so it can be cached for a year. */
+export function guardFileName(code: string, assetsDir: string, hash: HashFormat): string {
+  const digest = createHash('sha256')
+    .update(code)
+    .digest(hash.characters === 'hex' ? 'hex' : 'base64url');
+  const prefix = assetsDir ? `${assetsDir.replace(/\/+$/, '')}/` : '';
+  return `${prefix}skewless-guard-${digest.slice(0, hash.length)}.js`;
+}
+
+/** A classic blocking `<script src>`: it must run before the module scripts it protects. */
+export function externalGuardTag(src: string, nonce: string | undefined): HtmlTag {
+  return { tag: 'script', attrs: { src, ...(nonce ? { nonce } : {}) }, injectTo: 'head-prepend' };
+}

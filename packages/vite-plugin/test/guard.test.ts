@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { tempDir, viteBuild } from './helpers/builders.js';
+import { readBuiltManifest } from './helpers/manifest.js';
+
+/** The `<head>` of the built index.html, up to the first module script. */
+async function headOf(dir: string): Promise<string> {
+  const html = await readFile(join(dir, 'index.html'), 'utf8');
+  return html.slice(html.indexOf('<head>'), html.indexOf('<script type="module"'));
+}
+
+describe.each(['vite5', 'vite7', 'vite8'])('head guard with %s', (vite) => {
+  test('inline by default, first in <head>, with the nonce and the base-pinned release URL', async () => {
+    const out = await tempDir();
+    try {
+      await viteBuild(vite, { outDir: out.dir, base: '/admin/', skewless: { guard: { nonce: 'n0nce' } } });
+      const head = await headOf(out.dir);
+      const release = (await readBuiltManifest(out.dir)).release;
+      // Release meta, then the guard, before any other script or stylesheet.
+      expect(head).toMatch(
+        new RegExp(
+          `^<head>\\s*<meta name="skewless-release" content="${release}">\\s*<script nonce="n0nce">`,
+        ),
+      );
+      expect(head).toContain('"/admin/skewless.json"');
+      expect(head.indexOf('<script nonce')).toBeLessThan(head.indexOf('<link'));
+    } finally {
+      await out.cleanup();
+    }
+  });
+
+  test('external mode emits an immutable hashed guard file that index.html references', async () => {
+    const out = await tempDir();
+    try {
+      await viteBuild(vite, { outDir: out.dir, skewless: { guard: { mode: 'external' } } });
+      const manifest = await readBuiltManifest(out.dir);
+      const guard = manifest.files.find((f) => f.path.startsWith('assets/skewless-guard-'));
+      expect(guard?.path).toMatch(/^assets\/skewless-guard-[a-f0-9]{8}\.js$/);
+      expect(guard?.class).toBe('immutable');
+      expect(manifest.files.find((f) => f.path === 'index.html')?.references).toContain(guard!.path);
+      const head = await headOf(out.dir);
+      expect(head).toContain(`<script src="/${guard!.path}"></script>`);
+      expect(head).not.toMatch(/<script>/);
+      expect(await readFile(join(out.dir, guard!.path), 'utf8')).toContain('skewless');
+    } finally {
+      await out.cleanup();
+    }
+  });
+
+  test('guard: false leaves only the release meta tag', async () => {
+    const out = await tempDir();
+    try {
+      await viteBuild(vite, { outDir: out.dir, skewless: { guard: false } });
+      const head = await headOf(out.dir);
+      expect(head).toContain('<meta name="skewless-release"');
+      expect(head).not.toContain('<script');
+    } finally {
+      await out.cleanup();
+    }
+  });
+});
