@@ -1,6 +1,6 @@
 import { chromium } from '@playwright/test';
 import { launchOptions } from './chromium.js';
-import { buildAll } from './harness/builds.js';
+import { buildAll, removeBuilds } from './harness/builds.js';
 import { writeReport } from './report/html.js';
 import { printTable } from './report/table.js';
 import { scenarios } from './scenarios/catalog.js';
@@ -34,6 +34,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await browser.close();
+    await removeBuilds(builds);
   }
   printTable(results, skipped);
   const path = await writeReport(results, skipped);

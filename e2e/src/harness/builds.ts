@@ -17,9 +17,13 @@ export interface Builds {
 const here = dirname(fileURLToPath(import.meta.url));
 export const E2E_DIR = join(here, '..', '..');
 export const PLAYGROUND_DIR = join(E2E_DIR, '..', 'playground');
-/** Per-run scratch space (gitignored): builds, reports of one run. */
+/** Per-run scratch space (gitignored). */
 export const RUN_DIR = join(E2E_DIR, '.run');
-const BUILDS_FILE = join(RUN_DIR, 'builds.json');
+/**
+ * Where a run's builds are recorded: set by Playwright's global setup (workers inherit it), so two
+ * runs at once (a spec run and the demo) never build into each other's directories.
+ */
+export const BUILDS_ENV = 'SKEWLESS_E2E_BUILDS';
 
 function viteBuild(mode: BuildMode, release: Release, outDir: string): Promise<void> {
   const vite = join(PLAYGROUND_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
@@ -55,7 +59,7 @@ function viteBuild(mode: BuildMode, release: Release, outDir: string): Promise<v
  * time (CI has two cores). A mode that fails to build is recorded, not thrown: the scenarios that
  * need it report it, the others still run.
  */
-export async function buildAll(root = join(RUN_DIR, 'builds')): Promise<Builds> {
+export async function buildAll(root = join(RUN_DIR, `builds-${process.pid}`)): Promise<Builds> {
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
   const builds: Builds = { dirs: {}, errors: {} };
@@ -73,14 +77,22 @@ export async function buildAll(root = join(RUN_DIR, 'builds')): Promise<Builds> 
       }
     }),
   );
-  await writeFile(BUILDS_FILE, `${JSON.stringify(builds, null, 2)}\n`);
+  await writeFile(join(root, 'builds.json'), `${JSON.stringify(builds, null, 2)}\n`);
+  process.env[BUILDS_ENV] = join(root, 'builds.json');
   return builds;
+}
+
+/** Remove the builds of this run. */
+export async function removeBuilds(builds: Builds): Promise<void> {
+  const dir = Object.values(builds.dirs)[0];
+  if (dir) await rm(dirname(dir), { recursive: true, force: true });
 }
 
 /** The builds of this run (written by Playwright's global setup or the demo); builds them when absent. */
 export async function loadBuilds(): Promise<Builds> {
-  if (existsSync(BUILDS_FILE)) {
-    const builds = JSON.parse(await readFile(BUILDS_FILE, 'utf8')) as Builds;
+  const file = process.env[BUILDS_ENV];
+  if (file && existsSync(file)) {
+    const builds = JSON.parse(await readFile(file, 'utf8')) as Builds;
     if (Object.values(builds.dirs).every((d) => existsSync(d))) return builds;
   }
   return buildAll();

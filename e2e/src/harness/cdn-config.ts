@@ -37,9 +37,13 @@ function backendBlock(backend: Backend, options: CdnOptions, pathPrefix: string)
  * uncached, so what a page sees is decided by which origin the balancer picks.
  */
 export function cdnConfig(options: CdnOptions): string {
-  const upstreams = [
-    `upstream origins {\n${options.origins.map((p) => `    server 127.0.0.1:${p};`).join('\n')}\n  }`,
-  ];
+  const upstreams: string[] = [];
+  // A scenario served wholly from the bucket has no origins; nginx refuses an empty upstream.
+  if (options.origins.length) {
+    upstreams.push(
+      `upstream origins {\n${options.origins.map((p) => `    server 127.0.0.1:${p};`).join('\n')}\n  }`,
+    );
+  }
   if (options.bucket) upstreams.push(`upstream bucket {\n    server 127.0.0.1:${options.bucket.port};\n  }`);
   const key = options.cacheKey === 'uri' ? '$uri' : '$request_uri';
   const site = options.site ?? 'origins';

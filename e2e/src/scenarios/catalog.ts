@@ -1,6 +1,7 @@
 import { cached404, noStoreErrors } from './cached-404.js';
 import { complete } from './complete.js';
 import { control } from './control.js';
+import { htmlFirst, skewlessOrder } from './publish-order.js';
 import { hashedNames, queryString } from './query-string.js';
 import { runtimeOnly } from './runtime-only.js';
 import type { Scenario } from './types.js';
@@ -14,4 +15,6 @@ export const scenarios: ReadonlyArray<{ id: string; run: Scenario }> = [
   { id: '4b-hashed-names', run: hashedNames },
   { id: '5a-cached-404', run: cached404 },
   { id: '5b-no-store-errors', run: noStoreErrors },
+  { id: '6a-html-first', run: htmlFirst },
+  { id: '6b-skewless-order', run: skewlessOrder },
 ];
