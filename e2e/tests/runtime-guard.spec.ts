@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { buildRelease } from './runtime-helpers/build.js';
+import { countLoads, readLog, reloadPending } from './runtime-helpers/page.js';
+import { type ReleaseServer, startReleaseServer } from './runtime-helpers/server.js';
+
+// The inline <head> guard, for what vite:preloadError never reports: the entry script and HTML-linked CSS.
+let r1 = '';
+let r2 = '';
+let server: ReleaseServer | undefined;
+
+test.beforeAll(async () => {
+  r1 = await buildRelease('guard', 'r1');
+  r2 = await buildRelease('guard', 'r2');
+});
+
+test.afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+test('a stale page whose entry script is gone: the guard reloads once into the new release', async ({
+  page,
+}) => {
+  server = await startReleaseServer(r2);
+  server.staleDocumentOnce(r1);
+  const loads = countLoads(page);
+  await page.goto(server.url);
+  await expect(page.locator('#home')).toHaveText('home r2');
+  expect(loads.count).toBe(2);
+  expect(server.documents).toHaveLength(2);
+  expect(await readLog(page, 'fixture:events')).toEqual([{ action: 'reload', reason: 'load-error' }]);
+  await page.click('#open');
+  await expect(page.locator('#out')).toHaveText('lazy r2');
+});
+
+test('the entry script missing for good: exactly one reload, then the guard stands down', async ({
+  page,
+}) => {
+  server = await startReleaseServer(r1);
+  server.deny(/^\/assets\/index-[^/]*\.js$/);
+  const loads = countLoads(page);
+  await page.goto(server.url);
+  await expect.poll(() => loads.count).toBe(2);
+  // The error event precedes `load`, and the guard decides synchronously: at `load`, no reload is on its way.
+  await page.waitForLoadState('load');
+  expect(await reloadPending(page)).toBe(false);
+  expect(loads.count).toBe(2);
+  expect(server.documents).toHaveLength(2);
+  expect(await readLog(page, 'fixture:events')).toEqual([{ action: 'reload', reason: 'load-error' }]);
+  await expect(page.locator('#home')).toHaveText('loading');
+});
+
+test('an HTML-linked stylesheet missing: the guard reloads once, then leaves the page be', async ({
+  page,
+}) => {
+  server = await startReleaseServer(r1);
+  server.deny(/^\/assets\/index-[^/]*\.css$/);
+  const loads = countLoads(page);
+  await page.goto(server.url);
+  await expect.poll(() => loads.count).toBe(2);
+  await expect(page.locator('#home')).toHaveText('home r1');
+  await page.waitForLoadState('load');
+  expect(await reloadPending(page)).toBe(false);
+  expect(loads.count).toBe(2);
+  expect(server.documents).toHaveLength(2);
+  expect(await readLog(page, 'fixture:events')).toHaveLength(1);
+  expect(server.log.filter((line) => /^404 \/assets\/index-.*\.css$/.test(line))).toHaveLength(2);
+});

@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+};
+
+/**
+ * A tiny origin for the runtime specs: it serves one release directory at a time and lets a test swap
+ * the release, make paths 404 or hand out a stale document, mid-test.
+ */
+export interface ReleaseServer {
+  url: string;
+  /** Serve this build directory from now on (the old release's files are gone at once). */
+  serve(dir: string): void;
+  /** Answer 404 for paths matching these patterns (a deleted asset). */
+  deny(...patterns: RegExp[]): void;
+  /** The next document request gets this directory's index.html (a stale cached page). */
+  staleDocumentOnce(dir: string): void;
+  /** Paths of the documents served, in order: a page load each. */
+  documents: string[];
+  /** `status path` of every request. */
+  log: string[];
+  close(): Promise<void>;
+}
+
+export async function startReleaseServer(dir: string): Promise<ReleaseServer> {
+  let root = dir;
+  let stale: string | undefined;
+  let denied: RegExp[] = [];
+  const documents: string[] = [];
+  const log: string[] = [];
+
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    res.on('finish', () => log.push(`${res.statusCode} ${path}`));
+    const isDocument = !extname(path) || path.endsWith('.html');
+    let base = root;
+    if (isDocument && stale) {
+      base = stale;
+      stale = undefined;
+    }
+    // Paths without an extension are client-side routes: the SPA's index.html.
+    const file = !extname(path) ? 'index.html' : normalize(path).replace(/^([/\\])+/, '');
+    if (file.startsWith('..') || denied.some((re) => re.test(path))) {
+      res.writeHead(404, { 'cache-control': 'no-store' }).end('not found');
+      return;
+    }
+    try {
+      const body = await readFile(join(base, file));
+      if (isDocument) documents.push(path);
+      const cacheControl = isDocument
+        ? 'no-cache'
+        : path.endsWith('skewless.json')
+          ? 'no-store'
+          : 'public, max-age=31536000, immutable';
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': cacheControl,
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'cache-control': 'no-store' }).end('not found');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    serve(next) {
+      root = next;
+    },
+    deny(...patterns) {
+      denied = patterns;
+    },
+    staleDocumentOnce(from) {
+      stale = from;
+    },
+    documents,
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,126 @@
+import { expect, test } from '@playwright/test';
+import { buildRelease } from './runtime-helpers/build.js';
+import { countLoads, readLog } from './runtime-helpers/page.js';
+import { type ReleaseServer, startReleaseServer } from './runtime-helpers/server.js';
+
+// @skewless/runtime on `vite:preloadError` (a lazy route's chunk and CSS), in real Chromium against a
+// real Vite build; the inline guard is on the page too, as @skewless/vite puts it there.
+let r1 = '';
+let r2 = '';
+let server: ReleaseServer | undefined;
+
+test.beforeAll(async () => {
+  r1 = await buildRelease('preload', 'r1');
+  r2 = await buildRelease('preload', 'r2');
+});
+
+test.afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+test('a lazy chunk gone after a new release: exactly one reload, and the new page works', async ({
+  page,
+}) => {
+  server = await startReleaseServer(r1);
+  const loads = countLoads(page);
+  await page.goto(server.url);
+  await expect(page.locator('#home')).toHaveText('home r1');
+
+  server.serve(r2);
+  await page.click('#open');
+  await expect(page.locator('#home')).toHaveText('home r2');
+  await page.click('#open');
+  await expect(page.locator('#out')).toHaveText('lazy r2');
+
+  expect(loads.count).toBe(2);
+  expect(server.documents).toHaveLength(2);
+  expect(await readLog(page, 'fixture:skews')).toEqual([
+    { action: 'reload', reason: 'new-release', current: 'r1', live: 'r2' },
+  ]);
+  expect(server.log.filter((line) => line.endsWith('/skewless.json'))).toEqual(['200 /skewless.json']);
+});
+
+test('a persistent 404 on the same release: one reload, then the error reaches the app', async ({ page }) => {
+  server = await startReleaseServer(r1);
+  server.deny(/^\/assets\/lazy-/);
+  const loads = countLoads(page);
+  await page.goto(server.url);
+  await expect(page.locator('#home')).toHaveText('home r1');
+
+  await page.click('#open');
+  await expect.poll(() => loads.count).toBe(2);
+  await expect(page.locator('#home')).toHaveText('home r1');
+  await page.click('#open');
+  await expect(page.locator('#out')).toHaveText(/^error: /);
+
+  // The loop guard tripped (its window is 30 s): the second failure surfaced instead of reloading.
+  expect(loads.count).toBe(2);
+  const skews = (await readLog(page, 'fixture:skews')) ?? [];
+  expect(skews[0]).toEqual({ action: 'reload', reason: 'same-release', current: 'r1', live: 'r1' });
+  expect(skews.length).toBeGreaterThan(1);
+  for (const later of skews.slice(1)) {
+    expect(later).toEqual({ action: 'surface', reason: 'loop-guard', current: 'r1' });
+  }
+});
+
+test('offline: no reload until the browser is back online, then one', async ({ page, context }) => {
+  server = await startReleaseServer(r1);
+  const loads = countLoads(page);
+  await page.goto(server.url);
+  await expect(page.locator('#home')).toHaveText('home r1');
+
+  await context.setOffline(true);
+  await page.click('#open');
+  await expect
+    .poll(() => readLog(page, 'fixture:skews'))
+    .toEqual([{ action: 'wait', reason: 'offline', current: 'r1' }]);
+  expect(loads.count).toBe(1);
+  expect(await page.locator('#out').textContent()).toBe('');
+
+  await context.setOffline(false);
+  await expect.poll(() => loads.count).toBe(2);
+  await page.click('#open');
+  await expect(page.locator('#out')).toHaveText('lazy r1');
+  expect(loads.count).toBe(2);
+  expect((await readLog(page, 'fixture:skews'))?.[1]).toEqual({
+    action: 'reload',
+    reason: 'offline',
+    current: 'r1',
+    live: 'r1',
+  });
+});
+
+test('a cancelled skewless:reload: no reload, and onSkew saw it', async ({ page }) => {
+  server = await startReleaseServer(r1);
+  const loads = countLoads(page);
+  // ?cancel: the fixture's own skewless:reload listener calls preventDefault(), as an app with a dirty form.
+  await page.goto(`${server.url}?cancel`);
+  await expect(page.locator('#home')).toHaveText('home r1');
+
+  server.serve(r2);
+  await page.click('#open');
+  await expect.poll(async () => ((await readLog(page, 'fixture:skews')) ?? []).length).toBeGreaterThan(0);
+  const skews = (await readLog(page, 'fixture:skews')) ?? [];
+  for (const skew of skews) {
+    expect(skew).toEqual({ action: 'cancelled', reason: 'new-release', current: 'r1', live: 'r2' });
+  }
+  expect(await readLog(page, 'fixture:events')).toHaveLength(skews.length);
+  expect(loads.count).toBe(1);
+  expect(server.documents).toHaveLength(1);
+  await expect(page.locator('#home')).toHaveText('home r1');
+});
+
+test("a bare `import '@skewless/runtime'` installs it: one reload onto the new release", async ({ page }) => {
+  server = await startReleaseServer(r1);
+  const loads = countLoads(page);
+  await page.goto(`${server.url}auto.html`);
+  await expect(page.locator('#home')).toHaveText('auto r1');
+
+  server.serve(r2);
+  await page.click('#open');
+  await expect(page.locator('#home')).toHaveText('auto r2');
+  await page.click('#open');
+  await expect(page.locator('#out')).toHaveText('lazy r2');
+  expect(loads.count).toBe(2);
+});
