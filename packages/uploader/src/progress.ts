@@ -46,7 +46,7 @@ export function createProgressLine(stream: NodeJS.WriteStream): {
         const seconds = Math.max((now - phaseStart) / 1000, 0.001);
         line += ` ${p.files}/${p.totalFiles} files, ${formatBytes(p.bytes)}/${formatBytes(p.totalBytes)}, ${formatBytes(p.bytes / seconds)}/s`;
       }
-      const width = stream.columns ?? 100;
+      const width = stream.columns || 100;
       stream.write(`\r\x1b[2K${line.slice(0, width + 20)}`);
       shown = true;
     },

@@ -161,6 +161,7 @@ async function transfer(
 ): Promise<void> {
   const { target, manifest, dir, concurrency, retry } = send;
   const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+  if (waves.every((w) => w.length === 0)) return;
   let files = 0;
   let bytes = 0;
   report({ phase, files, bytes });
