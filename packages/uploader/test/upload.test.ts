@@ -166,6 +166,30 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect((await s3.body(`${prefix}/assets/index-1a2b3c4d.js`)).toString()).toBe('repaired\n');
   });
 
+  it('extra headers reach every object; no ACL is sent unless asked for', async () => {
+    const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n' });
+    const { prefix, to } = freshTarget();
+    const p = await proxy();
+    await upload(
+      options(b.dir, to, {
+        endpoint: p.endpoint,
+        headers: { 'Content-Language': 'en', 'Content-Disposition': 'inline' },
+      }),
+    );
+    const head = await s3.head(`${prefix}/assets/a-1a2b3c4d.js`);
+    expect(head.ContentLanguage).toBe('en');
+    expect(head.ContentDisposition).toBe('inline');
+    const put = p.requests.find((r) => r.method === 'PUT' && r.url.includes('/a-1a2b3c4d.js'));
+    expect(put?.headers['x-amz-acl']).toBeUndefined();
+
+    const q = await proxy();
+    const again = freshTarget();
+    await upload(options(b.dir, again.to, { endpoint: q.endpoint, acl: 'public-read' }));
+    expect(
+      q.requests.find((r) => r.method === 'PUT' && r.url.includes('/a-1a2b3c4d.js'))?.headers['x-amz-acl'],
+    ).toBe('public-read');
+  });
+
   it('a changed public (revalidate) file is simply replaced', async () => {
     const first = await build();
     const { prefix, to } = freshTarget();

@@ -42,6 +42,9 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     followRegionRedirects: true,
     // Retries are ours (retry.ts), so a body is re-opened from its file on every attempt.
     maxAttempts: 1,
+    // The SDK waits forever on a silent socket by default; a stalled request becomes a retryable
+    // TimeoutError instead.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
     // TOOLCHAIN.md: the SDK's default flexible checksums send stream bodies aws-chunked, which R2, older
     // MinIO and s3rver store with the framing in the object.
     requestChecksumCalculation: 'WHEN_REQUIRED',
