@@ -1,5 +1,6 @@
 import { type CdnOptions, cdnConfig } from './cdn-config.js';
 import { freePort } from './free-port.js';
+import { generatedCdnConfig } from './generated-cdn-config.js';
 import { launchNginx } from './nginx-launch.js';
 import { type OriginKind, type OriginServer, startOrigin } from './origin-server.js';
 import type { Stack } from './stack.js';
@@ -11,6 +12,12 @@ export interface SimulationOptions extends Omit<CdnOptions, 'port' | 'origins'> 
   origin: OriginKind;
   /** Size of the pool. @default 2 */
   originCount?: number;
+  /**
+   * `scenario`: the hand-written config of cdn-config.ts with this scenario's mistakes; `skewless`:
+   * what `skewless cdn-config --provider nginx` prints for the initial build, over the same pool.
+   * @default 'scenario'
+   */
+  cdn?: 'scenario' | 'skewless';
 }
 
 /** Origins behind nginx (balancer + CDN cache), all on loopback. */
@@ -33,7 +40,11 @@ export async function startSimulation(stack: Stack, options: SimulationOptions):
     origins.push(stack.use(await startOrigin(name, options.initial, options.origin), (o) => o.close()));
   }
   const port = await freePort();
-  const http = cdnConfig({ ...options, port, origins: origins.map((o) => o.port) });
+  const ports = origins.map((o) => o.port);
+  const http =
+    options.cdn === 'skewless'
+      ? await generatedCdnConfig({ port, origins: ports, buildDir: options.initial })
+      : cdnConfig({ ...options, port, origins: ports });
   const nginx = stack.use(await launchNginx({ port, http }), (n) => n.stop());
   return {
     url: nginx.url,

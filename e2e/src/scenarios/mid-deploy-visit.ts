@@ -17,6 +17,8 @@ export interface MidDeploySetup {
   mode: BuildMode;
   origin: OriginKind;
   cacheKey?: CdnOptions['cacheKey'];
+  /** See SimulationOptions.cdn. @default 'scenario' */
+  cdn?: 'scenario' | 'skewless';
 }
 
 /**
@@ -37,10 +39,13 @@ export function midDeployVisit(
       origin: setup.origin,
       assets: 'origins',
       cacheKey: setup.cacheKey,
+      cdn: setup.cdn,
     });
     const name = (upstream: string | undefined) =>
       sim.origins.find((o) => upstream?.endsWith(`:${o.port}`))?.name ?? upstream ?? '?';
     const notes: string[] = [];
+    if (setup.cdn === 'skewless')
+      notes.push('nginx runs the config `skewless cdn-config --provider nginx` prints');
     await sim.origins[0]!.deploy(v2);
     notes.push('origin A serves v2, origin B still v1');
     const early = await earlyVisit(sim.url, v2, sim.origins.length);
