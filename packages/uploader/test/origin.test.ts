@@ -190,6 +190,31 @@ describe('origin handler over real HTTP', () => {
     expect((await get(url, '/assets/index-1a2b3c4d.js.br')).status).toBe(404);
   });
 
+  it('serves byte ranges (media in Safari needs them), and 416 no-store outside the file', async () => {
+    const path = '/assets/index-1a2b3c4d.js';
+    const size = Buffer.byteLength(JS);
+    const part = await get(url, path, { Range: 'bytes=7-12', 'Accept-Encoding': 'br' });
+    expect(part.status).toBe(206);
+    expect(part.body.toString()).toBe(JS.slice(7, 13));
+    expect(part.headers['content-range']).toBe(`bytes 7-12/${size}`);
+    expect(part.headers['content-encoding']).toBeUndefined();
+    const tail = await get(url, path, { Range: 'bytes=-5' });
+    expect(tail.body.toString()).toBe(JS.slice(-5));
+    const open = await get(url, path, { Range: `bytes=${size - 3}-` });
+    expect(open.body.toString()).toBe(JS.slice(-3));
+    const full = await get(url, path);
+    expect(full.headers['accept-ranges']).toBe('bytes');
+    const stale = await get(url, path, { Range: 'bytes=0-3', 'If-Range': '"0000"' });
+    expect(stale.status).toBe(200);
+    expect(stale.body.toString()).toBe(JS);
+    const fresh = await get(url, path, { Range: 'bytes=0-3', 'If-Range': String(full.headers.etag) });
+    expect(fresh.status).toBe(206);
+    const outside = await get(url, path, { Range: `bytes=${size}-` });
+    expect(outside.status).toBe(416);
+    expect(outside.headers['content-range']).toBe(`bytes */${size}`);
+    expect(outside.headers['cache-control']).toBe('no-store');
+  });
+
   it('applies per-class and document Cache-Control overrides and extra headers', async () => {
     const custom = await serve({
       dir,

@@ -6,6 +6,7 @@ import { SkewlessError } from '../errors.js';
 import { type Catalog, type CatalogEntry, catalogSource } from './catalog.js';
 import { acceptedEncodings, type Encoding, SIBLING_SUFFIX } from './encoding.js';
 import { etagFor, matchesIfNoneMatch } from './etag.js';
+import { type ByteRange, parseRange } from './range.js';
 import { hasExtension, isHidden, requestPath } from './request-path.js';
 import { sendError } from './respond.js';
 import type { OriginOptions } from './types.js';
@@ -83,9 +84,10 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     files: Catalog,
     head: boolean,
   ): Promise<void> {
-    const encoding = precompressed
-      ? await pickSibling(entry.file, req.headers['accept-encoding'])
-      : undefined;
+    // Ranges are served from the identity bytes only: one representation to cut, one ETag to match.
+    const ranged = req.headers.range !== undefined;
+    const encoding =
+      precompressed && !ranged ? await pickSibling(entry.file, req.headers['accept-encoding']) : undefined;
     const etag = `${entry.weak ? 'W/' : ''}${etagFor(entry.digest, encoding)}`;
     const headers: Record<string, string> = {
       'Cache-Control': cacheControl(entry),
@@ -108,12 +110,21 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     }
     const path = encoding ? entry.file + SIBLING_SUFFIX[encoding] : entry.file;
     const handle = await open(path, 'r');
+    let range: ByteRange | undefined;
     try {
       const { size } = await handle.stat();
+      const asked = rangeFor(req, size, etag, entry.weak);
+      if (asked === 'unsatisfiable') {
+        await handle.close();
+        return sendError(res, 416, head, { 'Content-Range': `bytes */${size}` });
+      }
+      range = asked;
       headers['Content-Type'] = entry.contentType;
-      headers['Content-Length'] = String(size);
+      headers['Accept-Ranges'] = 'bytes';
+      headers['Content-Length'] = String(range ? range.end - range.start + 1 : size);
+      if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;
       if (encoding) headers['Content-Encoding'] = encoding;
-      res.writeHead(200, headers);
+      res.writeHead(range ? 206 : 200, headers);
     } catch (error) {
       await handle.close();
       throw error;
@@ -123,7 +134,7 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
       res.end();
       return;
     }
-    const stream = handle.createReadStream();
+    const stream = handle.createReadStream(range ? { start: range.start, end: range.end } : {});
     stream.on('error', () => res.destroy());
     // A client that hangs up mid-body must not leave the file open.
     res.on('close', () => stream.destroy());
@@ -136,6 +147,19 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     if (entry.class === 'document' && options.documentCacheControl) return options.documentCacheControl;
     return options.cacheControl?.[entry.class] ?? entry.cacheControl ?? DEFAULT_CACHE_CONTROL[entry.class];
   }
+}
+
+/** The range to send, honouring If-Range (a stale validator means the whole file; weak tags never match). */
+function rangeFor(
+  req: IncomingMessage,
+  size: number,
+  etag: string,
+  weak: boolean,
+): ByteRange | 'unsatisfiable' | undefined {
+  if (req.method !== 'GET') return undefined;
+  const ifRange = req.headers['if-range'];
+  if (ifRange !== undefined && (weak || String(ifRange).trim() !== etag)) return undefined;
+  return parseRange(req.headers.range, size);
 }
 
 /** The part of a URL after the base path (`/admin/x?y` → `x?y`; `/admin` → ``), or undefined outside it. */
