@@ -24,7 +24,8 @@ export interface SkewlessGuardOptions {
 /** Options of the `skewless()` plugin. Every field is optional. */
 export interface SkewlessOptions {
   /**
-   * Characters of content hash in every file name, 8–32. Monorepos with thousands of chunks use 12–16.
+   * Characters of content hash in every file name, 8–21 (21 is the most Rollup and Rolldown accept).
+   * Monorepos with thousands of chunks use 12–16.
    * @default 8
    */
   hashLength?: number;

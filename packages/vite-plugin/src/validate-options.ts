@@ -16,6 +16,9 @@ export interface ResolvedOptions {
   assetsDir: string | undefined;
 }
 
+/** The longest `[hash:N]` Rollup 4 and Rolldown accept. */
+export const MAX_HASH_LENGTH = 21;
+
 const CLASSES = ['immutable', 'revalidate', 'document', 'private'];
 const KNOWN = new Set([
   'hashLength',
@@ -43,9 +46,10 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
   }
 
   const length = options.hashLength ?? 8;
-  if (!Number.isInteger(length) || length < 8 || length > 32)
+  // 21 is the most Rollup 4 and Rolldown accept in `[hash:N]`; beyond it they fail with a less helpful error.
+  if (!Number.isInteger(length) || length < 8 || length > MAX_HASH_LENGTH)
     problems.push(
-      `'hashLength' must be an integer from 8 to 32 (got ${JSON.stringify(options.hashLength)}). Use 8, or 12–16 for thousands of chunks.`,
+      `'hashLength' must be an integer from 8 to ${MAX_HASH_LENGTH} (got ${JSON.stringify(options.hashLength)}). Use 8, or 12–16 for thousands of chunks.`,
     );
   const characters = options.hashCharacters ?? 'hex';
   if (characters !== 'hex' && characters !== 'base64')

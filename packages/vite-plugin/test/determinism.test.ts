@@ -1,7 +1,8 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkDeterminism, describeDeterminism } from '@skewless/uploader';
 import { describe, expect, test } from 'vitest';
-import { FIXTURES, VITES } from './helpers/builders.js';
+import { FIXTURES, tempDir, VITES } from './helpers/builders.js';
 
 describe.each(['vite5', 'vite7', 'vite8'])('checkDeterminism with %s', (name) => {
   const vite = VITES[name]!;
@@ -34,6 +35,20 @@ describe.each(['vite5', 'vite7', 'vite8'])('checkDeterminism with %s', (name) =>
       expect.arrayContaining([expect.stringMatching(/^assets\/lazy-[a-f0-9]{8}\.js$/)]),
     );
   });
+});
+
+test('builds without uploading, even when the config uploads', async () => {
+  const bucket = await tempDir();
+  process.env.SKEWLESS_TEST_BUCKET = bucket.dir;
+  try {
+    const report = await checkDeterminism({ root: join(FIXTURES, 'app'), configFile: 'upload.config.mjs' });
+    expect(report.identical).toBe(true);
+    expect(report.diff.kept).toContain('skewless.json');
+    expect(await readdir(bucket.dir)).toEqual([]);
+  } finally {
+    delete process.env.SKEWLESS_TEST_BUCKET;
+    await bucket.cleanup();
+  }
 });
 
 test("without an injected Vite, the project's own vite is imported", async () => {

@@ -12,6 +12,8 @@ const FORMATS: Required<Pick<SkewlessOptions, 'hashCharacters' | 'hashLength'>>[
   { hashCharacters: 'hex', hashLength: 16 },
   { hashCharacters: 'base64', hashLength: 8 },
   { hashCharacters: 'base64', hashLength: 16 },
+  // The longest hash both Rollup and Rolldown accept.
+  { hashCharacters: 'hex', hashLength: 21 },
 ];
 
 function expectHashedNames(files: string[], prefix: string, format: (typeof FORMATS)[number]) {
