@@ -3,7 +3,12 @@ import { defineConfig } from 'tsup';
 import { bundleGuard } from './scripts/guard-bundle.mjs';
 
 export default defineConfig(async () => ({
-  entry: ['src/index.ts', 'src/core.ts', 'src/guard.ts'],
+  entry: {
+    index: 'src/index.ts',
+    core: 'src/core.ts',
+    guard: 'src/guard.ts',
+    watch: 'src/watch-entry.ts',
+  },
   format: ['esm'],
   dts: true,
   target: 'es2020',

@@ -24,6 +24,15 @@ export function releaseUrl(w: Window, s: SharedState): URL {
   return new URL(s.o?.releaseUrl || s.u || RELEASE_FILE, w.document.baseURI);
 }
 
+/** The page's release id: the runtime's option, else the meta tag the plugin writes, else `''`. */
+export function currentRelease(w: Window, s: SharedState): string {
+  return (
+    s.o?.currentRelease ||
+    w.document.querySelector<HTMLMetaElement>(`meta[name="${RELEASE_META}"]`)?.content ||
+    ''
+  );
+}
+
 /**
  * Returns the failure handler. Call it when one of the app's assets failed to load: it decides synchronously
  * and returns true when a reload will follow (so `vite:preloadError` may be prevented), false when the
@@ -33,10 +42,7 @@ export function createHandler(w: Window): (error?: unknown) => boolean {
   return (error) => {
     const s = sharedState(w);
     const o = s.o || {};
-    const current =
-      o.currentRelease ||
-      w.document.querySelector<HTMLMetaElement>(`meta[name="${RELEASE_META}"]`)?.content ||
-      '';
+    const current = currentRelease(w, s);
     const key = (o.storageKeyPrefix || STORAGE_PREFIX) + current;
     const now = Date.now();
     let action: Decision = 'surface';

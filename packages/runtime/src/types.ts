@@ -100,3 +100,22 @@ export interface SharedState {
   /** The runtime's failure handler, once installed: the guard hands failures to it. */
   f?: (error?: unknown) => boolean;
 }
+
+/** Options of `watchRelease` (`@skewless/runtime/watch`), the optional proactive check. */
+export interface WatchOptions {
+  /**
+   * Check the live release each time the tab becomes visible again.
+   * @default true
+   */
+  onVisible?: boolean;
+  /**
+   * Also check every this many milliseconds while the tab is visible; 0 turns the interval off.
+   * @default 0
+   */
+  intervalMs?: number;
+  /**
+   * Called once, when a newer live release is first seen (e.g. to show "a new version is available").
+   * @default undefined
+   */
+  onNewRelease?: (info: { current: string; live: string }) => void;
+}

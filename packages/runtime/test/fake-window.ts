@@ -38,8 +38,14 @@ export function fakeWindow(options: FakeOptions = {}) {
   const fetched: string[] = [];
   const reloads: number[] = [];
   const listeners: { type: string; fn: (event: unknown) => unknown; capture: boolean }[] = [];
+  const documentEvents = new EventTarget();
+  const pushed: string[] = [];
   const w = {
     document: {
+      visibilityState: 'visible' as DocumentVisibilityState,
+      addEventListener: documentEvents.addEventListener.bind(documentEvents),
+      removeEventListener: documentEvents.removeEventListener.bind(documentEvents),
+      dispatchEvent: documentEvents.dispatchEvent.bind(documentEvents),
       baseURI: `${origin}/users/42`,
       querySelector: (selector: string) =>
         selector.includes('skewless-release') && options.current !== undefined
@@ -48,6 +54,13 @@ export function fakeWindow(options: FakeOptions = {}) {
     },
     navigator: { onLine: options.online ?? true },
     location: { origin, reload: () => void reloads.push(Date.now()) },
+    history: {
+      pushState(_state: unknown, _title: string, url?: string) {
+        pushed.push(String(url));
+      },
+    },
+    setInterval,
+    clearInterval,
     fetch: async (url: URL | string, init?: RequestInit) => {
       fetched.push(`${String(url)} ${init?.cache}`);
       if (options.live instanceof Error) throw options.live;
@@ -80,11 +93,18 @@ export function fakeWindow(options: FakeOptions = {}) {
     storage,
     fetched,
     reloads,
+    /** URLs passed to history.pushState (the app's route changes). */
+    pushed,
     /** Fire an element's load failure as the browser does: a non-bubbling `error` seen by capture listeners. */
     elementError(el: { tagName: string; src?: string; href?: string; rel?: string }) {
       return Promise.all(
         listeners.filter((l) => l.type === 'error' && l.capture).map((l) => l.fn({ target: el })),
       );
+    },
+    /** The tab comes back to the foreground. */
+    becomeVisible() {
+      w.document.visibilityState = 'visible';
+      documentEvents.dispatchEvent(new Event('visibilitychange'));
     },
     goOnline() {
       w.navigator.onLine = true;

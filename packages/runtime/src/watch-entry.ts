@@ -1,0 +1,2 @@
+export type { WatchOptions } from './types.js';
+export { watchRelease } from './watch.js';

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { STORAGE_PREFIX } from '../src/constants.js';
+import { sharedState } from '../src/handler.js';
+import type { SkewInfo } from '../src/types.js';
+import { watchRelease } from '../src/watch.js';
+import { FakeStorage, type FakeWindow, fakeWindow, settle } from './fake-window.js';
+
+const g = globalThis as { window?: unknown };
+
+function watch(fake: FakeWindow, seen: SkewInfo[] = []) {
+  g.window = fake.window;
+  sharedState(fake.window).o = { onSkew: (info) => seen.push({ ...info }) };
+  const news: unknown[] = [];
+  const stop = watchRelease({ onNewRelease: (info) => news.push(info) });
+  return { stop, news, seen };
+}
+
+describe('watchRelease (the optional proactive check)', () => {
+  let stop: (() => void) | undefined;
+  afterEach(() => {
+    stop?.();
+    delete g.window;
+  });
+
+  it('a newer release seen when the tab becomes visible: reloads at the next route change', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
+    const w = watch(fake);
+    stop = w.stop;
+    fake.becomeVisible();
+    await settle();
+    expect(w.news).toEqual([{ current: 'aaa', live: 'bbb' }]);
+    expect(fake.reloads).toHaveLength(0);
+
+    fake.window.history.pushState(null, '', '/next');
+    await settle();
+    expect(fake.pushed).toEqual(['/next']);
+    expect(fake.reloads).toHaveLength(1);
+    expect(w.seen).toMatchObject([{ action: 'reload', reason: 'new-release', live: 'bbb' }]);
+  });
+
+  it('the same release: route changes stay client-side', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'aaa' });
+    const w = watch(fake);
+    stop = w.stop;
+    fake.becomeVisible();
+    await settle();
+    fake.window.history.pushState(null, '', '/next');
+    await settle();
+    expect(w.news).toEqual([]);
+    expect(fake.reloads).toHaveLength(0);
+  });
+
+  it('the loop guard still applies (a stale CDN page must not reload on every click)', async () => {
+    const storage = new FakeStorage();
+    storage.setItem(`${STORAGE_PREFIX}aaa`, String(Date.now()));
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb', storage });
+    const w = watch(fake);
+    stop = w.stop;
+    fake.becomeVisible();
+    await settle();
+    fake.window.history.pushState(null, '', '/next');
+    await settle();
+    expect(w.news).toHaveLength(1);
+    expect(fake.reloads).toHaveLength(0);
+  });
+
+  it('stopping restores pushState and stops looking', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
+    const original = fake.window.history.pushState;
+    const w = watch(fake);
+    w.stop();
+    expect(fake.window.history.pushState).toBe(original);
+    fake.becomeVisible();
+    await settle();
+    expect(fake.fetched).toEqual([]);
+  });
+});
