@@ -45,6 +45,12 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   let dirs = new Set<string>();
   let failed = false;
   let guardAsset: { fileName: string; code: string } | undefined;
+  let viteLogger: { info(message: string): void } | undefined;
+
+  const info = (ctx: HookContext, message: string): void => {
+    if (viteLogger) viteLogger.info(message);
+    else ctx.info?.(message);
+  };
 
   const isServer = (ctx: HookContext | undefined): boolean => {
     const env = ctx?.environment;
@@ -56,6 +62,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
 
   return {
     name: 'skewless:build',
+    // Vite's dev server serves sources by their own names: nothing to name, record or upload.
+    apply: 'build',
 
     // Vite 6+: never join a server environment's pipeline at all.
     applyToEnvironment(environment: { config?: { consumer?: string } }) {
@@ -67,6 +75,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       base = config.base;
       assetsDir = config.build.assetsDir;
       ssrBuild = Boolean(config.build.ssr);
+      // Vite's logger honours --logLevel and prints without a second "[plugin …]" prefix.
+      viteLogger = config.logger;
     },
 
     buildStart() {
@@ -173,7 +183,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       }
       if (options.upload && !checking) {
         try {
-          const result = await runUpload(options.upload, dir, manifest, hookLogger(ctx));
+          const result = await runUpload(options.upload, dir, manifest, hookLogger(ctx, info));
           info(
             ctx,
             `[skewless] ${result.dryRun ? 'dry run: would upload' : 'uploaded'} ${result.uploaded} files (${result.skipped} already there) to ${result.target}, release ${result.release}.`,
@@ -223,10 +233,6 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   }
 }
 
-function info(ctx: HookContext, message: string): void {
-  if (typeof ctx.info === 'function') ctx.info(message);
-}
-
 function summary(manifest: Manifest): string {
   const counts = new Map<string, number>();
   for (const f of manifest.files) counts.set(f.class, (counts.get(f.class) ?? 0) + 1);
@@ -235,7 +241,7 @@ function summary(manifest: Manifest): string {
 }
 
 /** The engine logger, routed through the bundler's own log so its log level applies. */
-function hookLogger(ctx: HookContext): Logger {
+function hookLogger(ctx: HookContext, info: (ctx: HookContext, m: string) => void): Logger {
   return {
     info: (m) => info(ctx, m),
     warn: (m) => ctx.warn(m),
