@@ -3,8 +3,6 @@ export type Backend = 'origins' | 'bucket';
 
 /** The nginx that plays balancer and CDN in a scenario. */
 export interface CdnOptions {
-  /** The port nginx listens on (127.0.0.1). */
-  port: number;
   /** Ports of the origin pool, balanced round robin (the seeds' ELB). */
   origins: readonly number[];
   /** The bucket, when a scenario has one: s3rver's port and the bucket name (path-style). */
@@ -31,7 +29,7 @@ function backendBlock(backend: Backend, options: CdnOptions, pathPrefix: string)
 }
 
 /**
- * The body of nginx's `http {}` block: a round-robin upstream over the origins, a bucket upstream,
+ * The body of nginx's `http {}` block for e2e/src/nginx.ts (`{{port}}`, `{{prefix}}` placeholders): a round-robin upstream over the origins, a bucket upstream,
  * and a proxy cache on `/assets/*` that honours the backends' Cache-Control (errors included, as
  * CloudFront does) and keeps successful answers without one for a day (a CDN's default TTL). HTML is not cached at the edge: every scenario's documents are `no-cache` or
  * uncached, so what a page sees is decided by which origin the balancer picks.
@@ -55,7 +53,7 @@ export function cdnConfig(options: CdnOptions): string {
   proxy_cache_path {{prefix}}/cache levels=1:2 keys_zone=cdn:1m max_size=64m inactive=1h use_temp_path=off;
   ${upstreams.join('\n  ')}
   server {
-    listen 127.0.0.1:${options.port};
+    listen 127.0.0.1:{{port}};
     add_header X-Cache-Status $upstream_cache_status always;
     add_header X-Upstream $upstream_addr always;
     location /assets/ {

@@ -1,10 +1,10 @@
 /**
  * The nginx configuration `skewless cdn-config --provider nginx` prints for a build (same library
- * function the CLI calls), fitted to the simulation: the one origin it names becomes the pool, the
+ * function the CLI calls), for e2e/src/nginx.ts (`{{port}}`, `{{prefix}}`), fitted to the
+ * simulation: the one origin it names becomes the pool, the
  * cache lives in nginx's private prefix, and a header tells which origin answered.
  */
 export async function generatedCdnConfig(options: {
-  port: number;
   origins: readonly number[];
   buildDir: string;
 }): Promise<string> {
@@ -18,7 +18,7 @@ export async function generatedCdnConfig(options: {
   const text = cdnConfig('nginx', {
     manifest,
     origin: `http://127.0.0.1:${first}`,
-    listen: `127.0.0.1:${options.port}`,
+    listen: '127.0.0.1:{{port}}',
     cachePath: '{{prefix}}/cache',
   });
   const server = `server 127.0.0.1:${first};`;

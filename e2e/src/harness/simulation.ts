@@ -1,11 +1,10 @@
+import { startNginx } from '../nginx.js';
 import { type CdnOptions, cdnConfig } from './cdn-config.js';
-import { freePort } from './free-port.js';
 import { generatedCdnConfig } from './generated-cdn-config.js';
-import { launchNginx } from './nginx-launch.js';
 import { type OriginKind, type OriginServer, startOrigin } from './origin-server.js';
 import type { Stack } from './stack.js';
 
-export interface SimulationOptions extends Omit<CdnOptions, 'port' | 'origins'> {
+export interface SimulationOptions extends Omit<CdnOptions, 'origins'> {
   /** The build every origin serves at the start. */
   initial: string;
   /** How the origins serve it. */
@@ -39,13 +38,12 @@ export async function startSimulation(stack: Stack, options: SimulationOptions):
     const name = String.fromCharCode(65 + i);
     origins.push(stack.use(await startOrigin(name, options.initial, options.origin), (o) => o.close()));
   }
-  const port = await freePort();
   const ports = origins.map((o) => o.port);
-  const http =
+  const config =
     options.cdn === 'skewless'
-      ? await generatedCdnConfig({ port, origins: ports, buildDir: options.initial })
-      : cdnConfig({ ...options, port, origins: ports });
-  const nginx = stack.use(await launchNginx({ port, http }), (n) => n.stop());
+      ? await generatedCdnConfig({ origins: ports, buildDir: options.initial })
+      : cdnConfig({ ...options, origins: ports });
+  const nginx = stack.use(await startNginx({ config }), (n) => n.stop());
   return {
     url: nginx.url,
     origins,
