@@ -286,6 +286,25 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
   });
 
+  it('mocked 501 (a server without conditional writes): falls back to plain PUTs and warns once', async () => {
+    const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n', 'assets/b-2b3c4d5e.js': 'b\n' });
+    const { prefix, to } = freshTarget();
+    const p = await proxy(async (req) =>
+      req.method === 'PUT' && req.headers['if-none-match']
+        ? { status: 501, headers: { 'content-type': 'application/xml' }, body: notImplemented }
+        : undefined,
+    );
+    const warnings: string[] = [];
+    const logger = { info() {}, debug() {}, error() {}, warn: (m: string) => warnings.push(m) };
+    const result = await upload(options(b.dir, to, { endpoint: p.endpoint, concurrency: 1, logger }));
+    expect(result.uploaded).toBe(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('does not support conditional writes');
+    expect((await s3.body(`${prefix}/assets/b-2b3c4d5e.js`)).toString()).toBe('b\n');
+    // Only the first PUT tried the header.
+    expect(p.requests.filter((r) => r.method === 'PUT' && r.headers['if-none-match'])).toHaveLength(1);
+  });
+
   it('mocked 503 SlowDown storm: retried with backoff until it passes', async () => {
     const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n' });
     const { prefix, to } = freshTarget();
@@ -304,5 +323,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
 
 const preconditionFailed =
   '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
+const notImplemented =
+  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NotImplemented</Code><Message>mocked</Message></Error>';
 const slowDown =
   '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';

@@ -10,7 +10,15 @@ export const DEFAULT_MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 export async function openTarget(
   options: Pick<
     UploadOptions,
-    'to' | 'endpoint' | 'region' | 'forcePathStyle' | 'credentials' | 'acl' | 'headers' | 'multipartThreshold'
+    | 'to'
+    | 'endpoint'
+    | 'region'
+    | 'forcePathStyle'
+    | 'credentials'
+    | 'acl'
+    | 'headers'
+    | 'multipartThreshold'
+    | 'logger'
   >,
 ): Promise<Target> {
   const location = parseTarget(options.to);
@@ -26,5 +34,9 @@ export async function openTarget(
     acl: options.acl,
     headers: options.headers,
     multipartThreshold: options.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD,
+    onConditionalUnsupported: () =>
+      options.logger?.warn(
+        `${options.to} does not support conditional writes (If-None-Match: *), so a concurrent writer cannot be detected; immutable names are still checked against the listing. Avoid two uploads to the same prefix at once.`,
+      ),
   });
 }

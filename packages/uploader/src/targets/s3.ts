@@ -17,6 +17,8 @@ export interface S3TargetOptions {
   acl?: 'public-read';
   headers?: Record<string, string>;
   multipartThreshold: number;
+  /** Told once when the server rejects `If-None-Match` writes and they are turned off. */
+  onConditionalUnsupported?: () => void;
 }
 
 const CREDENTIAL_HELP =
@@ -66,13 +68,14 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     );
   }
 
+  let conditionalWrites = true;
   const where = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`;
   const describe = (error: unknown): never => {
     throw translate(error, where, endpoint);
   };
   const key = (path: string) => joinKey(options.prefix, path);
 
-  return {
+  const target: Target = {
     url: where,
 
     async list() {
@@ -121,6 +124,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     },
 
     async put(request: PutRequest): Promise<PutOutcome> {
+      const conditional = request.ifNoneMatch && conditionalWrites;
       const params = {
         Bucket: options.bucket,
         Key: key(request.path),
@@ -128,7 +132,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
         CacheControl: request.cacheControl,
         Metadata: { sha256: request.sha256, release: request.release },
         ...(options.acl ? { ACL: options.acl } : {}),
-        ...(request.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+        ...(conditional ? { IfNoneMatch: '*' } : {}),
       };
       try {
         if (request.bytes >= options.multipartThreshold) {
@@ -153,6 +157,13 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
         return 'written';
       } catch (error) {
         if (statusOf(error) === 412) return 'exists';
+        if (conditional && isNotImplemented(error)) {
+          // Some S3-compatible servers reject conditional writes (501). The listing already showed the
+          // key free; go on without the header for the rest of this upload.
+          conditionalWrites = false;
+          options.onConditionalUnsupported?.();
+          return target.put(request);
+        }
         // S3 answers 409 ConditionalRequestConflict when two conditional writes race: try again.
         if (statusOf(error) === 409) Object.assign(error as object, { retryable: true });
         return describe(error);
@@ -194,10 +205,16 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       client.destroy();
     },
   };
+  return target;
 }
 
 function unquote(etag: string | undefined): string | undefined {
   return etag?.replace(/^W\//, '').replace(/^"|"$/g, '');
+}
+
+function isNotImplemented(error: unknown): boolean {
+  const name = (error as { name?: string })?.name;
+  return statusOf(error) === 501 || name === 'NotImplemented';
 }
 
 function statusOf(error: unknown): number | undefined {
