@@ -15,3 +15,10 @@ export function noHashMessage(option: string, pattern: string, files: string[], 
   if (files.length > 3) shown.push(`and ${files.length - 3} more`);
   return `[skewless] output.${option} '${pattern}' has no [hash], so ${shown.join(', ')} would keep the same name across releases and caches would serve stale bytes. Use '${hashedSuggestion(pattern, length)}', or list the file in the 'unhashed' option.`;
 }
+
+/** The warning for hashed names the generated CDN rules would not recognise (`[name].[hash].js`). */
+export function offShapeMessage(files: string[], length: number): string {
+  const shown = files.slice(0, 3).map((f) => `'${f}'`);
+  if (files.length > 3) shown.push(`and ${files.length - 3} more`);
+  return `[skewless] ${shown.join(', ')} carry a hash but not in the '-<hash>.' form that 'skewless cdn-config' rules cache for a year, so a CDN configured from them revalidates these files. Name them like '[name]-[hash:${length}].js'.`;
+}

@@ -3,6 +3,7 @@ import type { Logger, Manifest } from '@skewless/uploader';
 import {
   createManifest,
   DETERMINISM_ENV,
+  hashSegmentSource,
   precompress,
   SkewlessError,
   writeManifest,
@@ -13,7 +14,7 @@ import { BundleFacts } from './bundle-facts.js';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
 import type { HtmlTag } from './html.js';
 import { releaseMetaTag } from './html.js';
-import { noHashMessage } from './messages.js';
+import { noHashMessage, offShapeMessage } from './messages.js';
 import { applyNames, NAME_OPTION, type NameKind, nameOrigin, patternsOf } from './names.js';
 import { compareWithPrevious, loadPreviousManifest } from './previous-manifest.js';
 import { runUpload } from './run-upload.js';
@@ -46,6 +47,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   let failed = false;
   let guardAsset: { fileName: string; code: string } | undefined;
   let viteLogger: { info(message: string): void } | undefined;
+  // The name shape the CDN rules of `skewless cdn-config` match as immutable: `-<hash>.` before the extension.
+  const cdnShape = new RegExp(`${hashSegmentSource(hash)}[^/]+$`);
 
   const info = (ctx: HookContext, message: string): void => {
     if (viteLogger) viteLogger.info(message);
@@ -105,6 +108,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source: code });
       }
       const noHash = new Map<string, { option: string; files: string[] }>();
+      const offShape: string[] = [];
       for (const entry of Object.values(bundle) as BundleEntry[]) {
         const kind: NameKind = entry.type === 'asset' ? 'asset' : entry.isEntry ? 'entry' : 'chunk';
         const option = NAME_OPTION[kind];
@@ -116,12 +120,14 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
           found.files.push(entry.fileName);
           noHash.set(key, found);
         }
+        if (origin.kind === 'hashed' && !cdnShape.test(entry.fileName)) offShape.push(entry.fileName);
         const conflict = facts.add(entry, origin.kind === 'hashed');
         if (conflict) problems.push(`[skewless] ${conflict}`);
       }
       for (const [key, { option, files }] of noHash)
         problems.unshift(noHashMessage(option, key.split('\0')[1]!, files, hash.length));
       if (problems.length > 0) ctx.error(problems.join('\n'));
+      if (offShape.length > 0) ctx.warn(offShapeMessage(offShape, hash.length));
     },
 
     writeBundle(outputOptions, bundle) {

@@ -45,16 +45,24 @@ describe.each(['vite5', 'vite7', 'vite8'])('build errors with %s', (vite) => {
 
   test('a user pattern with [hash] keeps its shape and gets the configured length', async () => {
     const out = await tempDir();
+    const warnings: string[] = [];
+    const onwarn = (w: { message: string }) => {
+      warnings.push(w.message);
+    };
     try {
       await viteBuild(vite, {
         outDir: out.dir,
         skewless: { hashLength: 12 },
-        rollupOptions: { output: { chunkFileNames: 'js/[name].[hash].js' } },
+        rollupOptions: { output: { chunkFileNames: 'js/[name].[hash].js' }, onwarn },
       });
       const manifest = await readBuiltManifest(out.dir);
       const lazy = manifest.files.find((f) => f.path.startsWith('js/lazy.'));
       expect(lazy?.path).toMatch(/^js\/lazy\.[a-f0-9]{12}\.js$/);
       expect(lazy?.class).toBe('immutable');
+      // '.<hash>.' is not the '-<hash>.' shape the generated CDN rules match: a warning says so.
+      expect(warnings.join('\n')).toMatch(
+        /\[skewless\] 'js\/lazy\.[a-f0-9]{12}\.js' carry a hash but not in the '-<hash>\.' form/,
+      );
     } finally {
       await out.cleanup();
     }
