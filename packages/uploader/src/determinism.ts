@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SkewlessError } from './errors.js';
-import { createManifest, readManifest } from './manifest.js';
+import { createManifest, parseManifest, readManifest } from './manifest.js';
 import type { Manifest, ManifestFile } from './types.js';
 
 /** Set while `checkDeterminism` builds, so the plugin skips side effects (upload, previous-manifest checks). */
@@ -51,6 +51,66 @@ export function diffManifests(a: Manifest, b: Manifest): ManifestDiff {
     diff.changed.length === 0 &&
     a.release === b.release;
   return diff;
+}
+
+/** What changed since a previous release, and the names that break the immutability promise. */
+export interface ReleaseComparison {
+  /** Files with the same name and bytes in both releases. */
+  kept: number;
+  /** Names only in the new release. */
+  added: number;
+  /** Names only in the previous release. */
+  removed: number;
+  /** Names `immutable` in both releases whose bytes changed: a CDN would serve the old bytes forever. */
+  conflicts: string[];
+}
+
+/** Compare a new build's manifest with the previous release's. */
+export function compareWithPrevious(previous: Manifest, current: Manifest): ReleaseComparison {
+  const diff = diffManifests(previous, current);
+  return {
+    kept: diff.kept.length,
+    added: diff.onlyInB.length,
+    removed: diff.onlyInA.length,
+    // Only names promised as immutable on both sides: documents and public files change by design.
+    conflicts: diff.changed
+      .filter((c) => c.a.class === 'immutable' && c.b.class === 'immutable')
+      .map((c) => c.path),
+  };
+}
+
+/** Load a manifest from a path (relative to `root`) or an http(s) URL, e.g. the previous release's. */
+export async function loadManifest(where: string, root: string): Promise<Manifest> {
+  if (/^https?:\/\//.test(where)) {
+    let response: Response;
+    try {
+      response = await fetch(where, { headers: { 'cache-control': 'no-cache' } });
+    } catch (error) {
+      throw new SkewlessError(
+        'UNREACHABLE',
+        `cannot fetch the manifest ${where}: ${(error as Error).message}. Check the URL, or leave out the previous manifest for a first release.`,
+        { cause: error },
+      );
+    }
+    if (!response.ok)
+      throw new SkewlessError(
+        'UNREACHABLE',
+        `the manifest ${where} answered ${response.status}. Check the URL, or leave out the previous manifest for a first release.`,
+      );
+    return parseManifest(await response.text(), where);
+  }
+  const path = resolve(root, where);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `cannot read the manifest ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Point it at the last release's .skewless/manifest.json, or leave it out for a first release.`,
+      { cause: error },
+    );
+  }
+  return parseManifest(text, path);
 }
 
 /** Where two versions of one file first differ. */

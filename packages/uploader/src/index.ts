@@ -18,13 +18,16 @@ export type {
   DeterminismReport,
   DifferingRegion,
   ManifestDiff,
+  ReleaseComparison,
 } from './determinism.js';
 export {
   checkDeterminism,
+  compareWithPrevious,
   DETERMINISM_ENV,
   describeDeterminism,
   diffManifests,
   importProjectVite,
+  loadManifest,
 } from './determinism.js';
 export type { DevS3Options, DevS3Server } from './dev-s3.js';
 export { startDevS3 } from './dev-s3.js';

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { Logger, Manifest } from '@skewless/uploader';
 import {
+  compareWithPrevious,
   createManifest,
   DETERMINISM_ENV,
   hashSegmentSource,
+  loadManifest,
   precompress,
   SkewlessError,
   writeManifest,
@@ -16,7 +18,6 @@ import type { HtmlTag } from './html.js';
 import { releaseMetaTag } from './html.js';
 import { noHashMessage, offShapeMessage } from './messages.js';
 import { applyNames, NAME_OPTION, type NameKind, nameOrigin, patternsOf } from './names.js';
-import { compareWithPrevious, loadPreviousManifest } from './previous-manifest.js';
 import { runUpload } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -224,7 +225,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   } as Plugin;
 
   async function checkPrevious(ctx: HookContext, where: string, manifest: Manifest): Promise<void> {
-    const previous = await loadPreviousManifest(where, root);
+    const previous = await loadManifest(where, root);
     const result = compareWithPrevious(previous, manifest);
     info(
       ctx,
