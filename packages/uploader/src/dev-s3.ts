@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SkewlessError } from './errors.js';
@@ -48,9 +50,11 @@ export interface DevS3Server {
 const DEV_KEY = 'S3RVER';
 
 interface S3rverInstance {
-  run(): Promise<{ port: number }>;
+  configureBuckets(): Promise<void>;
+  callback(): RequestListener;
   close(): Promise<void>;
-  httpServer?: { closeAllConnections?: () => void };
+  httpServer?: Server;
+  logger: { close(): void };
 }
 type S3rverClass = new (options: Record<string, unknown>) => S3rverInstance;
 
@@ -129,9 +133,21 @@ async function inProcess(s3rverPath: string, s: Settings) {
     silent: true,
     configureBuckets: [{ name: s.bucket }],
   });
-  const address = await server.run();
+  // Not server.run(): s3rver's listen() leaves an EADDRINUSE as an unhandled 'error' event, which would
+  // take the caller's process down instead of rejecting.
+  await server.configureBuckets();
+  const http = createServer(server.callback());
+  await new Promise<void>((ok, fail) => {
+    http.once('error', fail);
+    http.listen(s.port, s.address, () => {
+      http.off('error', fail);
+      ok();
+    });
+  });
+  server.httpServer = http;
+  http.on('close', () => server.logger.close());
   return {
-    port: address.port,
+    port: (http.address() as AddressInfo).port,
     stop: async () => {
       // Keep-alive sockets of SDK clients would hold close() open.
       server.httpServer?.closeAllConnections?.();
@@ -159,8 +175,13 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 process.stdin.on('end', stop);
 process.stdin.resume();
-server.run().then(
-  (a) => process.stdout.write(JSON.stringify({ port: a.port }) + '\\n'),
+// Listen here rather than with server.run(), whose listen() throws EADDRINUSE as an unhandled event.
+server.configureBuckets().then(() => new Promise((ok, fail) => {
+  const http = require('node:http').createServer(server.callback());
+  http.once('error', fail);
+  http.listen(s.port, s.address, () => { server.httpServer = http; ok(http.address().port); });
+})).then(
+  (port) => process.stdout.write(JSON.stringify({ port }) + '\\n'),
   (e) => { process.stderr.write(String(e && e.message) + '\\n'); process.exit(1); },
 );
 `;

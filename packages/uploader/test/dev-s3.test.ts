@@ -53,6 +53,19 @@ describe(`startDevS3 (${legacyCiphersAvailable() ? 'in process' : 'child process
     await expect(stat(server.dir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('a port in use rejects with a message (s3rver alone would crash the process)', async () => {
+    const first = await startDevS3();
+    try {
+      const port = Number(new URL(first.endpoint).port);
+      await expect(startDevS3({ port })).rejects.toMatchObject({
+        code: 'UNREACHABLE',
+        message: expect.stringContaining(`could not start the local S3 server on 127.0.0.1:${port}`),
+      });
+    } finally {
+      await first.close();
+    }
+  });
+
   it('keeps a directory it was given', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'skewless-devs3-keep-'));
     try {
