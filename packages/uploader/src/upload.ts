@@ -179,9 +179,17 @@ async function transfer(
         `${local} ${size < 0 ? 'is missing' : `has ${size} bytes, the manifest says ${file.bytes}`}: the manifest is out of date. Rebuild, then upload again.`,
       );
     }
+    // Bytes of parts already sent by a multipart upload in flight; dropped if it is retried or done.
+    let partial = 0;
+    const onBytes = (sent: number) => {
+      bytes += sent - partial;
+      partial = sent;
+      report({ phase, files, bytes, key: entry.key });
+    };
     const outcome = await withRetry(
       () =>
         target.put({
+          onBytes,
           path: entry.path,
           file: local,
           bytes: file.bytes,
@@ -205,7 +213,7 @@ async function transfer(
       entry.reason = 'written concurrently with the same bytes';
     }
     files++;
-    bytes += entry.action === 'upload' ? entry.bytes : 0;
+    bytes += (entry.action === 'upload' ? entry.bytes : 0) - partial;
     report({ phase, files, bytes, key: entry.key });
   };
 

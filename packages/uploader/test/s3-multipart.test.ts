@@ -30,12 +30,20 @@ describe('multipart uploads (real s3rver)', () => {
   it('a 40 MB file goes up in parts and reads back byte-identical, with its headers', async () => {
     const proxy = await startRecordingProxy(s3.server.endpoint);
     cleanups.push(proxy.close);
+    const seen: number[] = [];
     const result = await upload({
       dir: big.dir,
       to: 's3://skewless/big',
       endpoint: proxy.endpoint,
       credentials: s3.credentials,
+      onProgress: (p) => {
+        if (p.phase === 'assets') seen.push(p.bytes);
+      },
     });
+    // Progress moves part by part, not only when the 40 MB file is done.
+    const total = bytes.length + 'export {}\n'.length;
+    expect(seen.filter((n) => n > 0 && n < bytes.length).length).toBeGreaterThanOrEqual(3);
+    expect(seen.at(-1)).toBe(total);
     expect(result.uploaded).toBe(2);
     const parts = proxy.requests.filter((r) => r.method === 'PUT' && r.url.includes('partNumber='));
     expect(parts.length).toBe(5);

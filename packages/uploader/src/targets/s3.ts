@@ -144,6 +144,9 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             // Incomplete parts cost money until a lifecycle rule removes them: abort on failure.
             leavePartsOnError: false,
           });
+          upload.on('httpUploadProgress', (p) => {
+            if (p.loaded !== undefined) request.onBytes?.(Math.min(p.loaded, request.bytes));
+          });
           await upload.done();
         } else {
           await client.send(

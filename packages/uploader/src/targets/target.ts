@@ -36,6 +36,8 @@ export interface PutRequest {
   release: string;
   /** Write only when no object exists under the key (`If-None-Match: *`). */
   ifNoneMatch: boolean;
+  /** Told the bytes sent so far of a large (multipart) body, for progress displays. */
+  onBytes?: (sent: number) => void;
 }
 
 /** The outcome of a write: `exists` when a conditional write found the key taken (HTTP 412). */
