@@ -4,6 +4,7 @@ import { buildAll, removeBuilds } from './harness/builds.js';
 import { writeReport } from './report/html.js';
 import { printTable } from './report/table.js';
 import { scenarios } from './scenarios/catalog.js';
+import { verdict } from './scenarios/result.js';
 import type { ScenarioResult } from './scenarios/types.js';
 
 /** A scenario that could not run: why, instead of numbers. */
@@ -11,6 +12,10 @@ export interface Skipped {
   id: string;
   reason: string;
 }
+
+// The AWS SDK warns once per process that releases after January 2027 want Node 22; on Node 20 today
+// that paragraph would sit in the middle of the demo's table. Set the variable to "false" to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(): Promise<number> {
   process.stderr.write('[skewless] building the playground (v1 and v2, three ways)…\n');
@@ -39,7 +44,8 @@ async function main(): Promise<number> {
   printTable(results, skipped);
   const path = await writeReport(results, skipped);
   process.stdout.write(`\nReport: ${path}\n`);
-  return results.length > 0 ? 0 : 1;
+  // Non-zero when a scenario could not run or did not show what it is set up to show.
+  return skipped.length === 0 && results.every((r) => verdict(r).ok) ? 0 : 1;
 }
 
 main().then(

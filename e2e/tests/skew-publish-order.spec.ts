@@ -7,7 +7,8 @@ test.describe('6 publish order: a new user loads the page after every single wri
     const result = await htmlFirst({ browser, builds: await loadBuilds() });
     expect(result.failedNavigations).toBeGreaterThan(0);
     expect(result.failures.length).toBeGreaterThan(0);
-    expect(result.failures.every((f) => f.startsWith('404 /assets/'))).toBe(true);
+    // Only v2's assets fail (a 404, or a request the browser gave up on), never the HTML itself.
+    for (const failure of result.failures) expect(failure).toMatch(/^(404|failed) \/assets\//);
   });
 
   test('Skewless order (assets, verify, HTML): every intermediate state works', async ({ browser }) => {

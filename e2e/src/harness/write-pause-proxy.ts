@@ -31,12 +31,14 @@ export async function startWritePauseProxy(
         answer.on('end', () => {
           const write = (req.method === 'PUT' || req.method === 'POST') && (answer.statusCode ?? 500) < 300;
           const key = decodeURIComponent(new URL(req.url ?? '/', 'http://s3').pathname);
-          const hold = write
-            ? (queue = queue.then(() => {
-                writes.push(key);
-                return afterWrite(key);
-              }))
-            : Promise.resolve();
+          let hold: Promise<void> = Promise.resolve();
+          if (write) {
+            queue = queue.then(() => {
+              writes.push(key);
+              return afterWrite(key);
+            });
+            hold = queue;
+          }
           hold.then(
             () => {
               res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(chunks));
