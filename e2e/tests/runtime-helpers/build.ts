@@ -35,7 +35,9 @@ export async function buildRelease(spec: string, release: string): Promise<strin
       outDir,
       emptyOutDir: true,
       minify: false,
-      rollupOptions: { input: { index: `${FIXTURE}index.html`, auto: `${FIXTURE}auto.html` } },
+      rollupOptions: {
+        input: { index: `${FIXTURE}index.html`, auto: `${FIXTURE}auto.html`, watch: `${FIXTURE}watch.html` },
+      },
     },
   });
   return outDir;

@@ -1,13 +1,14 @@
 import type { Page } from '@playwright/test';
 
 /**
- * Counts the documents the tab committed: the first visit plus one per reload. Navigations, not `load`
- * events: a guard reload while the page is still loading cancels that page's `load` event.
+ * Counts the documents the tab requested: the first visit plus one per reload. Not `load` events (a guard
+ * reload while the page is still loading cancels that page's `load`), nor `framenavigated` (it also fires
+ * for history.pushState).
  */
 export function countLoads(page: Page): { count: number } {
   const loads = { count: 0 };
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) loads.count++;
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) loads.count++;
   });
   return loads;
 }
@@ -22,6 +23,18 @@ export async function readLog(
 ): Promise<unknown[] | null> {
   try {
     return await page.evaluate((k) => JSON.parse(sessionStorage.getItem(k) || '[]'), key);
+  } catch {
+    return null;
+  }
+}
+
+/** Both logs, read at one instant. */
+export async function readLogs(page: Page): Promise<{ skews: unknown[]; events: unknown[] } | null> {
+  try {
+    return await page.evaluate(() => ({
+      skews: JSON.parse(sessionStorage.getItem('fixture:skews') || '[]'),
+      events: JSON.parse(sessionStorage.getItem('fixture:events') || '[]'),
+    }));
   } catch {
     return null;
   }
