@@ -30,10 +30,8 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
   const dir = resolve(options.dir ?? '');
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   validate(options, concurrency);
-  const prefix = (() => {
-    const location = parseTarget(options.to);
-    return location.kind === 's3' ? location.prefix : '';
-  })();
+  const location = parseTarget(options.to);
+  const prefix = location.kind === 's3' ? location.prefix : '';
   const manifest = await loadManifest(dir, options.manifest, logger);
   const retry = {
     attempts: options.attempts ?? 5,
@@ -65,7 +63,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       concurrency,
     });
     const conflicts = plan.filter((e) => e.action === 'conflict').map((e) => e.key);
-    const result = (extra: Partial<UploadResult> = {}): UploadResult => {
+    const result = (): UploadResult => {
       const sent = plan.filter((e) => e.action === 'upload');
       return {
         release: manifest.release,
@@ -78,9 +76,12 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
         seconds: Math.round(performance.now() - started) / 1000,
         conflicts,
         files: plan,
-        ...extra,
       };
     };
+    for (const e of plan) {
+      if (e.class === 'immutable' && e.action === 'upload' && e.reason !== 'new')
+        logger.warn(`overwriting ${e.key}, which holds other bytes (--force).`);
+    }
     if (options.dryRun) return result();
     if (conflicts.length > 0) {
       throw new SkewlessError(
