@@ -26,3 +26,6 @@ export const WINDOW_MS = 30_000;
  * in-flight flag, so a failure seen by both (a lazy chunk's CSS link) leads to one reload, not two.
  */
 export const STATE_KEY = '__skewless';
+
+/** How long the runtime waits for the release file before reloading without knowing the live release. */
+export const FETCH_TIMEOUT_MS = 5_000;

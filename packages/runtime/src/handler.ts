@@ -1,4 +1,5 @@
 import {
+  FETCH_TIMEOUT_MS,
   RELEASE_FILE,
   RELEASE_META,
   RELOAD_EVENT,
@@ -9,8 +10,7 @@ import {
 import { type Decision, decide } from './decide.js';
 import type { SharedState, SkewInfo } from './types.js';
 
-// Also part of the inline guard (scripts/guard-bundle.mjs), whose budget is 512 bytes gzipped: no module
-// state, every browser global through `w` (so unit tests can pass a fake), and terse on purpose.
+// Every browser global goes through `w`, so unit tests can pass a fake window.
 
 /** The state shared with the inline guard, created on first use. */
 export function sharedState(w: Window): SharedState {
@@ -28,7 +28,7 @@ export function releaseUrl(w: Window, s: SharedState): URL {
 export function currentRelease(w: Window, s: SharedState): string {
   return (
     s.o?.currentRelease ||
-    w.document.querySelector<HTMLMetaElement>(`meta[name="${RELEASE_META}"]`)?.content ||
+    w.document.querySelector<HTMLMetaElement>(`meta[name=${RELEASE_META}]`)?.content ||
     ''
   );
 }
@@ -85,7 +85,9 @@ export function createHandler(w: Window): (error?: unknown) => boolean {
       if (!w.navigator.onLine)
         await new Promise((resolve) => w.addEventListener('online', resolve, { once: true }));
       try {
-        info.live = (await (await w.fetch(releaseUrl(w, s), { cache: 'no-store' })).json()).release;
+        // Bounded: a stalled release file must not hold the reload (and every later failure) forever.
+        const init: RequestInit = { cache: 'no-store', signal: AbortSignal.timeout?.(FETCH_TIMEOUT_MS) };
+        info.live = (await (await w.fetch(releaseUrl(w, s), init)).json()).release;
       } catch {
         // No release file, or not JSON: the reason stays unknown, the reload still helps once.
       }
