@@ -2,16 +2,17 @@ import type { ScenarioResult } from '../scenarios/types.js';
 
 /**
  * A small inline SVG bar chart: per scenario, failed requests (red), failed navigations (orange)
- * and reloads (blue), so the unprotected rows stand out next to the Skewless ones.
+ * reloads (blue) and other-release bytes (purple), so the unprotected rows stand out next to the Skewless ones.
  */
 export function barChart(results: readonly ScenarioResult[]): string {
   const series = [
     { key: 'failedRequests', color: '#dc2626', label: 'failed requests' },
     { key: 'failedNavigations', color: '#ea580c', label: 'failed navigations' },
     { key: 'reloads', color: '#2563eb', label: 'reloads' },
+    { key: 'wrongBytes', color: '#7c3aed', label: 'wrong bytes' },
   ] as const;
   const max = Math.max(1, ...results.flatMap((r) => series.map((s) => r[s.key])));
-  const rowHeight = 34;
+  const rowHeight = 44;
   const width = 560;
   const left = 150;
   const bar = (width - left - 40) / max;
@@ -26,7 +27,7 @@ export function barChart(results: readonly ScenarioResult[]): string {
   const legend = series
     .map(
       (s, i) =>
-        `<rect x="${left + i * 130}" y="4" width="10" height="10" fill="${s.color}"/><text x="${left + i * 130 + 14}" y="13" font-size="11">${s.label}</text>`,
+        `<rect x="${left + i * 105}" y="4" width="10" height="10" fill="${s.color}"/><text x="${left + i * 105 + 14}" y="13" font-size="11">${s.label}</text>`,
     )
     .join('');
   const height = 40 + results.length * rowHeight;

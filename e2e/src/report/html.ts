@@ -28,7 +28,12 @@ export async function writeReport(
     const failures = r.failures.length
       ? `<p>Failed requests: <code>${r.failures.map(escapeHtml).join('</code>, <code>')}</code></p>`
       : '';
-    sections.push(`<section><h2>${escapeHtml(r.id)}: ${escapeHtml(r.title)}</h2>${shot}
+    const expected = {
+      breaks: 'the failure should reproduce',
+      recovers: 'one guarded reload, then v2 works',
+      clean: 'nothing fails, nothing reloads',
+    }[r.expectation];
+    sections.push(`<section><h2>${escapeHtml(r.id)}: ${escapeHtml(r.title)}</h2><p>Expected: ${expected}.</p>${shot}
 <ol>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ol>${failures}</section>`);
   }
   const head = [
@@ -50,7 +55,12 @@ export async function writeReport(
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}img{border:1px solid #ccc}</style>
 <h1>Skewless: rolling deploy through an nginx cache, in Chromium</h1>
-<p>Generated ${new Date().toISOString()}.</p>${table}${barChart(results)}${skippedList}${sections.join('\n')}</html>
+<p>Generated ${new Date().toISOString()} by <code>pnpm demo</code>. Each scenario runs the playground's v1 and v2
+behind Debian's nginx (round-robin balancer and proxy cache) over local origins and a local S3 bucket, while
+Chromium stays on the page. <em>Failed requests</em>: status ≥ 400 or network errors the browser saw;
+<em>failed navigations</em>: route opens or page loads that did not render; <em>reloads</em>: page loads nobody
+asked for; <em>wrong bytes</em>: asset responses whose bytes belong to another release than the URL asked for.
+A row whose setup is unprotected passes when the failure reproduces; a Skewless row passes when nothing fails.</p>${table}${barChart(results)}${skippedList}${sections.join('\n')}</html>
 `;
   const path = join(REPORT_DIR, 'index.html');
   await writeFile(path, html);
