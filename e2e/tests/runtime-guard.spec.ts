@@ -66,3 +66,21 @@ test('an HTML-linked stylesheet missing: the guard reloads once, then leaves the
   expect(await readLog(page, 'fixture:events')).toHaveLength(1);
   expect(server.log.filter((line) => /^404 \/assets\/index-.*\.css$/.test(line))).toHaveLength(2);
 });
+
+test('a static import gone (modulepreload link and entry both fail): one reload, not two', async ({
+  page,
+}) => {
+  server = await startReleaseServer(r1);
+  server.deny(/^\/assets\/shared-[^/]*\.js$/);
+  const loads = countLoads(page);
+  await page.goto(server.url);
+  await expect.poll(() => loads.count).toBe(2);
+  await page.waitForLoadState('load');
+  expect(await reloadPending(page)).toBe(false);
+  expect(loads.count).toBe(2);
+  expect(server.documents).toHaveLength(2);
+  // The <link rel=modulepreload> and the entry script both fail on each load; the in-flight flag and the
+  // loop guard turn that into one reload in all.
+  expect(await readLog(page, 'fixture:events')).toEqual([{ action: 'reload', reason: 'load-error' }]);
+  await expect(page.locator('#home')).toHaveText('loading');
+});

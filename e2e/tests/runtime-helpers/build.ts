@@ -37,6 +37,8 @@ export async function buildRelease(spec: string, release: string): Promise<strin
       minify: false,
       rollupOptions: {
         input: { index: `${FIXTURE}index.html`, auto: `${FIXTURE}auto.html`, watch: `${FIXTURE}watch.html` },
+        // A static import in a chunk of its own: the HTML links it with <link rel="modulepreload">.
+        output: { manualChunks: (id) => (id.endsWith('/shared.ts') ? 'shared' : undefined) },
       },
     },
   });
