@@ -11,6 +11,11 @@ export interface Bucket {
    * then (with `html`) the documents. `endpoint` overrides the S3 endpoint (a recording proxy).
    */
   publish(dir: string, options?: { html?: boolean; endpoint?: string }): Promise<UploadResult>;
+  /**
+   * The environment that makes the playground's `vite build` upload to this bucket through
+   * @skewless/vite's `upload` option (credentials through the standard AWS variables, as in CI).
+   */
+  buildEnv(): Record<string, string>;
 }
 
 /** Start the bucket; the stack stops it. The engine is loaded only for scenarios that use a bucket. */
@@ -19,6 +24,14 @@ export async function startBucket(stack: Stack): Promise<Bucket> {
   const server = stack.use(await startDevS3(), (s) => s.close());
   return {
     server,
+    buildEnv: () => ({
+      SKEWLESS_UPLOAD_TO: `s3://${server.bucket}/`,
+      SKEWLESS_S3_ENDPOINT: server.endpoint,
+      AWS_ACCESS_KEY_ID: server.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+      AWS_REGION: server.region,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    }),
     route: { port: Number(new URL(server.endpoint).port), name: server.bucket },
     publish: (dir, options = {}) =>
       upload({

@@ -25,7 +25,16 @@ export const RUN_DIR = join(E2E_DIR, '.run');
  */
 export const BUILDS_ENV = 'SKEWLESS_E2E_BUILDS';
 
-function viteBuild(mode: BuildMode, release: Release, outDir: string): Promise<void> {
+/**
+ * One `vite build` of the playground into `outDir`; `env` adds variables (e.g. SKEWLESS_UPLOAD_TO and
+ * AWS credentials, for the plugin's own upload).
+ */
+export function viteBuild(
+  mode: BuildMode,
+  release: Release,
+  outDir: string,
+  env: Record<string, string> = {},
+): Promise<void> {
   const vite = join(PLAYGROUND_DIR, 'node_modules', 'vite', 'bin', 'vite.js');
   return new Promise((resolve, reject) => {
     // A child process per build: the config reads its mode from the environment, as in CI.
@@ -36,6 +45,7 @@ function viteBuild(mode: BuildMode, release: Release, outDir: string): Promise<v
         SKEWLESS_PLAYGROUND_MODE: mode,
         SKEWLESS_PLAYGROUND_VERSION: String(release),
         SKEWLESS_PLAYGROUND_OUT_DIR: outDir,
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,5 +1,7 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startBucket } from '../harness/bucket.js';
-import { buildDir } from '../harness/builds.js';
+import { RUN_DIR, viteBuild } from '../harness/builds.js';
 import { startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
 import { openVisitor } from '../harness/visitor.js';
@@ -7,19 +9,24 @@ import { resultOf } from './result.js';
 import type { Scenario } from './types.js';
 
 /**
- * Scenario 3: Skewless complete. v1's and v2's assets are in the bucket before any origin switches
- * (the plugin's upload runs before the HTML ships), `/assets/*` is served from the bucket through the
- * CDN, the origins serve HTML with the origin middleware. The open v1 page keeps working through the
- * whole rolling deploy: it opens a lazy route while the pool is mixed and again when it is complete.
+ * Scenario 3: Skewless complete. The playground's own `vite build` uploads each release's assets to
+ * the bucket (@skewless/vite's `upload` option), v2's before any origin switches; `/assets/*` is
+ * served from the bucket through the CDN, the origins serve HTML with the origin middleware. The
+ * open v1 page keeps working through the whole rolling deploy: it opens a lazy route while the pool
+ * is mixed and again when it is complete.
  */
-export const complete: Scenario = ({ browser, builds }) =>
+export const complete: Scenario = ({ browser }) =>
   withStack(async (stack) => {
-    const v1 = buildDir(builds, 'skewless', 1);
-    const v2 = buildDir(builds, 'skewless', 2);
     const bucket = await startBucket(stack);
+    await mkdir(RUN_DIR, { recursive: true });
+    const root = stack.use(await mkdtemp(join(RUN_DIR, 'complete-')), (dir) =>
+      rm(dir, { recursive: true, force: true }),
+    );
+    const v1 = join(root, 'v1');
+    const v2 = join(root, 'v2');
     const notes: string[] = [];
-    const first = await bucket.publish(v1);
-    notes.push(`v1 assets published to the bucket (${first.uploaded} files)`);
+    await viteBuild('skewless', 1, v1, bucket.buildEnv());
+    notes.push('v1 built; the plugin uploaded its assets to the bucket');
     const sim = await startSimulation(stack, {
       initial: v1,
       origin: { kind: 'skewless' },
@@ -29,10 +36,8 @@ export const complete: Scenario = ({ browser, builds }) =>
     const visitor = stack.use(await openVisitor(browser, sim.url), (v) => v.context.close());
     await visitor.goto('/');
     notes.push(`loaded ${(await visitor.sees()).version}`);
-    const second = await bucket.publish(v2);
-    notes.push(
-      `v2 assets published before any origin switched (${second.uploaded} new, ${second.skipped} unchanged)`,
-    );
+    await viteBuild('skewless', 2, v2, bucket.buildEnv());
+    notes.push('v2 built; the plugin uploaded its assets before any origin switched');
     let failedNavigations = 0;
     const routes = ['/gallery', '/about'];
     await sim.roll(v2, async (n) => {
