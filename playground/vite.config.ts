@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import skewless from '@skewless/vite';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 /**
@@ -24,20 +25,16 @@ function queryStringVersioning(release: string): Plugin {
   };
 }
 
-async function skewlessPlugins(): Promise<Plugin[]> {
-  // Loaded only for this mode, so the control builds do not depend on the plugin at all.
-  const { default: skewless } = await import('@skewless/vite');
+/** @skewless/vite as a user sets it up; with SKEWLESS_UPLOAD_TO it also uploads the assets. */
+function skewlessPlugin(): Plugin {
   const to = process.env.SKEWLESS_UPLOAD_TO;
-  return [
-    skewless(
-      to
-        ? { upload: { to, endpoint: process.env.SKEWLESS_S3_ENDPOINT, forcePathStyle: true, html: false } }
-        : {},
-    ) as Plugin,
-  ];
+  const upload = to
+    ? { to, endpoint: process.env.SKEWLESS_S3_ENDPOINT, forcePathStyle: true, html: false }
+    : undefined;
+  return skewless({ upload }) as Plugin;
 }
 
-export default defineConfig(async (): Promise<UserConfig> => {
+export default defineConfig((): UserConfig => {
   const config: UserConfig = {
     define: { __PLAYGROUND_VERSION__: JSON.stringify(version) },
     build: {
@@ -48,7 +45,7 @@ export default defineConfig(async (): Promise<UserConfig> => {
     },
   };
   if (mode === 'skewless') {
-    config.plugins = await skewlessPlugins();
+    config.plugins = [skewlessPlugin()];
     return config;
   }
   config.resolve = { alias: { '@skewless/runtime': noRuntime } };
