@@ -133,29 +133,8 @@ export interface UploadCredentials {
   sessionToken?: string;
 }
 
-/** Options of {@link upload}: one build directory to one target. */
-export interface UploadOptions {
-  /** The build output directory. */
-  dir: string;
-  /** The target: `s3://bucket/prefix` or `file:///absolute/path`. */
-  to: string;
-  /**
-   * The build's manifest. When absent, `<dir>/.skewless/manifest.json` is read; when that is absent too,
-   * one is built by walking `dir` and classing files by name (the container flow).
-   * @default undefined
-   */
-  manifest?: Manifest;
-  /**
-   * Also upload `document` files (HTML, the release file), after every asset is verified. Off by default
-   * because in the container flow the HTML ships inside the image.
-   * @default false
-   */
-  html?: boolean;
-  /**
-   * Overwrite immutable keys that hold other bytes instead of stopping. Only for repairing a bucket.
-   * @default false
-   */
-  force?: boolean;
+/** How to reach a target and how hard to try: shared by {@link UploadOptions} and {@link PruneOptions}. */
+export interface TargetOptions {
   /**
    * List the target and compute the plan, but write nothing.
    * @default false
@@ -188,6 +167,47 @@ export interface UploadOptions {
    */
   credentials?: UploadCredentials;
   /**
+   * Attempts per request on retryable failures (5xx, SlowDown, throttling, timeouts, connection resets),
+   * with exponential backoff and full jitter starting at `retryDelayMs`.
+   * @default 5
+   */
+  attempts?: number;
+  /**
+   * First backoff delay in milliseconds; doubles each attempt.
+   * @default 200
+   */
+  retryDelayMs?: number;
+  /**
+   * Where the engine reports what it does.
+   * @default silentLogger
+   */
+  logger?: Logger;
+}
+
+/** Options of {@link upload}: one build directory to one target. */
+export interface UploadOptions extends TargetOptions {
+  /** The build output directory. */
+  dir: string;
+  /** The target: `s3://bucket/prefix` or `file:///absolute/path`. */
+  to: string;
+  /**
+   * The build's manifest. When absent, `<dir>/.skewless/manifest.json` is read; when that is absent too,
+   * one is built by walking `dir` and classing files by name (the container flow).
+   * @default undefined
+   */
+  manifest?: Manifest;
+  /**
+   * Also upload `document` files (HTML, the release file), after every asset is verified. Off by default
+   * because in the container flow the HTML ships inside the image.
+   * @default false
+   */
+  html?: boolean;
+  /**
+   * Overwrite immutable keys that hold other bytes instead of stopping. Only for repairing a bucket.
+   * @default false
+   */
+  force?: boolean;
+  /**
    * Canned ACL. New AWS buckets disable ACLs, so none is sent unless asked for.
    * @default undefined
    */
@@ -203,26 +223,10 @@ export interface UploadOptions {
    */
   includePrivate?: boolean;
   /**
-   * Attempts per request on retryable failures (5xx, SlowDown, throttling, timeouts, connection resets),
-   * with exponential backoff and full jitter starting at `retryDelayMs`.
-   * @default 5
-   */
-  attempts?: number;
-  /**
-   * First backoff delay in milliseconds; doubles each attempt.
-   * @default 200
-   */
-  retryDelayMs?: number;
-  /**
    * Files at or above this size go up as multipart uploads (aborted on failure).
    * @default 16 MiB
    */
   multipartThreshold?: number;
-  /**
-   * Where the engine reports what it does.
-   * @default silentLogger
-   */
-  logger?: Logger;
   /**
    * Called after every settled file and at each phase change (the CLI draws its progress line from it).
    * @default undefined
@@ -255,7 +259,7 @@ export interface UploadResult {
 }
 
 /** Options of {@link prune}: remove what only old releases reference. */
-export interface PruneOptions {
+export interface PruneOptions extends TargetOptions {
   /** The target: `s3://bucket/prefix` or `file:///absolute/path`, as given to `upload`. */
   to: string;
   /**
@@ -263,30 +267,6 @@ export interface PruneOptions {
    * target's `skewless.json`) is kept too, whatever its age, so a rollback is never pruned.
    */
   keep: number;
-  /**
-   * Compute and report what would be deleted; delete nothing.
-   * @default false
-   */
-  dryRun?: boolean;
-  /**
-   * Requests in flight at once.
-   * @default 16
-   */
-  concurrency?: number;
-  /** As for {@link UploadOptions.endpoint}. @default undefined */
-  endpoint?: string;
-  /** As for {@link UploadOptions.region}. @default undefined */
-  region?: string;
-  /** As for {@link UploadOptions.forcePathStyle}. @default true when an endpoint is set */
-  forcePathStyle?: boolean;
-  /** As for {@link UploadOptions.credentials}. Never printed. @default the AWS chain */
-  credentials?: UploadCredentials;
-  /** Attempts per request on retryable failures. @default 5 */
-  attempts?: number;
-  /** First backoff delay in milliseconds. @default 200 */
-  retryDelayMs?: number;
-  /** Where the engine reports what it does. @default silentLogger */
-  logger?: Logger;
 }
 
 /** What {@link prune} did. */

@@ -4,6 +4,7 @@ import { formatBytes } from '../progress.js';
 import { prune } from '../prune.js';
 import type { Command } from './command.js';
 import { EXIT } from './command.js';
+import { TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
 
 const HELP = `Usage: skewless prune --to <s3://bucket/prefix | file:///path> --keep <n> [options]
 
@@ -14,12 +15,7 @@ target's skewless.json) is always kept; objects no stored release lists are neve
 Options:
   --to <url>            the upload target (required)
   --keep <n>            releases to keep, newest first (required, ≥ 1)
-  --dry-run             print what would be deleted; delete nothing
-  --json                print the result as JSON on stdout
-  --concurrency <n>     requests in flight (default 16)
-  --endpoint <url>      S3 endpoint; default AWS_ENDPOINT_URL
-  --region <region>     S3 region; default AWS_REGION or the AWS profile
-  --path-style          path-style addressing (default when an endpoint is set)
+${TARGET_FLAGS_HELP}
   --verbose             list each key
   -h, --help            show this help
 
@@ -31,16 +27,8 @@ const command: Command = async (argv, { logger, verbose }) => {
     allowPositionals: true,
     strict: true,
     options: {
-      to: { type: 'string' },
+      ...TARGET_FLAGS,
       keep: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
-      concurrency: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      'path-style': { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -50,25 +38,12 @@ const command: Command = async (argv, { logger, verbose }) => {
   const usage = (problem: string) =>
     new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless prune --help' for the options.`);
   if (positionals.length > 0) throw usage(`unexpected argument '${positionals[0]}'`);
-  if (!values.to) throw usage('--to is required (the upload target)');
+  const target = targetOptions(values, usage, 'the upload target');
   const keep = Number(values.keep);
   if (values.keep === undefined || !Number.isInteger(keep) || keep < 1)
     throw usage('--keep must be a whole number ≥ 1');
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
-    throw usage(`--concurrency must be a whole number ≥ 1, not '${values.concurrency}'`);
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-  const result = await prune({
-    to: values.to,
-    keep,
-    dryRun: values['dry-run'],
-    concurrency,
-    endpoint: values.endpoint,
-    region: values.region,
-    forcePathStyle: values['path-style'] ? true : undefined,
-    logger,
-  });
+  const result = await prune({ ...target, keep, logger });
   if (verbose || result.dryRun) {
     for (const key of result.deleted) logger.info(`${result.dryRun ? 'would delete' : 'deleted'} ${key}`);
   }

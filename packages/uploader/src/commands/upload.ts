@@ -5,6 +5,7 @@ import type { UploadOptions, UploadResult } from '../types.js';
 import { upload } from '../upload.js';
 import type { Command } from './command.js';
 import { EXIT } from './command.js';
+import { TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
 
 const HELP = `Usage: skewless upload <dir> --to <s3://bucket/prefix | file:///path> [options]
 
@@ -16,12 +17,7 @@ Options:
   --to <url>            target: s3://bucket/prefix or file:///absolute/path (required)
   --html                also upload documents (HTML, skewless.json) after the assets
   --force               overwrite hashed names that hold other bytes (repair only)
-  --dry-run             list the target and print the plan; write nothing
-  --json                print the result as JSON on stdout (for CI)
-  --concurrency <n>     requests in flight (default 16)
-  --endpoint <url>      S3 endpoint (R2, MinIO, dev-s3); default AWS_ENDPOINT_URL
-  --region <region>     S3 region; default AWS_REGION or the AWS profile
-  --path-style          path-style addressing (default when an endpoint is set)
+${TARGET_FLAGS_HELP}
   --acl public-read     send a public-read ACL (off by default)
   --header 'K: V'       extra header on every object (repeatable)
   --include-private     also upload private files (source maps)
@@ -37,20 +33,12 @@ const command: Command = async (argv, { logger, verbose }) => {
     allowPositionals: true,
     strict: true,
     options: {
-      to: { type: 'string' },
+      ...TARGET_FLAGS,
       html: { type: 'boolean' },
       force: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
-      concurrency: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      'path-style': { type: 'boolean' },
       acl: { type: 'string' },
       header: { type: 'string', multiple: true },
       'include-private': { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -60,10 +48,7 @@ const command: Command = async (argv, { logger, verbose }) => {
   const usage = (problem: string) =>
     new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless upload --help' for the options.`);
   if (positionals.length !== 1) throw usage('give exactly one build directory');
-  if (!values.to) throw usage('--to is required (s3://bucket/prefix or file:///absolute/path)');
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
-    throw usage(`--concurrency must be a whole number ≥ 1, not '${values.concurrency}'`);
+  const target = targetOptions(values, usage, 's3://bucket/prefix or file:///absolute/path');
   if (values.acl !== undefined && values.acl !== 'public-read')
     throw usage(`--acl can only be public-read, not '${values.acl}'`);
   const headers: Record<string, string> = {};
@@ -74,21 +59,14 @@ const command: Command = async (argv, { logger, verbose }) => {
     headers[name] = header.slice(colon + 1).trim();
   }
 
-  // The SDK's notice about its future Node support is not the user's problem during an upload.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const json = values.json ?? false;
   const tty = !json && process.stderr.isTTY === true;
   const progress = tty ? createProgressLine(process.stderr) : undefined;
   const options: UploadOptions = {
+    ...target,
     dir: positionals[0] as string,
-    to: values.to,
     html: values.html,
     force: values.force,
-    dryRun: values['dry-run'],
-    concurrency,
-    endpoint: values.endpoint,
-    region: values.region,
-    forcePathStyle: values['path-style'] ? true : undefined,
     acl: values.acl as 'public-read' | undefined,
     headers,
     includePrivate: values['include-private'],

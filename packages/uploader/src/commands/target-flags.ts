@@ -1,0 +1,54 @@
+import type { SkewlessError } from '../errors.js';
+import type { TargetOptions } from '../types.js';
+
+/** The flags every command that talks to a target shares, for node:util `parseArgs`. */
+export const TARGET_FLAGS = {
+  to: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  'path-style': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Their help lines. */
+export const TARGET_FLAGS_HELP = `  --dry-run             compute and print the plan; write nothing
+  --json                print the result as JSON on stdout (for CI)
+  --concurrency <n>     requests in flight (default 16)
+  --endpoint <url>      S3 endpoint (R2, MinIO, dev-s3); default AWS_ENDPOINT_URL
+  --region <region>     S3 region; default AWS_REGION or the AWS profile
+  --path-style          path-style addressing (default when an endpoint is set)`;
+
+interface TargetFlagValues {
+  to?: string;
+  'dry-run'?: boolean;
+  concurrency?: string;
+  endpoint?: string;
+  region?: string;
+  'path-style'?: boolean;
+}
+
+/** Check the shared flags and turn them into engine options; `usage` builds the error for a bad one. */
+export function targetOptions(
+  values: TargetFlagValues,
+  usage: (problem: string) => SkewlessError,
+  toHelp: string,
+): TargetOptions & { to: string } {
+  if (!values.to) throw usage(`--to is required (${toHelp})`);
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
+    throw usage(`--concurrency must be a whole number ≥ 1, not '${values.concurrency}'`);
+  // The SDK's notice about its future Node support is not the user's problem during a command.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return {
+    to: values.to,
+    dryRun: values['dry-run'],
+    concurrency,
+    endpoint: values.endpoint,
+    region: values.region,
+    forcePathStyle: values['path-style'] ? true : undefined,
+  };
+}
