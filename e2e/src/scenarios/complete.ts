@@ -49,6 +49,13 @@ export const complete: Scenario = ({ browser }) =>
     const state = await visitor.openRoute('/');
     if (state !== 'ready') failedNavigations++;
     notes.push(`after the deploy the v1 page opened /: ${state}`);
+    // The deploy did switch releases: a new visitor gets v2, also with nothing failing.
+    const fresh = stack.use(await openVisitor(browser, sim.url), (v) => v.context.close());
+    await fresh.goto('/');
+    const freshState = await fresh.openRoute('/about');
+    if (freshState !== 'ready') failedNavigations++;
+    notes.push(`a new visitor loads ${(await fresh.sees()).version} and opens /about: ${freshState}`);
+    visitor.failedRequests.push(...fresh.failedRequests);
     return resultOf(
       visitor,
       {
