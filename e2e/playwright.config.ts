@@ -11,7 +11,8 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   timeout: 60_000,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  // The JSON report feeds the one-line summary `pnpm test` prints at the end (scripts/test-summary.mjs).
+  reporter: [['list'], ['json', { outputFile: '../.reports/playwright.json' }]],
   use: {
     browserName: 'chromium',
     launchOptions,
