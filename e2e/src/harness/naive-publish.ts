@@ -1,15 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
+import { contentTypeFor } from '@skewless/uploader';
 import { walkBuild } from './walk-build.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /**
  * The control publisher: a deploy script that copies index.html first and the rest after it (the
@@ -23,7 +15,7 @@ export async function publishHtmlFirst(endpoint: string, bucket: string, dir: st
     const res = await fetch(`${endpoint}/${bucket}/${file}`, {
       method: 'PUT',
       body: await readFile(join(dir, file)),
-      headers: { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' },
+      headers: { 'content-type': contentTypeFor(file) },
     });
     if (!res.ok) throw new Error(`[skewless] PUT ${file} answered ${res.status}; is the local S3 server up?`);
   }

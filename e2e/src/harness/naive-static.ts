@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { contentTypeFor } from '@skewless/uploader';
 
 /** How the naive server gets its headers wrong; each scenario picks the mistake it studies. */
 export interface NaiveStaticOptions {
@@ -12,15 +13,6 @@ export interface NaiveStaticOptions {
    */
   assetsCacheControl?: string;
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /**
  * A typical hand-rolled static server, the control in the scenarios: serves files, ignores the query
@@ -43,7 +35,7 @@ export function naiveStatic(dir: string, options: NaiveStaticOptions = {}) {
     stat(file).then(
       (info) => {
         if (!info.isFile()) throw new Error('not a file');
-        headers['content-type'] = TYPES[extname(file)] ?? 'application/octet-stream';
+        headers['content-type'] = contentTypeFor(file);
         headers['content-length'] = String(info.size);
         res.writeHead(200, headers);
         if (req.method === 'HEAD') res.end();

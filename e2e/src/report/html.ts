@@ -4,7 +4,7 @@ import type { Skipped } from '../demo.js';
 import { E2E_DIR } from '../harness/builds.js';
 import type { ScenarioResult } from '../scenarios/types.js';
 import { barChart } from './chart.js';
-import { tableRows } from './table.js';
+import { HEAD, tableRows } from './table.js';
 
 export const REPORT_DIR = join(E2E_DIR, 'report');
 
@@ -36,16 +36,7 @@ export async function writeReport(
     sections.push(`<section><h2>${escapeHtml(r.id)}: ${escapeHtml(r.title)}</h2><p>Expected: ${expected}.</p>${shot}
 <ol>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ol>${failures}</section>`);
   }
-  const head = [
-    'scenario',
-    'failed requests',
-    'failed navigations',
-    'reloads',
-    'wrong bytes',
-    'user sees',
-    'verdict',
-  ];
-  const table = `<table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${tableRows(results)
+  const table = `<table><tr>${HEAD.map((h) => `<th>${h}</th>`).join('')}</tr>${tableRows(results)
     .map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('')}</table>`;
   const skippedList = skipped.length

@@ -2,7 +2,8 @@ import type { Skipped } from '../demo.js';
 import { verdict } from '../scenarios/result.js';
 import type { ScenarioResult } from '../scenarios/types.js';
 
-const HEAD = [
+/** The column headings of the demo table. */
+export const HEAD = [
   'scenario',
   'failed requests',
   'failed navigations',
