@@ -24,11 +24,14 @@ export function barChart(results: readonly ScenarioResult[]): string {
     });
     return `<text x="0" y="${y + 16}" font-size="12">${r.id}</text>${bars.join('')}`;
   });
+  // Legend entries sit one after another, each as wide as its label (about 6 px a character at 11 px).
+  let x = 0;
   const legend = series
-    .map(
-      (s, i) =>
-        `<rect x="${left + i * 105}" y="4" width="10" height="10" fill="${s.color}"/><text x="${left + i * 105 + 14}" y="13" font-size="11">${s.label}</text>`,
-    )
+    .map((s) => {
+      const item = `<rect x="${x}" y="4" width="10" height="10" fill="${s.color}"/><text x="${x + 14}" y="13" font-size="11">${s.label}</text>`;
+      x += 14 + s.label.length * 6 + 16;
+      return item;
+    })
     .join('');
   const height = 40 + results.length * rowHeight;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="Failures and reloads per scenario">${legend}${rows.join('')}</svg>`;
