@@ -1,0 +1,37 @@
+// After `pnpm build`: every export of every published package has its types and imports by its
+// package name (resolved from the workspace member that depends on it, as a user would).
+// Browser-only entries that install on import are checked for files only.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resolveFromConsumer = createRequire(join(root, 'e2e', 'package.json')).resolve;
+const BROWSER_ONLY = new Set(['@skewless/runtime', '@skewless/runtime/core', '@skewless/runtime/watch']);
+const problems = [];
+let checked = 0;
+
+for (const dir of ['packages/uploader', 'packages/vite-plugin', 'packages/runtime']) {
+  const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    if (typeof target === 'string') continue;
+    const id = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+    for (const file of [target.types, target.default]) {
+      if (!existsSync(join(root, dir, file))) problems.push(`${id}: ${file} is missing (run pnpm build)`);
+    }
+    if (BROWSER_ONLY.has(id)) continue;
+    try {
+      const mod = await import(pathToFileURL(resolveFromConsumer(id)).href);
+      if (Object.keys(mod).length === 0) problems.push(`${id}: imports but exports nothing`);
+    } catch (error) {
+      problems.push(`${id}: does not import: ${error.message}`);
+    }
+    checked++;
+  }
+}
+if (problems.length > 0) {
+  console.error(`[skewless] package exports:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`[skewless] package exports: ${checked} entries import, every export has its types`);
