@@ -193,3 +193,24 @@ describe('manifest with plain Rollup 4', () => {
     }
   });
 });
+
+// Some apps let Vite's assetsDir be the folder their public files already live in (public/assets/…):
+// the bundler's facts class its own files, the name rule classes the copied public ones.
+describe.each(['vite5', 'vite7', 'vite8'])('assetsDir shared with public files, %s', (vite) => {
+  test('bundle files are immutable, an unhashed public file beside them revalidates', async () => {
+    const out = await tempDir();
+    try {
+      await viteBuild(vite, { outDir: out.dir, fixture: 'shared-assets', sourcemap: false });
+      const manifest = await readBuiltManifest(out.dir);
+      expect(manifest.files.map((f) => f.path)).toEqual(await filesOnDisk(out.dir));
+      const cls = Object.fromEntries(manifest.files.map((f) => [f.path, f.class]));
+      expect(cls['assets/widget.js']).toBe('revalidate');
+      expect(cls['assets/pinned-0a1b2c3d.js']).toBe('immutable');
+      const bundled = manifest.files.filter((f) => /^assets\/(index|lazy)-[a-f0-9]{8}\.js$/.test(f.path));
+      expect(bundled.map((f) => f.class)).toEqual(['immutable', 'immutable']);
+      expect(manifest.files.find((f) => f.path === 'index.html')!.references).toContain('assets/widget.js');
+    } finally {
+      await out.cleanup();
+    }
+  });
+});
