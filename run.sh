@@ -35,22 +35,25 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
 fi
 
 # Debian's Chromium (browser tests, demo) and nginx (the CDN cache). Playwright's own browser
-# download cannot work here, so we never try it.
+# download cannot work here, so we never try it. CHROMIUM_PATH points at another Chromium build.
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${missing[*]} from Debian's packages"
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Debian starts nginx as a system service on install; Skewless runs its own instances on free
+    # loopback ports, so stop the one we just caused (never one the user already had).
+    if [[ " ${missing[*]} " == *" nginx "* ]] && command -v service >/dev/null 2>&1; then
+      service nginx stop >/dev/null 2>&1 || true
+    fi
   else
     say "missing: ${missing[*]}. Install them (as root: apt-get install -y ${missing[*]}) and run again."
     exit 1
   fi
 fi
-# nginx from Debian starts a system service on install; we run our own instances, so stop it.
-if [ "$(id -u)" -eq 0 ] && command -v service >/dev/null 2>&1; then service nginx stop >/dev/null 2>&1 || true; fi
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
