@@ -24,7 +24,7 @@ export interface PlanInput {
 }
 
 /** A single-part S3 ETag is the hex MD5 of the bytes; multipart (`…-N`) and SSE-KMS ones are not. */
-const MD5_ETAG = /^[0-9a-f]{32}$/;
+export const MD5_ETAG = /^[0-9a-f]{32}$/;
 
 /**
  * Decide, per manifest file, whether to upload, skip or refuse it. The listing decides by size and

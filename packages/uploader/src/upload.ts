@@ -97,7 +97,8 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       (e) => (e.action === 'upload' || e.action === 'skip') && e.class !== 'document',
     );
     report({ phase: 'verify', files: 0, bytes: 0 }, []);
-    if (present.length > 0) verifyListing(present, await withRetry(() => target.list(), retry), target.url);
+    if (present.length > 0)
+      await verifyListing(present, await withRetry(() => target.list(), retry), target.url, dir);
 
     // The release file goes last and alone: the runtime reloads when it changes, and that reload must
     // find the new HTML already in place.

@@ -1,23 +1,30 @@
+import { join } from 'node:path';
+import { mapLimit } from './digest.js';
 import { SkewlessError } from './errors.js';
+import { MD5_ETAG, md5File } from './plan.js';
 import type { RemoteObject } from './targets/target.js';
 import type { UploadPlanEntry } from './types.js';
 
 /**
  * Check, from one fresh listing, that every asset the documents may reference is present with its
- * size. Runs between the assets and the documents, so HTML is never published over a hole.
+ * size and, where the listing's ETag is a plain MD5, with its bytes. Runs between the assets and the
+ * documents, so HTML is never published over a hole or over bytes another writer put there.
  */
-export function verifyListing(
+export async function verifyListing(
   entries: readonly UploadPlanEntry[],
   listing: ReadonlyMap<string, RemoteObject>,
   where: string,
-): void {
-  const missing: string[] = [];
-  for (const entry of entries) {
+  dir: string,
+): Promise<void> {
+  const problems = await mapLimit(entries, 16, async (entry) => {
     const remote = listing.get(entry.path);
-    if (!remote) missing.push(`${entry.key} (missing)`);
-    else if (remote.size !== entry.bytes)
-      missing.push(`${entry.key} (${remote.size} bytes, expected ${entry.bytes})`);
-  }
+    if (!remote) return `${entry.key} (missing)`;
+    if (remote.size !== entry.bytes) return `${entry.key} (${remote.size} bytes, expected ${entry.bytes})`;
+    if (remote.etag && MD5_ETAG.test(remote.etag) && remote.etag !== (await md5File(join(dir, entry.path))))
+      return `${entry.key} (other bytes of the same size: ETag ${remote.etag})`;
+    return undefined;
+  });
+  const missing = problems.filter((p): p is string => p !== undefined);
   if (missing.length === 0) return;
   throw new SkewlessError(
     'VERIFY_FAILED',

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RemoteObject } from '../src/targets/target.js';
+import type { UploadPlanEntry } from '../src/types.js';
+import { verifyListing } from '../src/verify.js';
+
+// The listing is plain data here: what the second ListObjectsV2 returns, e.g. after another writer.
+const body = 'console.log("v1")';
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+const entry: UploadPlanEntry = {
+  path: 'assets/a-1a2b3c4d.js',
+  key: 'app/assets/a-1a2b3c4d.js',
+  class: 'immutable',
+  bytes: body.length,
+  action: 'upload',
+  reason: 'new',
+};
+const listing = (o: Partial<RemoteObject>) =>
+  new Map([[entry.path, { path: entry.path, size: body.length, ...o }]]);
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'skewless-verify-'));
+  await mkdir(join(dir, 'assets'));
+  await writeFile(join(dir, entry.path), body);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('verifyListing', () => {
+  it('accepts the same size and the MD5 ETag of the local bytes', async () => {
+    await expect(
+      verifyListing([entry], listing({ etag: md5(body) }), 's3://b/app', dir),
+    ).resolves.toBeUndefined();
+  });
+
+  it('accepts a multipart ETag on size alone (it is no MD5 of the bytes)', async () => {
+    const multipart = listing({ etag: `${md5(body)}-3` });
+    await expect(verifyListing([entry], multipart, 's3://b/app', dir)).resolves.toBeUndefined();
+  });
+
+  it('refuses other bytes of the same size, naming the key', async () => {
+    const other = listing({ etag: md5('console.log("v2")') });
+    await expect(verifyListing([entry], other, 's3://b/app', dir)).rejects.toThrow(
+      /\[skewless\] after the upload, s3:\/\/b\/app does not hold 1 asset.*app\/assets\/a-1a2b3c4d\.js \(other bytes.*No document was published/,
+    );
+  });
+
+  it('refuses a missing key and a wrong size', async () => {
+    await expect(verifyListing([entry], new Map(), 's3://b/app', dir)).rejects.toThrow(/\(missing\)/);
+    await expect(verifyListing([entry], listing({ size: 3 }), 's3://b/app', dir)).rejects.toThrow(
+      /3 bytes, expected 17/,
+    );
+  });
+});
