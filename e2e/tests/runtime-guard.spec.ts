@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { buildRelease } from './runtime-helpers/build.js';
 import { countLoads, readLog, reloadPending } from './runtime-helpers/page.js';
 import { type ReleaseServer, startReleaseServer } from './runtime-helpers/server.js';
@@ -17,6 +17,20 @@ test.afterEach(async () => {
   await server?.close();
   server = undefined;
 });
+
+/**
+ * Open the page and see exactly one reload, after which nothing more is on its way. The error event
+ * precedes `load` and the guard decides synchronously, so at `load` a second reload would already be pending.
+ */
+async function expectOneReloadThenCalm(page: Page, server: ReleaseServer): Promise<void> {
+  const loads = countLoads(page);
+  await page.goto(server.url);
+  await expect.poll(() => loads.count).toBe(2);
+  await page.waitForLoadState('load');
+  expect(await reloadPending(page)).toBe(false);
+  expect(loads.count).toBe(2);
+  expect(server.documents).toHaveLength(2);
+}
 
 test('a stale page whose entry script is gone: the guard reloads once into the new release', async ({
   page,
@@ -38,14 +52,7 @@ test('the entry script missing for good: exactly one reload, then the guard stan
 }) => {
   server = await startReleaseServer(r1);
   server.deny(/^\/assets\/index-[^/]*\.js$/);
-  const loads = countLoads(page);
-  await page.goto(server.url);
-  await expect.poll(() => loads.count).toBe(2);
-  // The error event precedes `load`, and the guard decides synchronously: at `load`, no reload is on its way.
-  await page.waitForLoadState('load');
-  expect(await reloadPending(page)).toBe(false);
-  expect(loads.count).toBe(2);
-  expect(server.documents).toHaveLength(2);
+  await expectOneReloadThenCalm(page, server);
   expect(await readLog(page, 'fixture:events')).toEqual([{ action: 'reload', reason: 'load-error' }]);
   await expect(page.locator('#home')).toHaveText('loading');
 });
@@ -55,14 +62,8 @@ test('an HTML-linked stylesheet missing: the guard reloads once, then leaves the
 }) => {
   server = await startReleaseServer(r1);
   server.deny(/^\/assets\/index-[^/]*\.css$/);
-  const loads = countLoads(page);
-  await page.goto(server.url);
-  await expect.poll(() => loads.count).toBe(2);
+  await expectOneReloadThenCalm(page, server);
   await expect(page.locator('#home')).toHaveText('home r1');
-  await page.waitForLoadState('load');
-  expect(await reloadPending(page)).toBe(false);
-  expect(loads.count).toBe(2);
-  expect(server.documents).toHaveLength(2);
   expect(await readLog(page, 'fixture:events')).toHaveLength(1);
   expect(server.log.filter((line) => /^404 \/assets\/index-.*\.css$/.test(line))).toHaveLength(2);
 });
@@ -72,13 +73,7 @@ test('a static import gone (modulepreload link and entry both fail): one reload,
 }) => {
   server = await startReleaseServer(r1);
   server.deny(/^\/assets\/shared-[^/]*\.js$/);
-  const loads = countLoads(page);
-  await page.goto(server.url);
-  await expect.poll(() => loads.count).toBe(2);
-  await page.waitForLoadState('load');
-  expect(await reloadPending(page)).toBe(false);
-  expect(loads.count).toBe(2);
-  expect(server.documents).toHaveLength(2);
+  await expectOneReloadThenCalm(page, server);
   // The <link rel=modulepreload> and the entry script both fail on each load; the in-flight flag and the
   // loop guard turn that into one reload in all.
   expect(await readLog(page, 'fixture:events')).toEqual([{ action: 'reload', reason: 'load-error' }]);
