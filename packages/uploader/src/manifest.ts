@@ -7,6 +7,7 @@ import { contentTypeFor } from './content-type.js';
 import { mapLimit, sha256File } from './digest.js';
 import { SkewlessError } from './errors.js';
 import { htmlReferences } from './html-refs.js';
+import { checkManifestNames } from './manifest-names.js';
 import { isPrecompressedSibling } from './precompress.js';
 import type { CacheControlMap, HashFormat, Manifest, ManifestFile, ReleaseInfo } from './types.js';
 import { compareBytes, walkFiles } from './walk.js';
@@ -176,6 +177,7 @@ export function parseManifest(text: string, where: string): Manifest {
       `${where} is not a Skewless manifest (expected "version": 1, "release" and "files"). Rebuild with @skewless/vite, or remove it to classify the directory by file names.`,
     );
   }
+  checkManifestNames(m as Manifest, where);
   return m as Manifest;
 }
 

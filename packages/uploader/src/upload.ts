@@ -6,6 +6,7 @@ import { SkewlessError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { createManifest, readManifest, serializeManifest } from './manifest.js';
+import { checkManifestNames } from './manifest-names.js';
 import { planUpload } from './plan.js';
 import { releaseManifestPath } from './releases.js';
 import type { RetryOptions } from './retry.js';
@@ -143,7 +144,10 @@ async function loadManifest(dir: string, given: Manifest | undefined, logger: Lo
       `the build directory ${dir} does not exist. Build first, or pass the right directory.`,
     );
   }
-  if (given) return given;
+  if (given) {
+    checkManifestNames(given, 'the manifest passed to upload()');
+    return given;
+  }
   const found = await readManifest(dir);
   if (found) return found;
   logger.info(`no manifest in ${dir}: classifying files by name (hashed names are immutable).`);
