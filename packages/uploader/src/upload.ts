@@ -101,6 +101,10 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     if (present.length > 0)
       await verifyListing(present, await withRetry(() => target.list(), retry), target.url, dir);
 
+    // The release manifest is stored before any document goes live: prune keeps only the files of
+    // releases it can read, so a published release without one could lose its assets.
+    await storeReleaseManifest(target, manifest, remote, retry);
+
     // The release file goes last and alone: the runtime reloads when it changes, and that reload must
     // find the new HTML already in place.
     const documents = plan.filter((e) => e.action === 'upload' && e.class === 'document');
@@ -110,15 +114,32 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     ];
     await transfer(send, 'documents', waves, (p) => report(p, documents));
 
-    const manifestPath = releaseManifestPath(manifest.release);
-    const body = serializeManifest(manifest);
-    if (remote.get(manifestPath)?.size !== Buffer.byteLength(body)) {
-      await withRetry(() => target.putText(manifestPath, body, 'application/json', 'no-cache'), retry);
-    }
     report({ phase: 'done', files: 0, bytes: 0 }, []);
     return result();
   } finally {
     await target.close();
+  }
+}
+
+async function storeReleaseManifest(
+  target: Target,
+  manifest: Manifest,
+  remote: ReadonlyMap<string, { size: number }>,
+  retry: RetryOptions,
+): Promise<void> {
+  const path = releaseManifestPath(manifest.release);
+  const body = serializeManifest(manifest);
+  if (remote.get(path)?.size === Buffer.byteLength(body)) return;
+  try {
+    await withRetry(() => target.putText(path, body, 'application/json', 'no-cache'), retry);
+  } catch (error) {
+    if (error instanceof SkewlessError) throw error;
+    const e = error as Error;
+    throw new SkewlessError(
+      'UPLOAD_FAILED',
+      `storing the release manifest ${path} in ${target.url} failed: ${e?.message ?? String(error)}. The assets are in place but no document was published (prune could not see this release); run the upload again.`,
+      { cause: error },
+    );
   }
 }
 

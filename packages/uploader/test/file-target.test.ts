@@ -89,6 +89,23 @@ describe('file:// target', () => {
     expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('stores the release manifest before any document: a release prune cannot see is never published', async () => {
+    const { b, out, to } = await setup();
+    const first = await upload({ dir: b.dir, to, html: true });
+    const site = join(out, 'site');
+    // Make the next release manifest impossible to store: its folder is a file now.
+    await rm(join(site, '.skewless/releases'), { recursive: true });
+    await writeFile(join(site, '.skewless/releases'), 'not a folder');
+    await b.write('index.html', `${VITE_LIKE['index.html']}<!-- v2 -->`);
+    await writeManifest(b.dir, await createManifest({ dir: b.dir, writeReleaseFile: true }));
+
+    await expect(upload({ dir: b.dir, to, html: true })).rejects.toMatchObject({ code: 'UPLOAD_FAILED' });
+    expect(JSON.parse(await readFile(join(site, 'skewless.json'), 'utf8'))).toEqual({
+      release: first.release,
+    });
+    expect(await readFile(join(site, 'index.html'), 'utf8')).toBe(VITE_LIKE['index.html']);
+  });
+
   it('--dry-run on a target directory that does not exist creates nothing', async () => {
     const { b, out, to } = await setup();
     const result = await upload({ dir: b.dir, to, dryRun: true, html: true });

@@ -110,7 +110,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(p.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
   });
 
-  it('records the request sequence: assets (If-None-Match on immutable), verify listing, then HTML', async () => {
+  it('records the request sequence: assets (If-None-Match on immutable), verify listing, release manifest, then HTML', async () => {
     const b = await build();
     const { to } = freshTarget();
     const p = await proxy();
@@ -124,9 +124,9 @@ describe('upload to a real local S3 server (s3rver)', () => {
         "PUT /skewless/t3/assets/logo-[hash].svg If-None-Match: *",
         "PUT /skewless/t3/robots.txt",
         "GET /skewless/ (list prefix=t3/)",
+        "PUT /skewless/t3/.skewless/releases/[release].json",
         "PUT /skewless/t3/index.html",
         "PUT /skewless/t3/skewless.json",
-        "PUT /skewless/t3/.skewless/releases/[release].json",
       ]
     `);
   });
