@@ -9,7 +9,10 @@ import { joinKey, parseTarget } from './targets/parse.js';
 import type { RemoteObject } from './targets/target.js';
 import type { PruneOptions, PruneResult, ReleaseInfo } from './types.js';
 
-const RELEASE_MANIFEST = new RegExp(`^${RELEASES_DIR.replace('.', '\\.')}/([0-9a-f]+)\\.json$`);
+// Any id upload accepts (manifest-names.ts), so every stored release is seen and counted.
+const RELEASE_MANIFEST = new RegExp(
+  `^${RELEASES_DIR.replace('.', '\\.')}/([A-Za-z0-9][A-Za-z0-9._-]*)\\.json$`,
+);
 
 /**
  * Delete the objects that only releases older than the `keep` newest reference. Works from the release
@@ -41,21 +44,35 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
 
     const live = await withRetry(() => target.readText(RELEASE_FILE), retry);
     const liveId = live === undefined ? undefined : releaseOf(live);
+    if (live !== undefined && !releases.some((r) => r.id === liveId)) {
+      // The live release's files are unknown: any of them may be listed by a release about to be dropped.
+      throw new SkewlessError(
+        'INVALID_MANIFEST',
+        `${target.url}/${RELEASE_FILE} names release ${liveId ?? '(unreadable)'}, whose manifest is not stored under ${RELEASES_DIR}/, so prune cannot tell which files it needs. Nothing was deleted; upload the live build again (it stores its manifest), then prune.`,
+      );
+    }
     const kept = releases.slice(0, options.keep).map((r) => r.id);
     if (liveId && !kept.includes(liveId) && releases.some((r) => r.id === liveId)) kept.push(liveId);
     const dropped = releases.map((r) => r.id).filter((id) => !kept.includes(id));
 
-    const filesOf = async (id: string) => {
+    const filesOf = async (id: string, needed: boolean) => {
       const path = releaseManifestPath(id);
       const text = await withRetry(() => target.readText(path), retry);
+      if (text === undefined && needed) {
+        throw new SkewlessError(
+          'INVALID_MANIFEST',
+          `the manifest of kept release ${id} (${target.url}/${path}) disappeared during the prune. Nothing was deleted; check for another prune or writer on this prefix, then run prune again.`,
+        );
+      }
       if (text === undefined) return [];
       return parseManifest(text, `${target.url}/${path}`).files.map((f) => f.path);
     };
     const needed = new Set<string>();
-    for (const id of kept) for (const path of await filesOf(id)) needed.add(path);
+    for (const id of kept) for (const path of await filesOf(id, true)) needed.add(path);
     const doomed = new Set<string>();
     for (const id of dropped) {
-      for (const path of await filesOf(id)) if (!needed.has(path) && listing.has(path)) doomed.add(path);
+      for (const path of await filesOf(id, false))
+        if (!needed.has(path) && listing.has(path)) doomed.add(path);
     }
     const order = [...[...doomed].sort(), ...dropped.map(releaseManifestPath)];
     const bytes = order.reduce((n, path) => n + (listing.get(path)?.size ?? 0), 0);

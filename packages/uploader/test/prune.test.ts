@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import { prune } from '../src/prune.js';
@@ -74,6 +74,25 @@ describe('prune (real s3rver)', () => {
       ].sort(),
     );
     expect((await pruneAt(to, 2)).deleted).toEqual([]);
+  });
+
+  it('refuses to prune when the live release has no stored manifest, and deletes nothing', async () => {
+    const to = 's3://skewless/nolive';
+    const a = await release('7a7a7a7a');
+    const b = await release('8b8b8b8b');
+    const c = await release('9c9c9c9c');
+    for (const r of [a, b, c]) await publish(r.dir, to);
+    // The live release C lost its manifest (an upload from before manifests were stored, or a manual
+    // skewless.json): prune cannot know which files it needs, so it must not guess.
+    await s3.client.send(
+      new DeleteObjectCommand({ Bucket: 'skewless', Key: `nolive/.skewless/releases/${c.id}.json` }),
+    );
+    const before = await under('nolive');
+    await expect(pruneAt(to, 1)).rejects.toMatchObject({
+      code: 'INVALID_MANIFEST',
+      message: expect.stringContaining(c.id),
+    });
+    expect(await under('nolive')).toEqual(before);
   });
 
   it('keeps the live release (skewless.json) after a rollback, however old its manifest', async () => {
