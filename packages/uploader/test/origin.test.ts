@@ -164,6 +164,19 @@ describe('origin handler over real HTTP', () => {
     expect(link.status).toBe(404);
   });
 
+  it('never serves a precompressed sibling that links outside the directory', async () => {
+    await symlink(join(root, 'secret.txt'), join(dir, 'assets/style-0a1b2c3d.css.br'));
+    try {
+      const r = await get(url, '/assets/style-0a1b2c3d.css', { 'Accept-Encoding': 'br' });
+      expect(r.body.toString()).not.toContain('top secret');
+      expect(r.status).toBe(200);
+      expect(r.headers['content-encoding']).toBeUndefined();
+      expect(r.body.toString()).toBe('body{color:red}');
+    } finally {
+      await rm(join(dir, 'assets/style-0a1b2c3d.css.br'));
+    }
+  });
+
   it('refuses other methods with a no-store 405 and supports HEAD', async () => {
     const post = await get(url, '/index.html', {}, 'POST');
     expect(post.status).toBe(405);

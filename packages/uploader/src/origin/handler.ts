@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_CACHE_CONTROL, RELEASE_FILE } from '../constants.js';
 import { SkewlessError } from '../errors.js';
@@ -180,7 +180,11 @@ async function pickSibling(
   header: string | string[] | undefined,
 ): Promise<Encoding | undefined> {
   for (const encoding of acceptedEncodings(header)) {
-    const info = await stat(file + SIBLING_SUFFIX[encoding]).catch(() => undefined);
+    const sibling = file + SIBLING_SUFFIX[encoding];
+    // `file` is already a real path inside the directory; a sibling that is a link could lead anywhere.
+    const real = await realpath(sibling).catch(() => undefined);
+    if (real !== sibling) continue;
+    const info = await stat(sibling).catch(() => undefined);
     if (info?.isFile()) return encoding;
   }
   return undefined;
