@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RELEASE_FILE } from './constants.js';
+import { sha256File } from './digest.js';
 import { SkewlessError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
@@ -196,14 +197,13 @@ async function transfer(
   const one = async (entry: UploadPlanEntry) => {
     const file = byPath.get(entry.path)!;
     const local = join(dir, ...entry.path.split('/'));
-    const size = await stat(local).then(
-      (s) => s.size,
-      () => -1,
-    );
-    if (size !== file.bytes) {
+    // The manifest's sha256 is stored as the object's metadata and later trusted to call bytes equal,
+    // so it must be the digest of what is sent, not only of a file of the same size.
+    const digest = await sha256File(local).catch(() => undefined);
+    if (digest?.bytes !== file.bytes || digest.hex !== file.sha256) {
       throw new SkewlessError(
         'INVALID_MANIFEST',
-        `${local} ${size < 0 ? 'is missing' : `has ${size} bytes, the manifest says ${file.bytes}`}: the manifest is out of date. Rebuild, then upload again.`,
+        `${local} ${digest === undefined ? 'is missing' : digest.bytes !== file.bytes ? `has ${digest.bytes} bytes, the manifest says ${file.bytes}` : 'has other bytes than the manifest says (sha256 differs)'}: the manifest is out of date. Rebuild, then upload again.`,
       );
     }
     // Bytes of parts already sent by a multipart upload in flight; dropped if it is retried or done.

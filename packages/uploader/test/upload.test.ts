@@ -156,6 +156,21 @@ describe('upload to a real local S3 server (s3rver)', () => {
     );
   });
 
+  it('refuses a file whose bytes changed after the manifest was made, even at the same size', async () => {
+    const b = await build();
+    await b.write('assets/lazy-9a8b7c6d.js', 'export const lazy = 2;\n');
+    const { prefix, to } = freshTarget();
+    await expect(upload(options(b.dir, to, { html: true }))).rejects.toMatchObject({
+      code: 'INVALID_MANIFEST',
+      message: expect.stringContaining('assets/lazy-9a8b7c6d.js'),
+    });
+    const keys = await s3.keys();
+    // Stored, those bytes would carry the manifest's sha256 as their metadata: a later upload of the
+    // right build would call them the same bytes and never repair the name.
+    expect(keys).not.toContain(`${prefix}/assets/lazy-9a8b7c6d.js`);
+    expect(keys).not.toContain(`${prefix}/index.html`);
+  });
+
   it('--force overwrites a conflicting immutable key', async () => {
     const first = await build();
     const { prefix, to } = freshTarget();
