@@ -161,6 +161,13 @@ describe('cdnConfig: s3-lifecycle', () => {
     expect(() => cdnConfig('s3-lifecycle', { tempPrefix: 'assets/' })).toThrow(/would expire live files/);
     expect(() => cdnConfig('s3-lifecycle', { tempPrefix: '' })).toThrow(/would expire live files/);
     expect(() => cdnConfig('s3-lifecycle', { tempPrefix: '.skewless/releases/' })).toThrow(/live files/);
+    // A parent of the release manifests would expire them, and prune would lose track of releases.
+    expect(() => cdnConfig('s3-lifecycle', { tempPrefix: '.skewless/' })).toThrow(/live files/);
+    // A folder inside the assets prefix holds hashed files too.
+    expect(() => cdnConfig('s3-lifecycle', { tempPrefix: 'assets/tmp/' })).toThrow(/live files/);
+    expect(JSON.parse(cdnConfig('s3-lifecycle', { tempPrefix: 'tmp/uploads/' })).Rules[1].Filter).toEqual({
+      Prefix: 'tmp/uploads/',
+    });
   });
 });
 

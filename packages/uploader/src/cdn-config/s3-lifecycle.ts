@@ -1,4 +1,5 @@
 import { SkewlessError } from '../errors.js';
+import { RELEASES_DIR } from '../releases.js';
 import type { NamingRules } from './naming.js';
 import type { CdnConfigOptions } from './types.js';
 
@@ -12,11 +13,13 @@ import type { CdnConfigOptions } from './types.js';
 export function s3LifecycleConfig(rules: NamingRules, options: CdnConfigOptions): string {
   const temp = (options.tempPrefix ?? '.skewless/tmp/').replace(/^\/+/, '');
   const assets = rules.prefix.slice(1);
+  // Either containing the other is an overlap: a parent expires them all, a child some of them.
+  const overlaps = (live: string) => live.startsWith(temp) || temp.startsWith(live);
   if (
     !temp.endsWith('/') ||
     temp === '/' ||
-    assets.startsWith(temp) ||
-    temp.startsWith('.skewless/releases')
+    (assets !== '' && overlaps(assets)) ||
+    overlaps(`${RELEASES_DIR}/`)
   ) {
     throw new SkewlessError(
       'INVALID_OPTIONS',
