@@ -67,10 +67,11 @@ export interface SkewlessOptions {
    */
   onUploadError?: 'error' | 'warn';
   /**
-   * The head guard for entry/CSS load failures, or `false` to leave HTML without it.
-   * @default { mode: 'inline' }
+   * The head guard for entry/CSS load failures: `true` or an object to configure it, `false` to leave
+   * HTML without it.
+   * @default true ({ mode: 'inline' })
    */
-  guard?: false | SkewlessGuardOptions;
+  guard?: boolean | SkewlessGuardOptions;
   /**
    * Write Brotli and gzip siblings (`.br`, `.gz`) of compressible files, for an origin or nginx
    * `gzip_static` that serves them. They are codings of listed files, so the manifest leaves them out.

@@ -1,6 +1,8 @@
 import type { CacheControlMap, HashFormat } from '@skewless/uploader';
 import { SkewlessError } from '@skewless/uploader';
+import { unknownOptionProblem } from './did-you-mean.js';
 import type { SkewlessGuardOptions, SkewlessOptions, SkewlessUploadOptions } from './types.js';
+import { shown, uploadProblems } from './validate-upload-options.js';
 
 /** Options with defaults applied. */
 export interface ResolvedOptions {
@@ -42,7 +44,7 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
   const problems: string[] = [];
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) problems.push(`unknown option '${key}'. Remove it or check its spelling.`);
+    if (!KNOWN.has(key)) problems.push(unknownOptionProblem('', key, KNOWN));
   }
 
   const length = options.hashLength ?? 8;
@@ -57,7 +59,7 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
 
   const unhashed = options.unhashed ?? [];
   if (!Array.isArray(unhashed) || unhashed.some((p) => typeof p !== 'string' || p === ''))
-    problems.push(`'unhashed' must be a list of output paths such as ['sw.js'].`);
+    problems.push(`'unhashed' must be a list of output paths such as ['sw.js'] (got ${shown(unhashed)}).`);
   else
     for (const p of unhashed)
       if (p.startsWith('/') || p.startsWith('./') || p.includes('\\'))
@@ -87,28 +89,25 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
       if (!CLASSES.includes(cls))
         problems.push(`'cacheControl.${cls}' is not a cache class. Use one of ${CLASSES.join(', ')}.`);
       else if (typeof value !== 'string' || value.trim() === '')
-        problems.push(`'cacheControl.${cls}' must be a Cache-Control header value.`);
+        problems.push(
+          `'cacheControl.${cls}' must be a Cache-Control header value such as 'public, max-age=60' (got ${shown(value)}).`,
+        );
     }
   }
 
   const upload = options.upload;
-  if (upload !== undefined) {
-    if (typeof upload !== 'object' || upload === null || typeof upload.to !== 'string')
-      problems.push(`'upload.to' is required: 's3://bucket/prefix' or 'file:///absolute/path'.`);
-    else if (!/^(s3:\/\/[^/]+|file:\/\/\/)/.test(upload.to))
-      problems.push(
-        `'upload.to' must start with s3://<bucket> or file:/// (got '${upload.to}'). Example: 's3://my-bucket/app'.`,
-      );
-  }
+  if (upload !== undefined) problems.push(...uploadProblems(upload));
   const onUploadError = options.onUploadError ?? 'error';
   if (onUploadError !== 'error' && onUploadError !== 'warn')
     problems.push(`'onUploadError' must be 'error' or 'warn'.`);
 
   let guard: ResolvedOptions['guard'] = { mode: 'inline' };
   if (options.guard === false) guard = false;
-  else if (options.guard !== undefined) {
+  else if (options.guard !== undefined && options.guard !== true) {
     if (typeof options.guard !== 'object' || options.guard === null)
-      problems.push(`'guard' must be false or an object such as { mode: 'inline' }.`);
+      problems.push(
+        `'guard' must be true, false or an object such as { mode: 'external' } (got ${shown(options.guard)}).`,
+      );
     else {
       const mode = options.guard.mode ?? 'inline';
       if (mode !== 'inline' && mode !== 'external')
