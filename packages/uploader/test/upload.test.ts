@@ -259,6 +259,16 @@ describe('upload to a real local S3 server (s3rver)', () => {
     });
   });
 
+  it('never prints a password embedded in the endpoint URL', async () => {
+    const b = await build();
+    const error = await upload(
+      options(b.dir, 's3://skewless/x', { endpoint: 'http://minio:hunter2-secret@127.0.0.1:9', attempts: 1 }),
+    ).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'UNREACHABLE' });
+    expect((error as Error).message).toContain('127.0.0.1:9');
+    expect((error as Error).message).not.toContain('hunter2-secret');
+  });
+
   it('mocked 412 (s3rver ignores If-None-Match): same bytes written first by another writer are accepted', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();

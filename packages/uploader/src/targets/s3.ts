@@ -70,8 +70,9 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
 
   let conditionalWrites = true;
   const where = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`;
+  const shownEndpoint = withoutUserInfo(endpoint);
   const describe = (error: unknown): never => {
-    throw translate(error, where, endpoint);
+    throw translate(error, where, shownEndpoint);
   };
   const key = (path: string) => joinKey(options.prefix, path);
 
@@ -209,6 +210,20 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     },
   };
   return target;
+}
+
+/** The endpoint for messages: a user name or password in the URL is never printed. */
+function withoutUserInfo(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return endpoint;
+  try {
+    const url = new URL(endpoint);
+    if (!url.username && !url.password) return endpoint;
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return '(the configured endpoint)';
+  }
 }
 
 function unquote(etag: string | undefined): string | undefined {
