@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { mapLimit } from './digest.js';
+import { SkewlessError } from './errors.js';
 import { joinKey } from './targets/parse.js';
 import type { RemoteHead, RemoteObject } from './targets/target.js';
 import type { Manifest, ManifestFile, UploadPlanEntry } from './types.js';
@@ -83,6 +84,15 @@ async function sameBytes(
 /** MD5 of a file, hex: what S3 puts in a single-part ETag. */
 export async function md5File(path: string): Promise<string> {
   const hash = createHash('md5');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new SkewlessError(
+      'INVALID_MANIFEST',
+      `${path} is missing: the manifest is out of date. Rebuild, then upload again.`,
+      { cause: error },
+    );
+  }
   return hash.digest('hex');
 }

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
@@ -169,6 +171,17 @@ describe('upload to a real local S3 server (s3rver)', () => {
     // right build would call them the same bytes and never repair the name.
     expect(keys).not.toContain(`${prefix}/assets/lazy-9a8b7c6d.js`);
     expect(keys).not.toContain(`${prefix}/index.html`);
+  });
+
+  it('a file the manifest lists but the directory lost is a clear stale-manifest error, also when the target has it', async () => {
+    const b = await build();
+    const { to } = freshTarget();
+    await upload(options(b.dir, to));
+    await rm(join(b.dir, 'assets/lazy-9a8b7c6d.js'));
+    await expect(upload(options(b.dir, to))).rejects.toMatchObject({
+      code: 'INVALID_MANIFEST',
+      message: expect.stringMatching(/lazy-9a8b7c6d\.js is missing: the manifest is out of date/),
+    });
   });
 
   it('--force overwrites a conflicting immutable key', async () => {
