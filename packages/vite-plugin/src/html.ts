@@ -19,3 +19,25 @@ export function releaseMetaTag(): HtmlTag {
     injectTo: 'head-prepend',
   };
 }
+
+// The declaration must sit whole within the first 1024 bytes (HTML spec, "specifying the document's
+// character encoding"); the inline guard alone is about 900 bytes, so it has to come after it.
+const CHARSET_META = /[ \t]*<meta\s+charset\s*=\s*["']?([\w-]+)["']?\s*\/?>[ \t]*\r?\n?/i;
+
+/**
+ * Take the document's `<meta charset>` out of the HTML and return it as the first tag to prepend to
+ * `<head>`, so the tags Skewless prepends (release meta, inline guard) come after it, not before it.
+ */
+export function charsetFirst(html: string): { html: string; tags: HtmlTag[] } {
+  const head = /<head[^>]*>/i.exec(html);
+  const end = html.search(/<\/head>/i);
+  if (!head || end < 0) return { html, tags: [] };
+  const start = head.index + head[0].length;
+  const match = CHARSET_META.exec(html.slice(start, end));
+  if (!match) return { html, tags: [] };
+  const at = start + match.index;
+  return {
+    html: html.slice(0, at) + html.slice(at + match[0].length),
+    tags: [{ tag: 'meta', attrs: { charset: match[1] }, injectTo: 'head-prepend' }],
+  };
+}

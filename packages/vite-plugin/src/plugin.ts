@@ -15,7 +15,7 @@ import type { BundleEntry } from './bundle-facts.js';
 import { BundleFacts } from './bundle-facts.js';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
 import type { HtmlTag } from './html.js';
-import { releaseMetaTag } from './html.js';
+import { charsetFirst, releaseMetaTag } from './html.js';
 import { noHashMessage, offShapeMessage } from './messages.js';
 import { applyNames, NAME_OPTION, type NameKind, nameOrigin, patternsOf } from './names.js';
 import { runUpload } from './run-upload.js';
@@ -209,9 +209,10 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
 
     transformIndexHtml: {
       order: 'pre',
-      async handler(_html, context) {
+      async handler(html, context) {
         if (context.server || ssrBuild) return;
-        const tags: HtmlTag[] = [releaseMetaTag()];
+        const charset = charsetFirst(html);
+        const tags: HtmlTag[] = [...charset.tags, releaseMetaTag()];
         if (options.guard) {
           const code = await guardCode(base);
           if (options.guard.mode === 'external') {
@@ -219,7 +220,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
             tags.push(externalGuardTag(`${base}${guardAsset.fileName}`, options.guard.nonce));
           } else tags.push(inlineGuardTag(code, options.guard.nonce));
         }
-        return tags;
+        return { html: charset.html, tags };
       },
     },
   } as Plugin;

@@ -17,14 +17,36 @@ describe.each(['vite5', 'vite7', 'vite8'])('head guard with %s', (vite) => {
       await viteBuild(vite, { outDir: out.dir, base: '/admin/', skewless: { guard: { nonce: 'n0nce' } } });
       const head = await headOf(out.dir);
       const release = (await readBuiltManifest(out.dir)).release;
-      // Release meta, then the guard, before any other script or stylesheet.
+      // The page's charset declaration stays first; then the release meta and the guard, before any
+      // other script or stylesheet.
       expect(head).toMatch(
         new RegExp(
-          `^<head>\\s*<meta name="skewless-release" content="${release}">\\s*<script nonce="n0nce">`,
+          `^<head>\\s*<meta charset="utf-8">\\s*<meta name="skewless-release" content="${release}">\\s*<script nonce="n0nce">`,
         ),
       );
       expect(head).toContain('"/admin/skewless.json"');
       expect(head.indexOf('<script nonce')).toBeLessThan(head.indexOf('<link'));
+    } finally {
+      await out.cleanup();
+    }
+  });
+
+  test('<meta charset> stays within the first 1024 bytes, ahead of the ~900-byte inline guard', async () => {
+    const out = await tempDir();
+    try {
+      const nonce = 'a-forty-character-csp-nonce-0123456789ab';
+      await viteBuild(vite, {
+        outDir: out.dir,
+        base: '/a/longer/base/path/',
+        skewless: { guard: { nonce } },
+      });
+      const bytes = await readFile(join(out.dir, 'index.html'));
+      const charsetAt = bytes.indexOf('<meta charset="utf-8">');
+      expect(charsetAt).toBeGreaterThan(0);
+      expect(charsetAt + '<meta charset="utf-8">'.length).toBeLessThanOrEqual(1024);
+      expect(charsetAt).toBeLessThan(bytes.indexOf(`<script nonce="${nonce}">`));
+      // Moved, not duplicated.
+      expect(bytes.toString().match(/<meta charset/g)).toHaveLength(1);
     } finally {
       await out.cleanup();
     }
