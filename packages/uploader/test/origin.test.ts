@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -314,6 +314,30 @@ describe('origin handler during a deploy', () => {
     } finally {
       await stop(s.server);
       await rm(site, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('origin handler over a switched symbolic link (atomic deploys)', () => {
+  it('serves the release the link points to now, not the one it pointed to at start', async () => {
+    const top = await mkdtemp(join(tmpdir(), 'skewless-origin-link-'));
+    const current = join(top, 'current');
+    for (const v of ['v1', 'v2']) {
+      await mkdir(join(top, v));
+      await writeFile(join(top, v, 'index.html'), `<p>${v}</p>`);
+      await writeManifest(join(top, v), await createManifest({ dir: join(top, v), writeReleaseFile: true }));
+    }
+    await symlink(join(top, 'v1'), current);
+    const s = await serve({ dir: current });
+    try {
+      expect((await get(s.url, '/index.html')).body.toString()).toBe('<p>v1</p>');
+      // The usual switch: a new link renamed over the old one.
+      await symlink(join(top, 'v2'), join(top, 'next'));
+      await rename(join(top, 'next'), current);
+      expect((await get(s.url, '/index.html')).body.toString()).toBe('<p>v2</p>');
+    } finally {
+      await stop(s.server);
+      await rm(top, { recursive: true, force: true });
     }
   });
 });

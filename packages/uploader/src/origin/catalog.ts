@@ -97,16 +97,15 @@ async function readRelease(root: string): Promise<string | undefined> {
  * then a new manifest) is served without a restart.
  */
 export function catalogSource(dir: string, manifest: Manifest | false | undefined): () => Promise<Catalog> {
-  let root: Promise<string> | undefined;
-  const getRoot = () => {
-    root ??= realpath(dir);
-    return root;
-  };
+  // Resolved on every request: an atomic deploy switches a symbolic link (`current -> releases/v2`),
+  // and a root resolved once would serve the first release forever.
+  const getRoot = () => realpath(dir);
   if (manifest) {
-    let catalog: Catalog | undefined;
+    let catalog: { root: string; catalog: Catalog } | undefined;
     return async () => {
-      catalog ??= manifestCatalog(await getRoot(), manifest);
-      return catalog;
+      const root = await getRoot();
+      if (catalog?.root !== root) catalog = { root, catalog: manifestCatalog(root, manifest) };
+      return catalog.catalog;
     };
   }
   let seen = '';
@@ -119,7 +118,7 @@ export function catalogSource(dir: string, manifest: Manifest | false | undefine
       manifest === false ? undefined : stat(manifestFile).catch(() => undefined),
       stat(releaseFile).catch(() => undefined),
     ]);
-    const key = m ? `m:${m.size}:${m.mtimeMs}` : `n:${r?.size}:${r?.mtimeMs}`;
+    const key = `${base}\0${m ? `m:${m.size}:${m.mtimeMs}` : `n:${r?.size}:${r?.mtimeMs}`}`;
     if (current && key === seen) return current;
     try {
       current = m
