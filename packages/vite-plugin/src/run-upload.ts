@@ -11,6 +11,9 @@ export async function runUpload(
   manifest: Manifest,
   logger: Logger,
 ): Promise<UploadResult> {
+  // The AWS SDK's notice that its future releases want Node 22 is nobody's task during a build; the
+  // `skewless` CLI silences it the same way. A user's own setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { upload } = await import('@skewless/uploader');
   return upload({ ...options, dir, manifest, logger });
 }
