@@ -44,7 +44,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
 
     const live = await withRetry(() => target.readText(RELEASE_FILE), retry);
     const liveId = live === undefined ? undefined : releaseOf(live);
-    if (live !== undefined && !releases.some((r) => r.id === liveId)) {
+    if (live !== undefined && !releases.some((r) => r.id === liveId) && releases.length > options.keep) {
       // The live release's files are unknown: any of them may be listed by a release about to be dropped.
       throw new SkewlessError(
         'INVALID_MANIFEST',
