@@ -10,7 +10,8 @@ const HELP = `Usage: skewless prune --to <s3://bucket/prefix | file:///path> --k
 
 Deletes the objects that only releases older than the <n> newest reference, using the release
 manifests 'skewless upload' stores in <prefix>/.skewless/releases/. The live release (named by the
-target's skewless.json) is always kept; objects no stored release lists are never touched.
+target's skewless.json) is always kept, and prune stops without deleting anything when its manifest
+is missing; objects no stored release lists are never touched.
 
 Options:
   --to <url>            the upload target (required)
