@@ -2,8 +2,8 @@
 export const RELEASES_DIR = '.skewless/releases';
 
 /**
- * The path of a release's manifest in the target. Stored after a successful upload so that a later prune
- * can keep every file a kept release references.
+ * The path of a release's manifest in the target. Stored once the assets are verified and before any
+ * document, so that a later prune can keep every file a kept (or live) release references.
  */
 export function releaseManifestPath(release: string): string {
   return `${RELEASES_DIR}/${release}.json`;
