@@ -29,6 +29,9 @@ export function classify(file: ClassifyInput, options: ClassifyOptions): CacheCl
   if (path.endsWith('.map') && !options.publicSourceMaps) return 'private';
   // Bundler and Skewless bookkeeping (Vite's backend manifest) is for servers, not browsers.
   if (path.startsWith('.vite/') || path.startsWith('.skewless/')) return 'private';
+  // Dot files (.env, .git/, .htpasswd) are never public, as in the origin handler; .well-known is the
+  // standard exception.
+  if (path.split('/').some((s) => s.startsWith('.') && s !== '.well-known')) return 'private';
   if (DOCUMENT.test(path) || path === RELEASE_FILE || path === MANIFEST_PATH) return 'document';
   if (options.unhashed?.includes(path)) return 'document';
   const hashed = file.hashed ?? isHashedName(path, options.hash);

@@ -13,7 +13,7 @@ import type { Logger } from './logger.js';
  * - `revalidate`: a stable name whose bytes may change between releases (files from `public/`).
  * - `document`: an entry point that points at hashed files (HTML, a service worker, the release
  *   file); always revalidated, and published only after every file it references.
- * - `private`: not for the public bucket or CDN (source maps unless opted in).
+ * - `private`: not for the public bucket or CDN (source maps unless opted in, dot files but .well-known).
  */
 export type CacheClass = 'immutable' | 'revalidate' | 'document' | 'private';
 

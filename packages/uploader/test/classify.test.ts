@@ -39,6 +39,15 @@ describe('classify', () => {
     expect(classify({ path: 'sw.js' }, { ...opts, unhashed: ['sw.js'] })).toBe('document');
     expect(classify({ path: '.vite/manifest.json' }, opts)).toBe('private');
   });
+
+  it('keeps dot files private, as the origin does (a stray .env must not reach a public bucket)', () => {
+    expect(classify({ path: '.env' }, opts)).toBe('private');
+    expect(classify({ path: '.env.production' }, opts)).toBe('private');
+    expect(classify({ path: 'assets/.git/config' }, opts)).toBe('private');
+    expect(classify({ path: '.htpasswd' }, opts)).toBe('private');
+    expect(classify({ path: '.well-known/security.txt' }, opts)).toBe('revalidate');
+    expect(classify({ path: 'assets/.well-known-1a2b3c4d.js' }, opts)).toBe('private');
+  });
 });
 
 describe('contentTypeFor', () => {
