@@ -9,12 +9,12 @@ import { silentLogger } from './logger.js';
 import { createManifest, readManifest, serializeManifest } from './manifest.js';
 import { checkManifestNames } from './manifest-names.js';
 import { planUpload } from './plan.js';
-import { releaseManifestPath } from './releases.js';
+import { RELEASES_DIR, releaseManifestPath } from './releases.js';
 import type { RetryOptions } from './retry.js';
 import { withRetry } from './retry.js';
 import { openTarget } from './targets/open.js';
 import { parseTarget } from './targets/parse.js';
-import type { Target } from './targets/target.js';
+import type { RemoteObject, Target } from './targets/target.js';
 import type { Manifest, UploadOptions, UploadPlanEntry, UploadProgress, UploadResult } from './types.js';
 import { verifyListing } from './verify.js';
 
@@ -125,12 +125,22 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
 async function storeReleaseManifest(
   target: Target,
   manifest: Manifest,
-  remote: ReadonlyMap<string, { size: number }>,
+  remote: ReadonlyMap<string, RemoteObject>,
   retry: RetryOptions,
 ): Promise<void> {
   const path = releaseManifestPath(manifest.release);
   const body = serializeManifest(manifest);
-  if (remote.get(path)?.size === Buffer.byteLength(body)) return;
+  const stored = remote.get(path);
+  // Prune keeps the most recently stored releases. A re-upload of an older release (a rollback, which
+  // in the container flow sets no skewless.json) must count as new again, or its files could be pruned
+  // while it is the one running; a re-run of the newest release still sends nothing.
+  const newer = [...remote.values()].some(
+    (o) =>
+      o.path !== path &&
+      o.path.startsWith(`${RELEASES_DIR}/`) &&
+      (o.modified ?? 0) >= (stored?.modified ?? Number.POSITIVE_INFINITY),
+  );
+  if (stored?.size === Buffer.byteLength(body) && !newer) return;
   try {
     await withRetry(() => target.putText(path, body, 'application/json', 'no-cache'), retry);
   } catch (error) {

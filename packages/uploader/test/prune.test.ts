@@ -95,13 +95,37 @@ describe('prune (real s3rver)', () => {
     expect(await under('nolive')).toEqual(before);
   });
 
+  it('an assets-only re-upload of an older release (container rollback) makes it the newest again', async () => {
+    const to = 's3://skewless/containers';
+    const a = await release('0d0d0d0d');
+    const b = await release('1e1e1e1e');
+    const c = await release('2f2f2f2f');
+    const assetsOnly = (dir: string) =>
+      upload({ dir, to, endpoint: s3.server.endpoint, credentials: s3.credentials });
+    for (const r of [a, b, c]) await assetsOnly(r.dir);
+    await assetsOnly(a.dir); // the containers roll back to A; no skewless.json names it
+
+    const result = await pruneAt(to, 2);
+    expect(result.kept).toEqual([a.id, c.id]);
+    expect(result.dropped).toEqual([b.id]);
+    expect(await under('containers')).toContain('assets/entry-0d0d0d0d.js');
+  });
+
   it('keeps the live release (skewless.json) after a rollback, however old its manifest', async () => {
     const to = 's3://skewless/rollback';
     const a = await release('4d4d4d4d');
     const b = await release('5e5e5e5e');
     const c = await release('6f6f6f6f');
     for (const r of [a, b, c]) await publish(r.dir, to);
-    await publish(a.dir, to); // roll back: A's HTML and release file are live again
+    // Roll back by switching the release file alone: A is live while its manifest is the oldest.
+    // (A full re-upload of A stores its manifest anew: see the container rollback test.)
+    await s3.client.send(
+      new PutObjectCommand({
+        Bucket: 'skewless',
+        Key: 'rollback/skewless.json',
+        Body: JSON.stringify({ release: a.id }),
+      }),
+    );
 
     const result = await pruneAt(to, 1);
     expect(result.kept).toEqual([c.id, a.id]);
