@@ -16,7 +16,7 @@ import { BundleFacts } from './bundle-facts.js';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
 import type { HtmlTag } from './html.js';
 import { charsetFirst, releaseMetaTag } from './html.js';
-import { noHashMessage, offShapeMessage } from './messages.js';
+import { noHashMessage, offShapeMessage, unmatchedUnhashedMessage } from './messages.js';
 import { applyNames, NAME_OPTION, type NameKind, nameOrigin, patternsOf } from './names.js';
 import { runUpload } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
@@ -178,6 +178,9 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         writeReleaseFile: true,
         stampRelease: true,
       });
+      const paths = manifest.files.map((f) => f.path);
+      const unmatched = options.unhashed.filter((entry) => !paths.includes(entry));
+      if (unmatched.length > 0) ctx.warn(unmatchedUnhashedMessage(unmatched, paths));
       if (options.previousManifest && !checking) await checkPrevious(ctx, options.previousManifest, manifest);
       await writeManifest(dir, manifest);
       info(ctx, summary(manifest));

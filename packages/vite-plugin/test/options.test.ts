@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { SkewlessOptions } from '../src/index.js';
 import { validateOptions } from '../src/index.js';
+import { tempDir, viteBuild } from './helpers/builders.js';
+import { readBuiltManifest } from './helpers/manifest.js';
 
 /** The message validateOptions throws for these options ('' when it accepts them). */
 function problemsOf(options: unknown): string {
@@ -104,4 +106,49 @@ test('wrong values say what they got', () => {
 test('guard: true means the default inline guard', () => {
   expect(validateOptions({ guard: true }).guard).toEqual({ mode: 'inline' });
   expect(validateOptions({ guard: false }).guard).toBe(false);
+});
+
+describe.each(['vite5', 'vite7', 'vite8'])('unhashed entries with %s', (vite) => {
+  test("a source path ('public/sw.js') that names no output file warns with the output path", async () => {
+    const out = await tempDir();
+    const warnings: string[] = [];
+    const onwarn = (w: { message: string }) => {
+      warnings.push(w.message);
+    };
+    try {
+      await viteBuild(vite, {
+        outDir: out.dir,
+        skewless: { unhashed: ['public/sw.js'] },
+        rollupOptions: { onwarn },
+      });
+      expect(warnings.join('\n')).toContain(
+        "[skewless] 'unhashed' lists 'public/sw.js' (did you mean 'sw.js'?), which no file in the output directory has",
+      );
+      // Not silently what the user meant: sw.js is classed by name.
+      const manifest = await readBuiltManifest(out.dir);
+      expect(manifest.files.find((f) => f.path === 'sw.js')?.class).toBe('revalidate');
+    } finally {
+      await out.cleanup();
+    }
+  });
+
+  test('the output path itself gives no warning and classes the file document', async () => {
+    const out = await tempDir();
+    const warnings: string[] = [];
+    const onwarn = (w: { message: string }) => {
+      warnings.push(w.message);
+    };
+    try {
+      await viteBuild(vite, {
+        outDir: out.dir,
+        skewless: { unhashed: ['sw.js'] },
+        rollupOptions: { onwarn },
+      });
+      expect(warnings.join('\n')).not.toContain("'unhashed' lists");
+      const manifest = await readBuiltManifest(out.dir);
+      expect(manifest.files.find((f) => f.path === 'sw.js')?.class).toBe('document');
+    } finally {
+      await out.cleanup();
+    }
+  });
 });
