@@ -99,8 +99,12 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       (e) => (e.action === 'upload' || e.action === 'skip') && e.class !== 'document',
     );
     report({ phase: 'verify', files: 0, bytes: 0 }, []);
-    if (present.length > 0)
-      await verifyListing(present, await withRetry(() => target.list(), retry), target.url, dir);
+    if (present.length > 0) {
+      const sha256Of = new Map(manifest.files.map((f) => [f.path, f.sha256]));
+      const confirm = async (e: UploadPlanEntry) =>
+        (await withRetry(() => target.head(e.path), retry))?.sha256 === sha256Of.get(e.path);
+      await verifyListing(present, await withRetry(() => target.list(), retry), target.url, dir, confirm);
+    }
 
     // The release manifest is stored before any document goes live: prune keeps only the files of
     // releases it can read, so a published release without one could lose its assets.

@@ -9,19 +9,24 @@ import type { UploadPlanEntry } from './types.js';
  * Check, from one fresh listing, that every asset the documents may reference is present with its
  * size and, where the listing's ETag is a plain MD5, with its bytes. Runs between the assets and the
  * documents, so HTML is never published over a hole or over bytes another writer put there.
+ * `confirm` (HEAD and compare the stored sha256) settles an ETag that differs from the local MD5.
  */
 export async function verifyListing(
   entries: readonly UploadPlanEntry[],
   listing: ReadonlyMap<string, RemoteObject>,
   where: string,
   dir: string,
+  confirm?: (entry: UploadPlanEntry) => Promise<boolean>,
 ): Promise<void> {
   const problems = await mapLimit(entries, 16, async (entry) => {
     const remote = listing.get(entry.path);
     if (!remote) return `${entry.key} (missing)`;
     if (remote.size !== entry.bytes) return `${entry.key} (${remote.size} bytes, expected ${entry.bytes})`;
-    if (remote.etag && MD5_ETAG.test(remote.etag) && remote.etag !== (await md5File(join(dir, entry.path))))
+    if (remote.etag && MD5_ETAG.test(remote.etag) && remote.etag !== (await md5File(join(dir, entry.path)))) {
+      // A 32-hex ETag need not be an MD5 (SSE-KMS objects): only the stored sha256 can tell, when asked.
+      if (confirm && (await confirm(entry))) return undefined;
       return `${entry.key} (other bytes of the same size: ETag ${remote.etag})`;
+    }
     return undefined;
   });
   const missing = problems.filter((p): p is string => p !== undefined);

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -341,6 +342,37 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect((await s3.body(`${prefix}/assets/b-2b3c4d5e.js`)).toString()).toBe('b\n');
     // Only the first PUT tried the header.
     expect(p.requests.filter((r) => r.method === 'PUT' && r.headers['if-none-match'])).toHaveLength(1);
+  });
+
+  it('mocked SSE-KMS listing (32-hex ETags that are no MD5): verify settles them by the stored sha256', async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const upstream = new URL(s3.server.endpoint);
+    const p = await proxy(async (req) => {
+      if (req.method !== 'GET' || !req.url.includes('list-type=2')) return undefined;
+      // Forward with the signed headers, then swap every ETag for one that is not the MD5.
+      const xml = await new Promise<string>((resolve, reject) => {
+        const up = httpRequest(
+          { host: upstream.hostname, port: upstream.port, path: req.url, headers: req.headers },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+          },
+        );
+        up.on('error', reject);
+        up.end();
+      });
+      const body = xml.replace(
+        /<ETag>(&quot;|")[0-9a-f]{32}(&quot;|")<\/ETag>/g,
+        `<ETag>"${'e'.repeat(32)}"</ETag>`,
+      );
+      return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+    });
+    const result = await upload(options(b.dir, to, { html: true, endpoint: p.endpoint }));
+    expect(result.uploaded).toBe(7);
+    expect(p.requests.some((r) => r.method === 'HEAD')).toBe(true);
+    expect(await s3.keys()).toContain(`${prefix}/index.html`);
   });
 
   it('mocked 503 SlowDown storm: retried with backoff until it passes', async () => {

@@ -48,6 +48,22 @@ describe('verifyListing', () => {
     );
   });
 
+  it('settles a 32-hex ETag that is not the MD5 (SSE-KMS) by the stored sha256, via HEAD', async () => {
+    const kms = listing({ etag: 'f'.repeat(32) });
+    const asked: string[] = [];
+    const confirm = async (e: UploadPlanEntry, same: boolean) => {
+      asked.push(e.path);
+      return same;
+    };
+    await expect(
+      verifyListing([entry], kms, 's3://b/app', dir, (e) => confirm(e, true)),
+    ).resolves.toBeUndefined();
+    expect(asked).toEqual([entry.path]);
+    await expect(verifyListing([entry], kms, 's3://b/app', dir, (e) => confirm(e, false))).rejects.toThrow(
+      /other bytes of the same size/,
+    );
+  });
+
   it('refuses a missing key and a wrong size', async () => {
     await expect(verifyListing([entry], new Map(), 's3://b/app', dir)).rejects.toThrow(/\(missing\)/);
     await expect(verifyListing([entry], listing({ size: 3 }), 's3://b/app', dir)).rejects.toThrow(
