@@ -30,8 +30,8 @@ export const MD5_ETAG = /^[0-9a-f]{32}$/;
 /**
  * Decide, per manifest file, whether to upload, skip or refuse it. The listing decides by size and
  * single-part ETag; a HEAD (for the stored sha256) happens only where it cannot: multipart ETags,
- * targets without ETags, and immutable keys whose ETag differs (an SSE-KMS ETag is no MD5, and an
- * immutable key is never called in conflict on an ETag alone).
+ * targets without ETags, and keys of the same size whose ETag differs (an SSE-KMS ETag is no MD5, an
+ * immutable key is never called in conflict on an ETag alone, and a re-run must not re-send the rest).
  */
 export async function planUpload(input: PlanInput): Promise<UploadPlanEntry[]> {
   return mapLimit(input.manifest.files, input.concurrency, async (file) => {
@@ -71,10 +71,13 @@ async function sameBytes(
   input: PlanInput,
 ): Promise<boolean | undefined> {
   if (remote.size !== file.bytes) return false;
-  if (remote.etag && MD5_ETAG.test(remote.etag)) {
-    if ((await md5File(join(input.dir, file.path))) === remote.etag) return true;
-    if (file.class !== 'immutable') return false;
-  }
+  // A 32-hex ETag that is not the local MD5 may still be the same bytes (SSE-KMS): the HEAD decides.
+  if (
+    remote.etag &&
+    MD5_ETAG.test(remote.etag) &&
+    (await md5File(join(input.dir, file.path))) === remote.etag
+  )
+    return true;
   const head = await input.head(file.path);
   if (!head) return false;
   if (head.sha256) return head.sha256 === file.sha256;

@@ -347,32 +347,21 @@ describe('upload to a real local S3 server (s3rver)', () => {
   it('mocked SSE-KMS listing (32-hex ETags that are no MD5): verify settles them by the stored sha256', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();
-    const upstream = new URL(s3.server.endpoint);
-    const p = await proxy(async (req) => {
-      if (req.method !== 'GET' || !req.url.includes('list-type=2')) return undefined;
-      // Forward with the signed headers, then swap every ETag for one that is not the MD5.
-      const xml = await new Promise<string>((resolve, reject) => {
-        const up = httpRequest(
-          { host: upstream.hostname, port: upstream.port, path: req.url, headers: req.headers },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve(Buffer.concat(chunks).toString()));
-          },
-        );
-        up.on('error', reject);
-        up.end();
-      });
-      const body = xml.replace(
-        /<ETag>(&quot;|")[0-9a-f]{32}(&quot;|")<\/ETag>/g,
-        `<ETag>"${'e'.repeat(32)}"</ETag>`,
-      );
-      return { status: 200, headers: { 'content-type': 'application/xml' }, body };
-    });
+    const p = await kmsProxy();
     const result = await upload(options(b.dir, to, { html: true, endpoint: p.endpoint }));
     expect(result.uploaded).toBe(7);
     expect(p.requests.some((r) => r.method === 'HEAD')).toBe(true);
     expect(await s3.keys()).toContain(`${prefix}/index.html`);
+  });
+
+  it('mocked SSE-KMS listing: a re-run sends zero PUTs, public files and documents included', async () => {
+    const b = await build();
+    const { to } = freshTarget();
+    await upload(options(b.dir, to, { html: true }));
+    const p = await kmsProxy();
+    const again = await upload(options(b.dir, to, { html: true, endpoint: p.endpoint }));
+    expect(again.skipped).toBe(7);
+    expect(p.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });
 
   it('mocked 503 SlowDown storm: retried with backoff until it passes', async () => {
@@ -390,6 +379,32 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect((await s3.body(`${prefix}/assets/a-1a2b3c4d.js`)).toString()).toBe('a\n');
   });
 });
+
+/** A recording proxy whose listings carry SSE-KMS-like ETags: 32 hex characters that are not the MD5. */
+function kmsProxy() {
+  const upstream = new URL(s3.server.endpoint);
+  return proxy(async (req) => {
+    if (req.method !== 'GET' || !req.url.includes('list-type=2')) return undefined;
+    // Forward with the signed headers, then swap every ETag.
+    const xml = await new Promise<string>((resolve, reject) => {
+      const up = httpRequest(
+        { host: upstream.hostname, port: upstream.port, path: req.url, headers: req.headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+        },
+      );
+      up.on('error', reject);
+      up.end();
+    });
+    const body = xml.replace(
+      /<ETag>(&quot;|")[0-9a-f]{32}(&quot;|")<\/ETag>/g,
+      `<ETag>"${'e'.repeat(32)}"</ETag>`,
+    );
+    return { status: 200, headers: { 'content-type': 'application/xml' }, body };
+  });
+}
 
 const preconditionFailed =
   '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
