@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -174,6 +174,21 @@ describe('origin handler over real HTTP', () => {
       expect(r.body.toString()).toBe('body{color:red}');
     } finally {
       await rm(join(dir, 'assets/style-0a1b2c3d.css.br'));
+    }
+  });
+
+  it('never serves a precompressed sibling older than its file (left over from an earlier build)', async () => {
+    const { brotliCompressSync } = await import('node:zlib');
+    const css = 'assets/style-0a1b2c3d.css';
+    await writeFile(join(dir, `${css}.br`), brotliCompressSync('body{color:blue}'));
+    const past = new Date(Date.now() - 60_000);
+    await utimes(join(dir, `${css}.br`), past, past);
+    try {
+      const r = await get(url, `/${css}`, { 'Accept-Encoding': 'br' });
+      expect(r.headers['content-encoding']).toBeUndefined();
+      expect(r.body.toString()).toBe('body{color:red}');
+    } finally {
+      await rm(join(dir, `${css}.br`));
     }
   });
 

@@ -179,13 +179,18 @@ async function pickSibling(
   file: string,
   header: string | string[] | undefined,
 ): Promise<Encoding | undefined> {
-  for (const encoding of acceptedEncodings(header)) {
+  const encodings = acceptedEncodings(header);
+  if (encodings.length === 0) return undefined;
+  const source = await stat(file);
+  for (const encoding of encodings) {
     const sibling = file + SIBLING_SUFFIX[encoding];
     // `file` is already a real path inside the directory; a sibling that is a link could lead anywhere.
     const real = await realpath(sibling).catch(() => undefined);
     if (real !== sibling) continue;
     const info = await stat(sibling).catch(() => undefined);
-    if (info?.isFile()) return encoding;
+    // A sibling older than its file encodes other bytes (an earlier build's, the file rewritten in
+    // place): serving it would hand out the old version under the new ETag.
+    if (info?.isFile() && info.mtimeMs >= source.mtimeMs) return encoding;
   }
   return undefined;
 }
