@@ -40,7 +40,8 @@ export interface OriginOptions {
   documentCacheControl?: string;
   /**
    * Serve `<file>.br` / `<file>.gz` siblings (written by `precompress()`) to clients whose
-   * Accept-Encoding allows them, with `Content-Encoding` set. Brotli is preferred over gzip.
+   * Accept-Encoding allows them, with `Content-Encoding` set. Brotli is preferred over gzip. A sibling
+   * that is a symbolic link or older than its file is ignored (the file is sent as is).
    * @default true
    */
   precompressed?: boolean;
