@@ -297,6 +297,45 @@ describe('origin handler options', () => {
     }
   });
 
+  it("serves under the manifest's base when no base is given (a Vite `base: '/admin/'` build)", async () => {
+    const site = await mkdtemp(join(tmpdir(), 'skewless-origin-base-'));
+    await mkdir(join(site, 'assets'));
+    await writeFile(
+      join(site, 'index.html'),
+      '<script type="module" src="/admin/assets/app-1a2b3c4d.js"></script>',
+    );
+    await writeFile(join(site, 'assets/app-1a2b3c4d.js'), 'export {}');
+    await writeManifest(site, await createManifest({ dir: site, base: '/admin/' }));
+    const s = await serve({ dir: site });
+    const relative = join(site, '..', `${site.split('/').pop()}-relative`);
+    await mkdir(join(relative, 'assets'), { recursive: true });
+    await writeFile(join(relative, 'assets/app-1a2b3c4d.js'), 'export {}');
+    await writeManifest(relative, await createManifest({ dir: relative, base: './' }));
+    const r = await serve({ dir: relative });
+    const explicit = await serve({ dir: site, base: '/' });
+    try {
+      const asset = await get(s.url, '/admin/assets/app-1a2b3c4d.js');
+      expect(asset.status).toBe(200);
+      expect(asset.body.toString()).toBe('export {}');
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect((await get(s.url, '/admin/', { Accept: 'text/html' })).body.toString()).toContain(
+        'app-1a2b3c4d',
+      );
+      expect((await get(s.url, '/admin/settings', { Accept: 'text/html' })).status).toBe(200);
+      // A proxy or Express mount that already stripped /admin still reaches the files.
+      expect((await get(s.url, '/assets/app-1a2b3c4d.js')).status).toBe(200);
+      // A relative base keeps '/', and an explicit base wins over the manifest's.
+      expect((await get(r.url, '/assets/app-1a2b3c4d.js')).status).toBe(200);
+      expect((await get(r.url, '/admin/assets/app-1a2b3c4d.js')).status).toBe(404);
+      expect((await get(explicit.url, '/admin/assets/app-1a2b3c4d.js')).status).toBe(404);
+      expect((await get(explicit.url, '/assets/app-1a2b3c4d.js')).status).toBe(200);
+    } finally {
+      await Promise.all([stop(s.server), stop(r.server), stop(explicit.server)]);
+      await rm(site, { recursive: true, force: true });
+      await rm(relative, { recursive: true, force: true });
+    }
+  });
+
   it('fails at once with a helpful message when the directory does not exist', () => {
     expect(() => createOriginHandler({ dir: join(root, 'missing') })).toThrow(
       /\[skewless\] the origin directory .* does not exist/,

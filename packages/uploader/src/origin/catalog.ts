@@ -25,6 +25,8 @@ export interface CatalogEntry {
 export interface Catalog {
   /** The release id, for Surrogate-Key / Cache-Tag; undefined when unknown. */
   release: string | undefined;
+  /** The public base path the build was made for (the manifest's `base`); undefined when unknown. */
+  base: string | undefined;
   lookup(path: string): Promise<CatalogEntry | undefined>;
 }
 
@@ -44,6 +46,7 @@ function manifestCatalog(root: string, manifest: Manifest): Catalog {
   const files = new Map(manifest.files.map((f) => [f.path, f]));
   return {
     release: manifest.release,
+    base: manifest.base,
     async lookup(path) {
       const entry = files.get(path);
       if (!entry) return undefined;
@@ -66,6 +69,7 @@ function nameCatalog(root: string, release: string | undefined): Catalog {
   const hash = DEFAULT_HASH;
   return {
     release,
+    base: undefined,
     async lookup(path) {
       const file = await containedFile(root, path);
       if (!file) return undefined;

@@ -30,7 +30,7 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
       `the origin directory ${options.dir} does not exist. Build first, or pass the build output directory as 'dir'.`,
     );
   }
-  const base = `/${(options.base ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
+  const explicitBase = options.base === undefined ? undefined : normalBase(options.base);
   const catalog = catalogSource(options.dir, options.manifest);
   const fallback = options.spaFallback === undefined ? 'index.html' : options.spaFallback;
   const precompressed = options.precompressed ?? true;
@@ -41,22 +41,42 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
       if (next) return next();
       return sendError(res, 405, false, { Allow: 'GET, HEAD' });
     }
-    const rest = underBase(req.url ?? '/', base);
+    route(req, res, head, next).catch((error: unknown) => {
+      if (next && !res.headersSent) return next(error);
+      sendError(res, 500, head);
+    });
+  };
+
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    head: boolean,
+    next: ((error?: unknown) => void) | undefined,
+  ): Promise<void> {
+    const files = await catalog();
+    const url = req.url ?? '/';
+    let rest: string | undefined;
+    if (explicitBase !== undefined) rest = underBase(url, explicitBase);
+    else {
+      // A build made with `base: '/admin/'` links its assets as /admin/assets/...: serve them without
+      // the caller repeating the base. A URL outside it is still a path from the root, as with '/', so
+      // a proxy or an Express mount that already stripped the prefix keeps working.
+      const built = files.base?.startsWith('/') ? normalBase(files.base) : '/';
+      rest = underBase(url, built) ?? underBase(url, '/');
+    }
     if (rest === undefined) {
       if (next) return next();
       return sendError(res, 404, head);
     }
     const path = requestPath(`/${rest}`);
     if (path === undefined) return sendError(res, 400, head);
-    serve(req, res, path, head, next).catch((error: unknown) => {
-      if (next && !res.headersSent) return next(error);
-      sendError(res, 500, head);
-    });
-  };
+    await serve(req, res, files, path, head, next);
+  }
 
   async function serve(
     req: IncomingMessage,
     res: ServerResponse,
+    files: Catalog,
     path: string,
     head: boolean,
     next: ((error?: unknown) => void) | undefined,
@@ -65,7 +85,6 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
       if (next) return next();
       return sendError(res, 404, head);
     }
-    const files = await catalog();
     const wanted = path === '' || path.endsWith('/') ? `${path}index.html` : path;
     let entry = await files.lookup(wanted);
     if (!entry && fallback && isNavigation(req, path)) entry = await files.lookup(fallback);
@@ -160,6 +179,11 @@ function rangeFor(
   const ifRange = req.headers['if-range'];
   if (ifRange !== undefined && (weak || String(ifRange).trim() !== etag)) return undefined;
   return parseRange(req.headers.range, size);
+}
+
+/** A base path with one leading and one trailing slash (`admin` → `/admin/`, `/` → `/`). */
+function normalBase(base: string): string {
+  return `/${base.replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
 }
 
 /** The part of a URL after the base path (`/admin/x?y` → `x?y`; `/admin` → ``), or undefined outside it. */

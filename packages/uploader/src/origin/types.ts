@@ -15,8 +15,11 @@ export interface OriginOptions {
   /**
    * The URL path the directory is served under, e.g. `/admin/` for a build made with Vite's
    * `base: '/admin/'` behind a plain node:http server. Requests outside it are not handled (next() or
-   * 404). Under Express, mounting with `app.use('/admin', handler)` strips the path already: keep `/`.
-   * @default '/'
+   * 404). Under Express, mounting with `app.use('/admin', handler)` strips the path already: pass `/`.
+   * When not given, the manifest's `base` is used if it is absolute (`/admin/`), else `/` (a relative
+   * `./` build works under any path): a URL under it is served with the base stripped, and a URL outside
+   * it as a path from the directory's root, so a proxy or mount that strips the prefix still works.
+   * @default the manifest's `base` when it starts with `/`, else '/'
    */
   base?: string;
   /**
