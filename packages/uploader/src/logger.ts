@@ -18,7 +18,9 @@ export function createLogger(
   const write = (line: string) => {
     if (!options.silent) out.write(`${line}\n`);
   };
-  const strip = (m: string) => (m.startsWith(PREFIX) ? m.slice(PREFIX.length + 1) : m);
+  // One prefix a line: a message that quotes an error's message (`attempt 1 failed ([skewless] cannot
+  // reach ...)`) would otherwise print it twice.
+  const strip = (m: string) => m.replaceAll(`${PREFIX} `, '');
   return {
     info: (m) => write(`${pc.cyan(PREFIX)} ${strip(m)}`),
     warn: (m) => write(`${pc.yellow(PREFIX)} ${pc.yellow(strip(m))}`),

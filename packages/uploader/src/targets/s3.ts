@@ -249,14 +249,14 @@ function translate(error: unknown, where: string, endpoint: string | undefined):
   if (/Region is missing/i.test(e?.message ?? '')) {
     return new SkewlessError(
       'INVALID_OPTIONS',
-      'no AWS region set. Pass --region, or set AWS_REGION (or a region in your AWS profile).',
+      "no AWS region set. Set the 'region' upload option (--region in the CLI), or AWS_REGION (or a region in your AWS profile).",
       { cause: error },
     );
   }
   if (e?.name === 'NoSuchBucket') {
     return new SkewlessError(
       'UNREACHABLE',
-      `the bucket of ${where} does not exist${at}. Create it, or fix --to / --endpoint.`,
+      `the bucket of ${where} does not exist${at}. Create it, or fix the 'to' / 'endpoint' upload options (--to / --endpoint in the CLI).`,
       { cause: error },
     );
   }
@@ -273,7 +273,7 @@ function translate(error: unknown, where: string, endpoint: string | undefined):
     return Object.assign(
       new SkewlessError(
         'UNREACHABLE',
-        `cannot reach ${where}${at} (${code}). Check --endpoint / AWS_ENDPOINT_URL and that the server is running.`,
+        `cannot reach ${where}${at} (${code}). Check the 'endpoint' upload option (--endpoint in the CLI) or AWS_ENDPOINT_URL, and that the server is running.`,
         { cause: error },
       ),
       { retryable: code !== 'ENOTFOUND' },
