@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadHint } from '../src/commands/dev-s3.js';
 import { legacyCiphersAvailable, startDevS3 } from '../src/dev-s3.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { buildCli, plainEnv, runCli } from './helpers/cli.js';
@@ -129,5 +130,20 @@ describe('skewless dev-s3 (from a plain shell: no flags, so s3rver runs in a chi
       await b.remove();
     }
     expect(await exited).toBe(0);
+  });
+});
+
+describe('the upload hint of skewless dev-s3', () => {
+  it('names dist only where a dist folder exists, else a placeholder that runs nothing', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'skewless-hint-'));
+    try {
+      expect(uploadHint('try', project)).toBe(
+        '# skewless upload <your build folder, e.g. dist> --to s3://try/ --html',
+      );
+      await mkdir(join(project, 'dist'));
+      expect(uploadHint('try', project)).toBe('skewless upload dist --to s3://try/ --html');
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
   });
 });

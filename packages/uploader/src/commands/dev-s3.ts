@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevS3 } from '../dev-s3.js';
 import { SkewlessError } from '../errors.js';
@@ -14,6 +16,15 @@ Options:
   --dir <path>      keep objects in this directory (default: a temporary one, removed on exit)
   --bucket <name>   bucket to create (default skewless)
   -h, --help        show this help`;
+
+/**
+ * The upload command to try next. It names `dist` only when the working directory has one (Vite's
+ * default outDir); otherwise a placeholder, as a shell comment so a pasted block runs nothing wrong.
+ */
+export function uploadHint(bucket: string, cwd: string = process.cwd()): string {
+  const line = (folder: string) => `skewless upload ${folder} --to s3://${bucket}/ --html`;
+  return existsSync(join(cwd, 'dist')) ? line('dist') : `# ${line('<your build folder, e.g. dist>')}`;
+}
 
 const command: Command = async (argv, { logger }) => {
   const { values } = parseArgs({
@@ -44,7 +55,7 @@ const command: Command = async (argv, { logger }) => {
       `export AWS_ACCESS_KEY_ID=${server.accessKeyId}`,
       `export AWS_SECRET_ACCESS_KEY=${server.secretAccessKey}`,
       `export AWS_REGION=${server.region}`,
-      `skewless upload dist --to s3://${server.bucket}/ --html`,
+      uploadHint(server.bucket),
       '',
     ].join('\n'),
   );
