@@ -95,6 +95,18 @@ test('the generated nginx config passes nginx -t', () => {
   expect(nginxTest(`${config('http://127.0.0.1:9')}\nproxy_cache_key;`).ok).toBe(false);
 });
 
+test('nginx creates the last directory of the cache path, not a missing parent (the comment above it says so)', () => {
+  const at = (cachePath: string) =>
+    nginxTest(cdnConfig('nginx', { origin: 'http://127.0.0.1:9', listen: '127.0.0.1:{{port}}', cachePath }));
+  expect(at('{{prefix}}/fresh-cache').ok).toBe(true);
+  const missing = at('{{prefix}}/no-such-parent/cache');
+  expect(missing.ok).toBe(false);
+  expect(missing.output).toMatch(
+    /mkdir\(\) ".*\/no-such-parent\/cache" failed \(2: No such file or directory\)/,
+  );
+  expect(cdnConfig('nginx')).toMatch(/parent must exist.*\n.*\nproxy_cache_path /);
+});
+
 test('a hashed asset is a MISS, then a HIT, and ?v= does not split the cache', async () => {
   const first = await get('/assets/index-1a2b3c4d.js');
   expect(first.status()).toBe(200);

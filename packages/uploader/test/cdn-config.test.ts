@@ -121,6 +121,44 @@ describe('cdnConfig: nginx, Fastly', () => {
     ]);
   });
 
+  it('nginx defaults: listen 80 in front of 127.0.0.1:8080, a cache path nginx can create, said above it', () => {
+    const out = cdnConfig('nginx');
+    expect(out).toContain('listen 80;');
+    expect(out).toContain('server 127.0.0.1:8080;');
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('proxy_cache_path '));
+    expect(lines[at]).toMatch(/^proxy_cache_path \/var\/cache\/nginx-skewless /);
+    expect(lines.slice(at - 2, at).join('\n')).toMatch(
+      /creates only the last directory[\s\S]*parent must exist/,
+    );
+    expect(cdnConfig('nginx', { name: 'site_2' })).toContain('proxy_cache_path /var/cache/nginx-site_2 ');
+  });
+
+  it('nginx: refuses a listen port that is the origin on loopback (it would proxy to itself)', () => {
+    for (const [listen, origin] of [
+      [8080, undefined],
+      ['8080', 'http://127.0.0.1:8080'],
+      ['127.0.0.1:3000', 'http://localhost:3000'],
+      ['*:80 reuseport', 'http://127.0.0.1'],
+      ['0.0.0.0:443', 'https://127.0.0.1'],
+      ['[::1]:9000', 'http://[::1]:9000'],
+      ['9000 default_server', 'http://127.0.0.2:9000'],
+    ] as const) {
+      expect(() => cdnConfig('nginx', { listen, origin }), `${listen} ${origin}`).toThrow(
+        /same port on this machine: nginx would proxy to itself/,
+      );
+    }
+    // Another port, another machine, or a different loopback-free address: fine.
+    for (const [listen, origin] of [
+      [8081, 'http://127.0.0.1:8080'],
+      ['8080', 'http://10.0.0.5:8080'],
+      ['10.0.0.1:8080', 'http://127.0.0.1:8080'],
+      ['unix:/run/cache.sock', undefined],
+    ] as const) {
+      expect(cdnConfig('nginx', { listen, origin })).toContain(`listen ${listen};`);
+    }
+  });
+
   it('fastly: hash of scheme, host and path only; errors and HTML passed', () => {
     const out = cdnConfig('fastly');
     const hash = /sub vcl_hash \{([\s\S]*?)\n\}/.exec(out)![1]!;
@@ -225,6 +263,10 @@ describe('skewless cdn-config', () => {
     await expect(run(['--provider', 'nginx', '--hash-length', 'x'])).rejects.toThrow(/hash format/);
     await expect(run(['--provider', 'nginx', '--hash-characters', 'base32'])).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
+    });
+    await expect(run(['--provider', 'nginx', '--listen', '8080'])).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(/--listen 8080 and --origin http:\/\/127\.0\.0\.1:8080/),
     });
   });
 });

@@ -1,5 +1,47 @@
+import { SkewlessError } from '../errors.js';
 import { HASHED_TTL, type NamingRules, purgeNote } from './naming.js';
 import type { CdnConfigOptions } from './types.js';
+
+/** The cache listens on the HTTP port; the default origin (127.0.0.1:8080) is elsewhere, so they never meet. */
+export const DEFAULT_NGINX_LISTEN = 80;
+
+/**
+ * nginx creates only the last directory of a `proxy_cache_path` (owned by its worker user); a missing
+ * parent fails `nginx -t` with `mkdir() … (2: No such file or directory)`. /var/cache is there on every
+ * Linux layout (Debian has no /var/cache/nginx, nginx.org packages do), so nginx makes this one itself.
+ */
+export function defaultCachePath(name: string): string {
+  return `/var/cache/nginx-${name}`;
+}
+
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
+const WILDCARD = new Set(['*', '0.0.0.0', '::', '[::]']);
+
+/** Address and port of an nginx `listen` parameter (`80`, `127.0.0.1:8080`, `[::1]:80`, `*:80 reuseport`). */
+function parseListen(listen: string): { address?: string; port: number } | undefined {
+  const first = listen.trim().split(/\s+/)[0] ?? '';
+  if (first.startsWith('unix:')) return undefined;
+  if (/^\d+$/.test(first)) return { port: Number(first) };
+  const m = /^(\[[^\]]*\]|[^:]+)(?::(\d+))?$/.exec(first);
+  if (!m) return undefined;
+  return { address: m[1]!, port: m[2] ? Number(m[2]) : 80 };
+}
+
+/**
+ * Refuse a server that would proxy to itself: the listen socket and the upstream on the same loopback
+ * port (the old defaults, listen 8080 and origin 127.0.0.1:8080, did exactly that: every request looped
+ * until nginx ran out of connections).
+ */
+function checkNotSelf(listen: string, origin: URL, originPort: number): void {
+  const l = parseListen(listen);
+  if (!l || l.port !== originPort || !LOOPBACK.test(origin.hostname)) return;
+  const address = l.address?.toLowerCase();
+  if (address !== undefined && !WILDCARD.has(address) && !LOOPBACK.test(address)) return;
+  throw new SkewlessError(
+    'INVALID_OPTIONS',
+    `--listen ${listen} and --origin ${origin.origin} are the same port on this machine: nginx would proxy to itself. Give the cache another port (e.g. --listen ${DEFAULT_NGINX_LISTEN}) or point --origin at the server behind it.`,
+  );
+}
 
 /**
  * An nginx caching proxy in front of the origin: the http-level pieces (cache zone, maps, upstream)
@@ -10,8 +52,9 @@ export function nginxConfig(rules: NamingRules, options: CdnConfigOptions): stri
   const { name, origin } = rules;
   const https = origin.protocol === 'https:';
   const port = origin.port || (https ? '443' : '80');
-  const listen = String(options.listen ?? 8080);
-  const cachePath = options.cachePath ?? '/var/cache/nginx/skewless';
+  const listen = String(options.listen ?? DEFAULT_NGINX_LISTEN);
+  checkNotSelf(listen, origin, Number(port));
+  const cachePath = options.cachePath ?? defaultCachePath(name);
   const upstream = `${name}_origin`;
   const proxy = [
     `proxy_pass ${https ? 'https' : 'http'}://${upstream};`,
@@ -26,6 +69,8 @@ ${purgeNote()
   .map((l) => `# ${l}`)
   .join('\n')}
 
+# nginx creates only the last directory of this path, as its worker user: the parent must exist,
+# or nginx -t fails with "mkdir() ... (2: No such file or directory)". Change it with --cache-path.
 proxy_cache_path ${cachePath} levels=1:2 keys_zone=${name}:10m max_size=1g inactive=30d use_temp_path=off;
 
 # One cache entry per coding a client can take: brotli and gzip clients never get each other's bytes,

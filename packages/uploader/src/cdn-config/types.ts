@@ -36,13 +36,15 @@ export interface CdnConfigOptions {
    */
   name?: string;
   /**
-   * nginx: the `listen` parameter of the server block (a port, or `address:port`).
-   * @default 8080
+   * nginx: the `listen` parameter of the server block (a port, or `address:port`). Refused when it is
+   * the origin's port on loopback (nginx would proxy to itself).
+   * @default 80
    */
   listen?: string | number;
   /**
-   * nginx: the directory of the proxy cache (`proxy_cache_path`).
-   * @default '/var/cache/nginx/skewless'
+   * nginx: the directory of the proxy cache (`proxy_cache_path`). nginx creates only its last
+   * directory: the parent must exist, or `nginx -t` fails.
+   * @default `/var/cache/nginx-${name}` (/var/cache exists everywhere; nginx creates the rest)
    */
   cachePath?: string;
   /**

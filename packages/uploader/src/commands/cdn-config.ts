@@ -29,8 +29,10 @@ Options:
   --origin <url>             origin the cache fetches from (default http://127.0.0.1:8080)
   --format <json|terraform>  Cloudflare output format (default json)
   --name <name>              name of the cache zone / policy / ruleset (default skewless)
-  --listen <port|addr:port>  nginx listen parameter (default 8080)
-  --cache-path <dir>         nginx proxy_cache_path directory (default /var/cache/nginx/skewless)
+  --listen <port|addr:port>  nginx listen parameter (default 80); must differ from the origin's
+                             port on loopback, or nginx would proxy to itself
+  --cache-path <dir>         nginx proxy_cache_path directory (default /var/cache/nginx-<name>);
+                             nginx creates only its last directory, the parent must exist
   --temp-prefix <prefix>     s3-lifecycle: temporary key prefix to expire (default .skewless/tmp/)
   --help                     show this help
 
