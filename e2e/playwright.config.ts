@@ -1,6 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import { launchOptions } from './src/chromium.js';
 
+// The scenarios upload through the engine in the worker processes; the AWS SDK's notice about its future Node
+// support is noise in a test log (the CLI and the plugin silence it the same way).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
