@@ -1,8 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
-import { mapLimit } from './digest.js';
-import { SkewlessError } from './errors.js';
+import { LocalDigests, mapLimit } from './digest.js';
 import { joinKey } from './targets/parse.js';
 import type { RemoteHead, RemoteObject } from './targets/target.js';
 import type { Manifest, ManifestFile, UploadPlanEntry } from './types.js';
@@ -12,6 +8,8 @@ export interface PlanInput {
   manifest: Manifest;
   /** The build directory (local files are read for their MD5 only where a listed ETag must be compared). */
   dir: string;
+  /** The upload's MD5 cache, so the verifying listing does not read a file again. @default a fresh one */
+  digests?: LocalDigests;
   /** The target's key prefix, for the `key` of each entry. */
   prefix: string;
   /** The target's listing, by manifest path. */
@@ -24,6 +22,8 @@ export interface PlanInput {
   concurrency: number;
 }
 
+export { md5File } from './digest.js';
+
 /** A single-part S3 ETag is the hex MD5 of the bytes; multipart (`…-N`) and SSE-KMS ones are not. */
 export const MD5_ETAG = /^[0-9a-f]{32}$/;
 
@@ -34,6 +34,7 @@ export const MD5_ETAG = /^[0-9a-f]{32}$/;
  * immutable key is never called in conflict on an ETag alone, and a re-run must not re-send the rest).
  */
 export async function planUpload(input: PlanInput): Promise<UploadPlanEntry[]> {
+  const digests = input.digests ?? new LocalDigests(input.dir);
   return mapLimit(input.manifest.files, input.concurrency, async (file) => {
     const entry: UploadPlanEntry = {
       path: file.path,
@@ -51,7 +52,7 @@ export async function planUpload(input: PlanInput): Promise<UploadPlanEntry[]> {
     }
     const remote = input.remote.get(file.path);
     if (!remote) return entry;
-    const same = await sameBytes(file, remote, input);
+    const same = await sameBytes(file, remote, input, digests);
     if (same === true) return { ...entry, action: 'skip', reason: 'same bytes' };
     if (file.class !== 'immutable') return { ...entry, reason: 'changed' };
     if (input.force)
@@ -69,33 +70,14 @@ async function sameBytes(
   file: ManifestFile,
   remote: RemoteObject,
   input: PlanInput,
+  digests: LocalDigests,
 ): Promise<boolean | undefined> {
   if (remote.size !== file.bytes) return false;
   // A 32-hex ETag that is not the local MD5 may still be the same bytes (SSE-KMS): the HEAD decides.
-  if (
-    remote.etag &&
-    MD5_ETAG.test(remote.etag) &&
-    (await md5File(join(input.dir, file.path))) === remote.etag
-  )
+  if (remote.etag && MD5_ETAG.test(remote.etag) && (await digests.md5(file.path)) === remote.etag)
     return true;
   const head = await input.head(file.path);
   if (!head) return false;
   if (head.sha256) return head.sha256 === file.sha256;
   return file.class === 'immutable' ? undefined : false;
-}
-
-/** MD5 of a file, hex: what S3 puts in a single-part ETag. */
-export async function md5File(path: string): Promise<string> {
-  const hash = createHash('md5');
-  try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw new SkewlessError(
-      'INVALID_MANIFEST',
-      `${path} is missing: the manifest is out of date. Rebuild, then upload again.`,
-      { cause: error },
-    );
-  }
-  return hash.digest('hex');
 }

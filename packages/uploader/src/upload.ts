@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RELEASE_FILE } from './constants.js';
-import { sha256File } from './digest.js';
+import { digestForSend, LocalDigests } from './digest.js';
 import { SkewlessError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
@@ -14,7 +14,7 @@ import type { RetryOptions } from './retry.js';
 import { withRetry } from './retry.js';
 import { openTarget } from './targets/open.js';
 import { parseTarget } from './targets/parse.js';
-import type { RemoteObject, Target } from './targets/target.js';
+import type { PutRequest, RemoteObject, Target } from './targets/target.js';
 import type { Manifest, UploadOptions, UploadPlanEntry, UploadProgress, UploadResult } from './types.js';
 import { verifyListing } from './verify.js';
 
@@ -53,9 +53,12 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     report({ phase: 'list', files: 0, bytes: 0 }, []);
     const remote = await withRetry(() => target.list(), retry);
     logger.debug(`${target.url} holds ${remote.size} object(s)`);
+    // Each file's MD5 is computed once per upload, by whichever step reads the file first.
+    const digests = new LocalDigests(dir);
     const plan = await planUpload({
       manifest,
       dir,
+      digests,
       prefix,
       remote,
       head: (path) => withRetry(() => target.head(path), retry),
@@ -92,7 +95,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       );
     }
 
-    const send: Sender = { target, manifest, dir, concurrency, retry };
+    const send: Sender = { target, manifest, dir, digests, concurrency, retry };
     const assets = plan.filter((e) => e.action === 'upload' && e.class !== 'document');
     await transfer(send, 'assets', [assets], (p) => report(p, assets));
     const present = plan.filter(
@@ -103,7 +106,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       const sha256Of = new Map(manifest.files.map((f) => [f.path, f.sha256]));
       const confirm = async (e: UploadPlanEntry) =>
         (await withRetry(() => target.head(e.path), retry))?.sha256 === sha256Of.get(e.path);
-      await verifyListing(present, await withRetry(() => target.list(), retry), target.url, dir, confirm);
+      await verifyListing(present, await withRetry(() => target.list(), retry), target.url, digests, confirm);
     }
 
     // The release manifest is stored before any document goes live: prune keeps only the files of
@@ -201,7 +204,7 @@ async function transfer(
   waves: UploadPlanEntry[][],
   report: (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>) => void,
 ): Promise<void> {
-  const { target, manifest, dir, concurrency, retry } = send;
+  const { target, manifest, dir, digests, concurrency, retry } = send;
   const byPath = new Map(manifest.files.map((f) => [f.path, f]));
   if (waves.every((w) => w.length === 0)) return;
   let files = 0;
@@ -212,9 +215,10 @@ async function transfer(
     const file = byPath.get(entry.path)!;
     const local = join(dir, ...entry.path.split('/'));
     // The manifest's sha256 is stored as the object's metadata and later trusted to call bytes equal,
-    // so it must be the digest of what is sent, not only of a file of the same size.
-    const digest = await sha256File(local).catch(() => undefined);
-    if (digest?.bytes !== file.bytes || digest.hex !== file.sha256) {
+    // so it must be the digest of what is sent, not only of a file of the same size. The same read
+    // gives the MD5 the verifying listing compares ETags with, and a small file's bytes for the PUT.
+    const digest = await digestForSend(local).catch(() => undefined);
+    if (digest?.bytes !== file.bytes || digest.sha256 !== file.sha256) {
       throw new SkewlessError(
         'INVALID_MANIFEST',
         `${local} ${digest === undefined ? 'is missing' : digest.bytes !== file.bytes ? `has ${digest.bytes} bytes, the manifest says ${file.bytes}` : 'has other bytes than the manifest says (sha256 differs)'}: the manifest is out of date. Rebuild, then upload again.`,
@@ -227,21 +231,21 @@ async function transfer(
       partial = sent;
       report({ phase, files, bytes, key: entry.key });
     };
-    const outcome = await withRetry(
-      () =>
-        target.put({
-          onBytes,
-          path: entry.path,
-          file: local,
-          bytes: file.bytes,
-          sha256: file.sha256,
-          contentType: file.contentType,
-          cacheControl: file.cacheControl,
-          release: manifest.release,
-          ifNoneMatch: file.class === 'immutable' && entry.reason === 'new',
-        }),
-      retry,
-    );
+    digests.remember(entry.path, digest.md5);
+    // The body lives only until this file settles: at most `concurrency` small bodies at once.
+    const request: SendRequest = {
+      onBytes,
+      path: entry.path,
+      file: local,
+      body: digest.body,
+      bytes: file.bytes,
+      sha256: file.sha256,
+      contentType: file.contentType,
+      cacheControl: file.cacheControl,
+      release: manifest.release,
+      ifNoneMatch: file.class === 'immutable' && entry.reason === 'new',
+    };
+    const outcome = await withRetry(() => target.put(request), retry);
     if (outcome === 'exists') {
       const head = await withRetry(() => target.head(entry.path), retry);
       if (head?.sha256 !== file.sha256) {
@@ -276,11 +280,19 @@ async function transfer(
   }
 }
 
+/**
+ * A write with the bytes that were hashed, for files up to 1 MiB: a target that reads `body` sends it
+ * (on every attempt: a Buffer can be sent again, unlike a stream) instead of reading the file a second
+ * time; larger files have none and are re-read from `file`.
+ */
+type SendRequest = PutRequest & { body?: Buffer };
+
 /** What every transfer needs. */
 interface Sender {
   target: Target;
   manifest: Manifest;
   dir: string;
+  digests: LocalDigests;
   concurrency: number;
   retry: RetryOptions;
 }
