@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type APIRequestContext, expect, request, test } from '@playwright/test';
-import { cdnConfig, createManifest, precompress, writeManifest } from '@skewless/uploader';
+import { cdnConfig, classify, createManifest, precompress, writeManifest } from '@skewless/uploader';
 import { createOriginHandler } from '@skewless/uploader/origin';
 import { type NginxInstance, nginxTest, startNginx } from '../src/nginx.js';
 
@@ -49,6 +49,12 @@ test.beforeAll(async () => {
     originHits.set(path, (originHits.get(path) ?? 0) + 1);
     // Stands in for an origin that marks errors cacheable (a bucket's bare 403/404 behind a default TTL),
     // which the Skewless handler never does: the cache must refuse to keep them anyway.
+    // An origin that sends no Cache-Control at all: only the hashed-name location gives a TTL then.
+    if (path.startsWith('/assets/bare/')) {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end(path);
+      return;
+    }
     if (path.startsWith('/careless/')) {
       res.writeHead(path.endsWith('.css') ? 403 : 404, { 'Cache-Control': 'public, max-age=600' });
       res.end('not here');
@@ -145,6 +151,29 @@ test('errors are not cached even when a careless origin marks them cacheable', a
       expect(r.headers()['x-cache-status'], path).not.toBe('HIT');
     }
     expect(originHits.get(path), path).toBe(2);
+  }
+});
+
+test('real nginx gives the year only to what the classifier calls immutable (origin without Cache-Control)', async () => {
+  for (const [path, immutable] of [
+    ['/assets/bare/index-1a2b3c4d.js', true],
+    ['/assets/bare/deep/er/index-1a2b3c4d.css.br', true],
+    ['/assets/bare/notes-deadbeef.txt', false],
+    ['/assets/bare/index-1A2B3C4D.js', false],
+    ['/assets/bare/index-1a2b3c4d.js.map', false],
+    ['/assets/bare/page-1a2b3c4d.html', false],
+    ['/assets/bare/.hidden/index-1a2b3c4d.js', false],
+    ['/assets/bare/.well-known/index-1a2b3c4d.js', true],
+    ['/assets/bare/index-1a2b3c4d0.js', false],
+  ] as const) {
+    expect(
+      classify({ path: path.slice(1) }, { hash: { length: 8, characters: 'hex' } }) === 'immutable',
+      path,
+    ).toBe(immutable);
+    await get(path);
+    const second = await get(path);
+    expect(second.status(), path).toBe(200);
+    expect(second.headers()['x-cache-status'] === 'HIT', path).toBe(immutable);
   }
 });
 

@@ -100,7 +100,11 @@ describe('cdnConfig: the hashed-name rule matches the classifier', () => {
     const out = cdnConfig('nginx', {
       manifest: { hash: { length: 12, characters: 'base64' }, base: '/admin/', assetsDir: 'static' },
     });
-    expect(out).toContain('location ~ "^/admin/static/(?:[^/]+/)*[^/]+-[A-Za-z0-9_-]{12}\\.[A-Za-z0-9.]+$"');
+    const source = /location ~ "([^"]+)"/.exec(out)![1]!;
+    expect(source).toMatch(/^\^\/admin\/static\/\(\?!/);
+    expect(source).toMatch(/\(\?:\[\^\/\]\+\/\)\*\[\^\/\]\+-\[A-Za-z0-9_-\]\{12\}\\\.\[A-Za-z0-9\.\]\+\$$/);
+    expect(new RegExp(source).test('/admin/static/index-aB3dE6gH9jK1.js')).toBe(true);
+    expect(new RegExp(source).test('/assets/index-aB3dE6gH9jK1.js')).toBe(false);
   });
 });
 
@@ -241,7 +245,8 @@ describe('skewless cdn-config', () => {
     await writeFile(join(dir, MANIFEST_PATH), JSON.stringify(manifest));
     const { code, out } = await run(['--provider', 'nginx', '--dir', dir]);
     expect(code).toBe(0);
-    expect(out).toContain('^/a/(?:[^/]+/)*[^/]+-[a-f0-9]{10}\\.');
+    expect(out).toContain('location ~ "^/a/(?!');
+    expect(out).toContain('(?:[^/]+/)*[^/]+-[a-f0-9]{10}\\.[A-Za-z0-9.]+$" {');
   });
 
   it('takes hash flags and prints JSON for CloudFront', async () => {

@@ -19,6 +19,18 @@ const PATH_ONLY_KEY = { custom_key: { query_string: { exclude: { all: true } } }
  * Cloudflare normalises Accept-Encoding itself. `matches` (regular expressions) needs a Business or
  * Enterprise plan; on other plans replace the hashed rule's expression with a `starts_with` on the prefix.
  */
+/**
+ * Cloudflare's regular expressions (Rust's regex crate) have no lookarounds, so the classifier's
+ * exclusions become `and not` clauses. Cloudflare caps an expression at 4,096 characters.
+ */
+function hashedExpression(rules: NamingRules): string {
+  const { matches, excludes } = rules.hashedParts;
+  return [
+    `(http.request.uri.path matches ${literal(matches)})`,
+    ...excludes.map((e) => `not (http.request.uri.path matches ${literal(e)})`),
+  ].join(' and ');
+}
+
 export function cloudflareRuleset(rules: NamingRules) {
   return {
     name: `${rules.name} cache rules`,
@@ -42,7 +54,7 @@ export function cloudflareRuleset(rules: NamingRules) {
       {
         ref: `${rules.name}_hashed`,
         description: `Content-hashed names (${rules.hash.length} ${rules.hash.characters}): the bytes never change, a year`,
-        expression: `(http.request.uri.path matches ${literal(rules.hashedPath)})`,
+        expression: hashedExpression(rules),
         action: 'set_cache_settings',
         action_parameters: {
           cache: true,

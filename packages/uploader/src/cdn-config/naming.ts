@@ -10,11 +10,17 @@ export interface NamingRules {
   /** The asset prefix as an absolute URL path with a trailing slash, e.g. `/assets/`. */
   prefix: string;
   /**
-   * An anchored regular expression for the URL paths of content-hashed files under the prefix: the
-   * classifier's own hash segment (`hashSegmentSource`), so the CDN caches for a year exactly what
-   * the plugin names with a hash.
+   * An anchored regular expression (PCRE and JavaScript syntax, with lookaheads: nginx, Fastly) for
+   * the URL paths under the prefix that the classifier calls `immutable` by name: the classifier's hash
+   * segment (`hashSegmentSource`), minus what it rejects (a hex hash without a digit, a base64 one
+   * without both a lowercase letter and an uppercase letter or digit, source maps, HTML, dot folders).
    */
   hashedPath: string;
+  /**
+   * The same set for engines without lookarounds (Cloudflare's Rust regex): `path` matches `matches`
+   * and none of `excludes` (each searched anywhere in the path).
+   */
+  hashedParts: { matches: string; excludes: string[] };
   name: string;
   origin: URL;
 }
@@ -60,8 +66,62 @@ export function namingRules(options: CdnConfigOptions): NamingRules {
       `name '${name}' may only hold letters, digits, '-' and '_' (it names cache zones and resources).`,
     );
   }
-  const hashedPath = `^${escapeRegExp(prefix)}(?:[^/]+/)*[^/]+${hashSegmentSource(hash)}[A-Za-z0-9.]+$`;
-  return { hash, prefix, hashedPath, name, origin };
+  return { hash, prefix, ...hashedPathRules(prefix, hash), name, origin };
+}
+
+// What follows the hash in a name the classifier accepts (`isHashedName`): `.ext`, `.js.map`, `.css.br`.
+const TAIL = '\\.[A-Za-z0-9.]+$';
+
+/**
+ * The hash classes the classifier rejects, each as a hash segment made only of them. The tail after
+ * the hash cannot hold `-` or `_`, so a path holds at most one `-<n chars>.<tail>` at its end: a second
+ * pattern of the same shape can only match the same characters, which makes "and not" exact.
+ */
+const REJECTED_HASHES: Record<HashFormat['characters'], string[]> = {
+  // No digit: `-deadbeef.` or `-facade12`-like words are names, not hashes.
+  hex: ['[a-f]'],
+  // No lowercase letter, or no uppercase letter or digit: `-CONSTANT.`, `-my_name.`.
+  base64: ['[A-Z0-9_-]', '[a-z_-]'],
+};
+
+/**
+ * A segment (after its leading dot) that is not exactly `word`, without lookarounds: a proper prefix of
+ * `word`, a string that leaves it at some character, or `word` followed by more.
+ */
+function notExactly(word: string): string {
+  const at = (i: number): string => {
+    if (i === word.length) return '[^/]+';
+    const c = escapeRegExp(word[i]!);
+    return `(?:[^/${c === '-' ? '\\-' : c}][^/]*|${c}${at(i + 1)})?`;
+  };
+  return at(0);
+}
+
+/**
+ * Everything `classify()` checks by name for a file under the prefix: the hash segment, and what it
+ * rejects. The classifier's other inputs (a bundler saying a file is hashed, the plugin's `unhashed`
+ * list, `publicSourceMaps`) are not in the URL; those files keep the origin's Cache-Control, which the
+ * classifier set.
+ */
+function hashedPathRules(prefix: string, hash: HashFormat) {
+  const at = `^${escapeRegExp(prefix)}`;
+  const rejected = [
+    ...REJECTED_HASHES[hash.characters].map((c) => `-${c}{${hash.length}}${TAIL}`),
+    // Source maps are private (unless publicSourceMaps, not known here: the origin header decides).
+    '\\.map$',
+    // A hashed document is still a document.
+    '\\.[Hh][Tt][Mm][Ll]?$',
+  ];
+  // Dot folders and files are private, .well-known excepted.
+  const dotFolder = `(?:[^/]+/)*\\.`;
+  const segment = `(?:[^/]+/)*[^/]+${hashSegmentSource(hash)}${TAIL.slice(2)}`;
+  return {
+    hashedParts: {
+      matches: `${at}${segment}`,
+      excludes: [...rejected, `${at}${dotFolder}${notExactly('well-known')}(?:/|$)`],
+    },
+    hashedPath: `${at}${rejected.map((e) => `(?![\\s\\S]*${e})`).join('')}(?!${dotFolder}(?!well-known(?:/|$)))${segment}`,
+  };
 }
 
 function defaultPrefix(options: CdnConfigOptions): string {

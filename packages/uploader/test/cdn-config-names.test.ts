@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { type CdnConfigOptions, cdnConfig, classify } from '../src/index.js';
+import type { HashFormat } from '../src/types.js';
+
+// The CDN's year-long rule must cover exactly the names the classifier calls `immutable` (by name, as
+// on a bare directory): a wider rule caches changing bytes for a year, a narrower one costs revalidations.
+// Every provider's generated pattern is compiled here and run against the classifier, name by name.
+
+/** Each provider's hashed-name rule as a predicate on a URL path, taken from its generated output. */
+function providerRules(options: CdnConfigOptions): Record<string, (path: string) => boolean> {
+  const nginx = new RegExp(/location ~ "([^"]+)"/.exec(cdnConfig('nginx', options))![1]!);
+  const fastly = new RegExp(/req\.url\.path ~ "([^"]+)"/.exec(cdnConfig('fastly', options))![1]!);
+  const ruleset = JSON.parse(cdnConfig('cloudflare', options));
+  const expression: string = ruleset.rules[1].expression;
+  // `(path matches "A") and not (path matches "B") and …`, string escapes undone.
+  const clauses = [
+    ...expression.matchAll(/(not )?\(http\.request\.uri\.path matches "((?:[^"\\]|\\.)*)"\)( and |$)/g),
+  ].map((m) => ({ not: Boolean(m[1]), re: new RegExp(m[2]!.replace(/\\(.)/g, '$1')) }));
+  // Every part of the expression was understood: nothing else (no `or`, no other field) hides in it.
+  expect(clauses.map((c) => `${c.not ? 'not ' : ''}(http.request.uri.path matches "`).length).toBe(
+    expression.split(' and ').length,
+  );
+  const terraform = cdnConfig('cloudflare', { ...options, format: 'terraform' });
+  expect(terraform).toContain(`expression = ${JSON.stringify(expression)}`);
+  return {
+    nginx: (p) => nginx.test(p),
+    fastly: (p) => fastly.test(p),
+    cloudflare: (p) => clauses.every((c) => c.re.test(p) !== c.not),
+  };
+}
+
+function hashes(format: HashFormat) {
+  const n = format.length;
+  const fit = (s: string) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
+  if (format.characters === 'hex') {
+    return {
+      good: [fit('1a2b3c4d'), fit('0'), `${fit('f').slice(1)}7`],
+      bad: [
+        fit('deadbeef'),
+        fit('1A2B3C4D'),
+        fit('1a2b3c4g'),
+        fit('1a2b3c4d').slice(1),
+        `${fit('1a2b3c4d')}5`,
+      ],
+    };
+  }
+  return {
+    good: [
+      fit('Ab_9-xYz'),
+      fit('a1b2c3d4'),
+      fit('aB'),
+      fit('z9'),
+      `-${fit('aB').slice(1)}`,
+      `${fit('aB').slice(1)}_`,
+    ],
+    bad: [
+      fit('ABCDEFGH'),
+      fit('abcdefgh'),
+      fit('12345678'),
+      fit('abcd_efg'),
+      fit('AB-CD_12'),
+      fit('aB.c'),
+      fit('aB').slice(1),
+      `${fit('aB')}c`,
+    ],
+  };
+}
+
+/** Names relative to the build directory (the classifier's view); the URL path is `/` + name. */
+function names(format: HashFormat): string[] {
+  const { good, bad } = hashes(format);
+  const out: string[] = [
+    'assets/notes-deadbeef.txt',
+    'assets/index.js',
+    'assets/index-.js',
+    'index.html',
+    'skewless.json',
+    '.skewless/manifest.json',
+    '.vite/manifest.json',
+  ];
+  for (const h of [...good, ...bad]) {
+    out.push(
+      `assets/index-${h}.js`,
+      `assets/logo-${h}.svg`,
+      `assets/nested/deep/chunk-${h}.js`,
+      `assets/index-${h}.js.map`,
+      `assets/index-${h}.js.br`,
+      `assets/index-${h}.css.gz`,
+      `assets/index-${h}.js.map.br`,
+      `assets/index-${h}.min.js`,
+      `assets/page-${h}.html`,
+      `assets/page-${h}.HTM`,
+      `assets/-${h}.js`,
+      `assets/x-abc-${h}.js`,
+      `assets/x_${h}.js`,
+      `assets/x.${h}.js`,
+      `assets/x-${h}`,
+      `assets/x-${h}.`,
+      `assets/x-${h}.j_s`,
+      `assets/x-${h}-y.js`,
+      `assets/.hidden/x-${h}.js`,
+      `assets/.x-${h}.js`,
+      `assets/.well-known/x-${h}.js`,
+      `assets/.well-knownx/x-${h}.js`,
+      `assets/.well-know/x-${h}.js`,
+      `assets/a/./x-${h}.js`,
+      `assets-${h}.js`,
+      `other/x-${h}.js`,
+      `x-${h}.js`,
+      `.skewless/x-${h}.js`,
+    );
+  }
+  return out;
+}
+
+/** A fixed pseudo-random stream of names built from the pieces that matter, for what the table forgets. */
+function fuzzNames(format: HashFormat, count: number): string[] {
+  const { good, bad } = hashes(format);
+  const pieces = [
+    '-',
+    '.',
+    '/',
+    '_',
+    'a',
+    'Z',
+    '7',
+    'js',
+    'map',
+    'htm',
+    'l',
+    '.well-known',
+    '.x',
+    ...good,
+    ...bad,
+  ];
+  let seed = 12345;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed;
+  };
+  return Array.from({ length: count }, () => {
+    let name = 'assets/';
+    const parts = 2 + (next() % 7);
+    for (let i = 0; i < parts; i++) name += pieces[next() % pieces.length];
+    return name;
+  });
+}
+
+const FORMATS: HashFormat[] = [
+  { length: 8, characters: 'hex' },
+  { length: 16, characters: 'hex' },
+  { length: 8, characters: 'base64' },
+  { length: 16, characters: 'base64' },
+];
+
+describe('cdn-config: every provider caches for a year exactly what the classifier calls immutable', () => {
+  for (const hash of FORMATS) {
+    for (const prefix of ['assets/', '/']) {
+      it(`${hash.length} ${hash.characters}, prefix ${prefix}`, () => {
+        const rules = providerRules({ hash, prefix });
+        const all = [...names(hash), ...fuzzNames(hash, 3000)].filter((n) =>
+          `/${n}`.startsWith(`/${prefix}`.replace('//', '/')),
+        );
+        let immutable = 0;
+        const disagreements: string[] = [];
+        for (const name of all) {
+          const expected = classify({ path: name }, { hash }) === 'immutable';
+          if (expected) immutable++;
+          for (const [provider, test] of Object.entries(rules)) {
+            if (test(`/${name}`) !== expected)
+              disagreements.push(`${provider}: /${name} should be ${expected}`);
+          }
+        }
+        expect(disagreements).toEqual([]);
+        // The table holds both kinds in numbers, so agreement is not a vacuous "nothing matches".
+        expect(immutable).toBeGreaterThan(20);
+        expect(all.length - immutable).toBeGreaterThan(100);
+      });
+    }
+  }
+
+  it('the near-misses of the brief: notes-deadbeef.txt and a hash-like tail after a plain word', () => {
+    const rules = providerRules({});
+    for (const [path, expected] of [
+      ['/assets/notes-deadbeef.txt', false],
+      ['/assets/notes-deadbee1.txt', true],
+      ['/assets/index-1a2b3c4d.js.map', false],
+      ['/assets/index-1a2b3c4d.js.br', true],
+    ] as const) {
+      expect(
+        classify({ path: path.slice(1) }, { hash: { length: 8, characters: 'hex' } }) === 'immutable',
+      ).toBe(expected);
+      for (const [provider, test] of Object.entries(rules))
+        expect(test(path), `${provider} ${path}`).toBe(expected);
+    }
+  });
+
+  it('the Cloudflare expression stays under its 4,096-character cap for every hash format', () => {
+    for (const characters of ['hex', 'base64'] as const) {
+      for (const length of [4, 8, 16, 64]) {
+        const { rules } = JSON.parse(
+          cdnConfig('cloudflare', { hash: { length, characters }, prefix: '/admin/static/' }),
+        );
+        expect(rules[1].expression.length).toBeLessThan(4096);
+      }
+    }
+  });
+});
