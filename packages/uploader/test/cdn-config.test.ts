@@ -213,6 +213,62 @@ describe('cdnConfig: s3-lifecycle', () => {
   });
 });
 
+describe('cdnConfig: s3-lifecycle under a bucket prefix', () => {
+  for (const bucketPrefix of ['app', '/app/', 's3://my-assets/app', 'sites/app']) {
+    it(`every rule sits under the prefix and none covers live files (${bucketPrefix})`, () => {
+      const kp = bucketPrefix.includes('sites') ? 'sites/app/' : 'app/';
+      const { Rules, ...rest } = JSON.parse(cdnConfig('s3-lifecycle', { bucketPrefix }));
+      expect(rest).toEqual({});
+      expect(Rules).toHaveLength(2);
+      const [abort, temp] = Rules;
+      expect(Object.keys(abort).sort()).toEqual(['AbortIncompleteMultipartUpload', 'Filter', 'ID', 'Status']);
+      expect(abort.ID).toBe('skewless-abort-incomplete-multipart-uploads');
+      expect(abort.Status).toBe('Enabled');
+      expect(abort.Filter).toEqual({ Prefix: kp });
+      expect(abort.AbortIncompleteMultipartUpload).toEqual({ DaysAfterInitiation: 1 });
+      expect(Object.keys(temp).sort()).toEqual(['Expiration', 'Filter', 'ID', 'Status']);
+      expect(temp.ID).toBe('skewless-expire-temporary-keys');
+      expect(temp.Status).toBe('Enabled');
+      expect(temp.Filter).toEqual({ Prefix: `${kp}.skewless/tmp/` });
+      expect(temp.Expiration).toEqual({ Days: 1 });
+      // The keys upload writes for this site: none is under the expiring prefix.
+      for (const live of [
+        'assets/index-1a2b3c4d.js',
+        '.skewless/releases/r1.json',
+        'skewless.json',
+        'index.html',
+      ]) {
+        expect(`${kp}${live}`.startsWith(temp.Filter.Prefix), live).toBe(false);
+      }
+      for (const rule of Rules) expect(rule.Filter.Prefix.startsWith(kp)).toBe(true);
+    });
+  }
+
+  it('a custom temporary prefix goes under the bucket prefix; one over live files is refused with the key', () => {
+    expect(
+      JSON.parse(cdnConfig('s3-lifecycle', { bucketPrefix: 'app', tempPrefix: 'tmp/uploads/' })).Rules[1]
+        .Filter,
+    ).toEqual({ Prefix: 'app/tmp/uploads/' });
+    expect(() => cdnConfig('s3-lifecycle', { bucketPrefix: 'app', tempPrefix: '.skewless/' })).toThrow(
+      /would expire live files \('app\/\.skewless\/releases\/'\)/,
+    );
+    // A manifest names the folders of public files too: `images/` holds live files here.
+    const manifest = {
+      hash: { length: 8, characters: 'hex' as const },
+      base: '/',
+      assetsDir: 'static',
+      files: [{ path: 'images/logo.png' }, { path: 'static/index-1a2b3c4d.js' }] as never,
+    };
+    expect(() => cdnConfig('s3-lifecycle', { bucketPrefix: 'app', manifest, tempPrefix: 'images/' })).toThrow(
+      /'app\/images\/logo\.png'/,
+    );
+    expect(() =>
+      cdnConfig('s3-lifecycle', { bucketPrefix: 'app', manifest, tempPrefix: 'static/old/' }),
+    ).toThrow(/live files/);
+    expect(() => cdnConfig('s3-lifecycle', { bucketPrefix: 'app/../other' })).toThrow(/not a key prefix/);
+  });
+});
+
 describe('skewless cdn-config', () => {
   let dir: string | undefined;
   afterEach(async () => {
@@ -260,6 +316,22 @@ describe('skewless cdn-config', () => {
     ]);
     expect(code).toBe(0);
     expect(JSON.parse(out).CachePolicyConfig.Comment).toContain('16 base64');
+  });
+
+  it('--to s3://bucket/prefix puts the s3-lifecycle rules under the prefix; --to elsewhere is a usage error', async () => {
+    const { code, out } = await run(['--provider', 's3-lifecycle', '--to', 's3://my-assets/app']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).Rules.map((r: { Filter: { Prefix: string } }) => r.Filter.Prefix)).toEqual([
+      'app/',
+      'app/.skewless/tmp/',
+    ]);
+    await expect(run(['--provider', 'nginx', '--to', 's3://my-assets/app'])).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(/--to is only for --provider s3-lifecycle/),
+    });
+    await expect(run(['--provider', 's3-lifecycle', '--to', 'file:///srv/assets'])).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+    });
   });
 
   it('rejects a missing or unknown provider and bad hash flags with a usage error', async () => {

@@ -9,7 +9,7 @@ export interface CdnConfigOptions {
    * The build's manifest: its hash format, `base` and `assetsDir` are used unless given below.
    * @default undefined
    */
-  manifest?: Pick<Manifest, 'hash' | 'base' | 'assetsDir'>;
+  manifest?: Pick<Manifest, 'hash' | 'base' | 'assetsDir'> & Partial<Pick<Manifest, 'files'>>;
   /**
    * The hash format of emitted names; must match the plugin's, or hashed files are not recognised.
    * @default manifest.hash, else { length: 8, characters: 'hex' }
@@ -48,8 +48,15 @@ export interface CdnConfigOptions {
    */
   cachePath?: string;
   /**
-   * s3-lifecycle: the key prefix of temporary objects that may be expired. Never a prefix of live files.
+   * s3-lifecycle: the key prefix of temporary objects that may be expired, relative to `bucketPrefix`.
+   * Never a prefix of live files (assets, release manifests, any file the manifest lists).
    * @default '.skewless/tmp/'
    */
   tempPrefix?: string;
+  /**
+   * s3-lifecycle: the key prefix of the site in its bucket, as in `skewless upload --to
+   * s3://bucket/<prefix>` (`app`, or the whole `s3://bucket/app`). Every rule's Filter.Prefix sits under it.
+   * @default '' (the whole bucket)
+   */
+  bucketPrefix?: string;
 }

@@ -10,6 +10,7 @@ import {
 } from '../cdn-config/index.js';
 import { SkewlessError } from '../errors.js';
 import { parseManifest, readManifest } from '../manifest.js';
+import { parseTarget } from '../targets/parse.js';
 import type { HashCharacters } from '../types.js';
 import type { Command } from './command.js';
 import { EXIT } from './command.js';
@@ -33,7 +34,9 @@ Options:
                              port on loopback, or nginx would proxy to itself
   --cache-path <dir>         nginx proxy_cache_path directory (default /var/cache/nginx-<name>);
                              nginx creates only its last directory, the parent must exist
-  --temp-prefix <prefix>     s3-lifecycle: temporary key prefix to expire (default .skewless/tmp/)
+  --to s3://bucket/<prefix>  s3-lifecycle: the site's place in the bucket, as given to upload; every
+                             rule's Filter.Prefix sits under <prefix> (default: the whole bucket)
+  --temp-prefix <prefix>     s3-lifecycle: temporary keys to expire, under <prefix> (default .skewless/tmp/)
   --help                     show this help
 
 The configuration goes to stdout; notes for JSON outputs go to stderr.`;
@@ -56,6 +59,7 @@ const command: Command = async (argv, { logger }) => {
       listen: { type: 'string' },
       'cache-path': { type: 'string' },
       'temp-prefix': { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean' },
       verbose: { type: 'boolean' },
     },
@@ -73,6 +77,17 @@ const command: Command = async (argv, { logger }) => {
   }
   if (values.format && values.format !== 'json' && values.format !== 'terraform') {
     throw new SkewlessError('INVALID_OPTIONS', `--format must be json or terraform, not '${values.format}'.`);
+  }
+  let bucketPrefix: string | undefined;
+  if (values.to !== undefined) {
+    const target = parseTarget(values.to);
+    if (provider !== 's3-lifecycle' || target.kind !== 's3') {
+      throw new SkewlessError(
+        'INVALID_OPTIONS',
+        `--to is only for --provider s3-lifecycle, as s3://bucket/prefix (got --provider ${provider} --to ${values.to}).`,
+      );
+    }
+    bucketPrefix = target.prefix;
   }
   if (values.manifest && values.dir) {
     throw new SkewlessError('INVALID_OPTIONS', 'pass --manifest or --dir, not both.');
@@ -99,6 +114,7 @@ const command: Command = async (argv, { logger }) => {
     listen: values.listen,
     cachePath: values['cache-path'],
     tempPrefix: values['temp-prefix'],
+    bucketPrefix,
   };
   if (values['hash-length'] || values['hash-characters']) {
     const length = Number(values['hash-length'] ?? manifest?.hash.length ?? 8);
