@@ -417,3 +417,54 @@ describe('origin handler without a manifest', () => {
     }
   });
 });
+
+describe('origin handler and a real .gz file beside its same-named twin', () => {
+  it('never sends the file as a coding of its twin, and serves it as itself by its own name', async () => {
+    const { gzipSync, gunzipSync } = await import('node:zlib');
+    const site = await mkdtemp(join(tmpdir(), 'skewless-origin-download-'));
+    const data = `{"rows":[${'1,'.repeat(600)}1]}`;
+    // A download the user ships on purpose: last month's data, not a coding of data.json.
+    const archive = gzipSync(`{"rows":[${'0,'.repeat(900)}0]}`);
+    await writeFile(join(site, 'data.json'), data);
+    await writeFile(join(site, 'data.json.gz'), archive);
+    await writeFile(join(site, 'app.js'), JS);
+    await writeFile(join(site, 'app.js.gz'), gzipSync(JS));
+    const bare = await serve({ dir: site });
+    try {
+      const asJson = await get(bare.url, '/data.json', { 'Accept-Encoding': 'gzip' });
+      expect(asJson.status).toBe(200);
+      expect(asJson.headers['content-encoding']).toBeUndefined();
+      expect(asJson.body.toString()).toBe(data);
+      const own = await get(bare.url, '/data.json.gz', { 'Accept-Encoding': 'gzip' });
+      expect(own.status).toBe(200);
+      expect(own.headers['content-type']).toBe('application/gzip');
+      expect(own.headers['content-encoding']).toBeUndefined();
+      expect(own.body.equals(archive)).toBe(true);
+      // A sibling that does decode to its file is still served as its coding.
+      const js = await get(bare.url, '/app.js', { 'Accept-Encoding': 'gzip' });
+      expect(js.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(js.body).toString()).toBe(JS);
+    } finally {
+      await stop(bare.server);
+    }
+    // With a manifest that lists the download (as a file of its own, not a sibling).
+    const manifest = await createManifest({ dir: site });
+    if (!manifest.files.some((f) => f.path === 'data.json.gz')) {
+      const other = await createManifest({ dir: site, ignore: ['data.json', 'app.js*'] });
+      manifest.files.push(...other.files.filter((f) => f.path === 'data.json.gz'));
+    }
+    const listed = await serve({ dir: site, manifest });
+    try {
+      const asJson = await get(listed.url, '/data.json', { 'Accept-Encoding': 'gzip' });
+      expect(asJson.headers['content-encoding']).toBeUndefined();
+      expect(asJson.body.toString()).toBe(data);
+      const own = await get(listed.url, '/data.json.gz');
+      expect(own.status).toBe(200);
+      expect(own.headers['content-encoding']).toBeUndefined();
+      expect(own.body.equals(archive)).toBe(true);
+    } finally {
+      await stop(listed.server);
+      await rm(site, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { open, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_CACHE_CONTROL, RELEASE_FILE } from '../constants.js';
 import { SkewlessError } from '../errors.js';
+import { decodesTo } from '../precompress.js';
 import { type Catalog, type CatalogEntry, catalogSource } from './catalog.js';
 import { acceptedEncodings, type Encoding, SIBLING_SUFFIX } from './encoding.js';
 import { etagFor, matchesIfNoneMatch } from './etag.js';
@@ -34,6 +35,8 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
   const catalog = catalogSource(options.dir, options.manifest);
   const fallback = options.spaFallback === undefined ? 'index.html' : options.spaFallback;
   const precompressed = options.precompressed ?? true;
+  // Per sibling file: whether it is a coding of its twin, for the sizes and times it was checked at.
+  const verdicts = new Map<string, { key: string; ok: Promise<boolean> }>();
 
   return (req, res, next) => {
     const head = req.method === 'HEAD';
@@ -106,7 +109,9 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     // Ranges are served from the identity bytes only: one representation to cut, one ETag to match.
     const ranged = req.headers.range !== undefined;
     const encoding =
-      precompressed && !ranged ? await pickSibling(entry.file, req.headers['accept-encoding']) : undefined;
+      precompressed && !ranged
+        ? await pickSibling(entry.file, req.headers['accept-encoding'], verdicts)
+        : undefined;
     const etag = `${entry.weak ? 'W/' : ''}${etagFor(entry.digest, encoding)}`;
     const headers: Record<string, string> = {
       'Cache-Control': cacheControl(entry),
@@ -199,9 +204,16 @@ function isNavigation(req: IncomingMessage, path: string): boolean {
   return (req.headers.accept ?? '').includes('text/html') && !hasExtension(path);
 }
 
+/**
+ * The coding to serve `file` in, from a sibling `<file>.br` / `<file>.gz`. A sibling counts only when it
+ * decodes to exactly the file's bytes (what `precompress()` writes): a same-named file the user ships on
+ * purpose (`data.json.gz`, a download, next to `data.json`) is a file of its own, served by its own name
+ * and never as a coding of its twin. The check reads both files once per version of the pair.
+ */
 async function pickSibling(
   file: string,
   header: string | string[] | undefined,
+  verdicts: Map<string, { key: string; ok: Promise<boolean> }>,
 ): Promise<Encoding | undefined> {
   const encodings = acceptedEncodings(header);
   if (encodings.length === 0) return undefined;
@@ -214,7 +226,14 @@ async function pickSibling(
     const info = await stat(sibling).catch(() => undefined);
     // A sibling older than its file encodes other bytes (an earlier build's, the file rewritten in
     // place): serving it would hand out the old version under the new ETag.
-    if (info?.isFile() && info.mtimeMs >= source.mtimeMs) return encoding;
+    if (!info?.isFile() || info.mtimeMs < source.mtimeMs) continue;
+    const key = `${info.size}:${info.mtimeMs}:${info.ino}:${source.size}:${source.mtimeMs}:${source.ino}`;
+    let verdict = verdicts.get(sibling);
+    if (verdict?.key !== key) {
+      verdict = { key, ok: decodesTo(sibling, file) };
+      verdicts.set(sibling, verdict);
+    }
+    if (await verdict.ok) return encoding;
   }
   return undefined;
 }

@@ -44,7 +44,11 @@ export interface OriginOptions {
   /**
    * Serve `<file>.br` / `<file>.gz` siblings (written by `precompress()`) to clients whose
    * Accept-Encoding allows them, with `Content-Encoding` set. Brotli is preferred over gzip. A sibling
-   * that is a symbolic link or older than its file is ignored (the file is sent as is).
+   * counts only when it decodes to exactly the file's bytes (checked once per version of the pair, and
+   * cut short when the decoded bytes outgrow the file): a same-named file you ship on purpose, such as a
+   * downloadable `data.json.gz` next to `data.json`, is never sent as a coding of `data.json`, and a
+   * request for `/data.json.gz` gets that file itself (when the manifest lists it, or with no manifest).
+   * A sibling that is a symbolic link or older than its file is ignored too (the file is sent as is).
    * @default true
    */
   precompressed?: boolean;
