@@ -23,9 +23,7 @@ function capture() {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
-      lines.push(
-        ...stripVTControlCharacters(String(chunk)).split('\n').filter(Boolean),
-      );
+      lines.push(...stripVTControlCharacters(String(chunk)).split('\n').filter(Boolean));
       done();
     },
   });
@@ -64,21 +62,21 @@ describe('s3 target errors name both ways to fix them (plugin option and CLI fla
 
   it('an unreachable endpoint and a missing bucket', async () => {
     const dir = await buildDir();
-    const unreachable = await upload({
+    const unreachable = (await upload({
       dir,
       to: 's3://skewless/x',
       endpoint: CLOSED,
       credentials: s3.credentials,
       attempts: 1,
-    }).catch((e: Error) => e);
+    }).catch((e: unknown) => e)) as Error;
     expect(unreachable.message).toContain("Check the 'endpoint' upload option (--endpoint in the CLI)");
-    const missing = await upload({
+    const missing = (await upload({
       dir,
       to: 's3://no-such-bucket/x',
       endpoint: s3.server.endpoint,
       credentials: s3.credentials,
       retryDelayMs: 1,
-    }).catch((e: Error) => e);
+    }).catch((e: unknown) => e)) as Error;
     expect(missing.message).toMatch(/^\[skewless\] the bucket of s3:\/\/no-such-bucket\/x does not exist/);
     expect(missing.message).toContain(
       "fix the 'to' / 'endpoint' upload options (--to / --endpoint in the CLI)",
