@@ -78,12 +78,12 @@ export function legacyCiphersAvailable(): boolean {
  * as a child `node --openssl-legacy-provider` process, so callers need no flags.
  */
 export async function startDevS3(options: DevS3Options = {}): Promise<DevS3Server> {
+  const s3rverPath = resolveS3rver();
   const bucket = options.bucket ?? 'skewless';
   const port = options.port ?? 0;
   const temporary = options.dir === undefined;
   const dir = temporary ? await mkdtemp(join(tmpdir(), 'skewless-s3-')) : resolve(options.dir as string);
   await mkdir(dir, { recursive: true });
-  const s3rverPath = createRequire(import.meta.url).resolve('s3rver');
   const settings = { port, address: '127.0.0.1', directory: dir, bucket };
 
   let started: { port: number; stop: () => Promise<void> };
@@ -115,6 +115,23 @@ export async function startDevS3(options: DevS3Options = {}): Promise<DevS3Serve
       return closed;
     },
   };
+}
+
+/**
+ * s3rver (about 100 packages) is an optional peer dependency: only this command needs it, so an app that
+ * never runs dev-s3 does not install it.
+ */
+function resolveS3rver(): string {
+  try {
+    return createRequire(import.meta.url).resolve('s3rver');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      "the local S3 server needs the 's3rver' package, an optional peer dependency of @skewless/uploader that is not installed. Install it next to @skewless/uploader: npm i -D s3rver (pnpm add -D s3rver), then run again.",
+      { cause: error },
+    );
+  }
 }
 
 interface Settings {
