@@ -1,4 +1,4 @@
-import { chromium } from '@playwright/test';
+import { type Browser, chromium } from '@playwright/test';
 import { launchOptions } from './chromium.js';
 import { buildAll, removeBuilds } from './harness/builds.js';
 import { writeReport } from './report/html.js';
@@ -25,10 +25,12 @@ async function main(): Promise<number> {
       `[skewless] the "${mode}" build failed; scenarios that need it are skipped:\n${error}\n`,
     );
   }
-  const browser = await chromium.launch(launchOptions);
   const results: ScenarioResult[] = [];
   const skipped: Skipped[] = [];
+  let browser: Browser | undefined;
   try {
+    // Inside the try: a Chromium that fails to start must not leave the builds behind.
+    browser = await chromium.launch(launchOptions);
     for (const scenario of scenarios) {
       process.stderr.write(`[skewless] scenario ${scenario.id}…\n`);
       try {
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    await browser.close();
+    await browser?.close();
     await removeBuilds(builds);
   }
   printTable(results, skipped);

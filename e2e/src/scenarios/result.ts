@@ -5,13 +5,19 @@ import type { Expectation, ScenarioResult } from './types.js';
 export async function resultOf(
   visitor: Visitor,
   base: { id: string; title: string; expectation: Expectation },
-  measured: { failedNavigations: number; wrongBytes?: number; notes: string[] },
+  measured: {
+    failedNavigations: number;
+    wrongBytes?: number;
+    /** Reloads of other visitors of the same scenario, added to this visitor's. */
+    otherReloads?: number;
+    notes: string[];
+  },
 ): Promise<ScenarioResult> {
   return {
     ...base,
     failedRequests: visitor.failedRequests.length,
     failedNavigations: measured.failedNavigations,
-    reloads: visitor.reloads(),
+    reloads: visitor.reloads() + (measured.otherReloads ?? 0),
     wrongBytes: measured.wrongBytes ?? 0,
     userSees: await visitor.sees(),
     failures: [...visitor.failedRequests],
