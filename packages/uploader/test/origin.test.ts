@@ -272,8 +272,56 @@ describe('origin handler over real HTTP', () => {
     const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
     try {
       expect((await get(base, '/api/users', {}, 'POST')).status).toBe(418);
-      expect((await get(base, '/assets/nope-12345678.js')).status).toBe(418);
+      expect((await get(base, '/api/users')).status).toBe(418);
+      expect((await get(base, '/uploads/photo.png')).status).toBe(418);
       expect((await get(base, '/robots.txt')).status).toBe(200);
+    } finally {
+      await stop(app);
+    }
+  });
+
+  it('answers a missing hashed name and a private file itself under Connect/Express, never a catch-all', async () => {
+    const handler = createOriginHandler({ dir });
+    // The usual SPA catch-all after the static files: index.html for everything, with a 200.
+    const app = createServer((req, res) =>
+      handler(req, res, () => {
+        res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html>');
+      }),
+    );
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    try {
+      for (const path of ['/assets/nope-12345678.js', '/assets/index-1a2b3c4d.js.map']) {
+        const r = await get(base, path);
+        expect(r.status, path).toBe(404);
+        expect(r.headers['cache-control'], path).toBe('no-store');
+      }
+    } finally {
+      await stop(app);
+    }
+  });
+
+  it('marks an error it hands to next(error) no-store, so the framework error page is never cached', async () => {
+    const broken = join(root, 'broken');
+    await mkdir(join(broken, '.skewless'), { recursive: true });
+    await writeFile(join(broken, '.skewless', 'manifest.json'), '{ not json');
+    const handler = createOriginHandler({ dir: broken });
+    let passed: unknown;
+    const app = createServer((req, res) =>
+      handler(req, res, (error) => {
+        passed = error;
+        // Express's final handler keeps headers set before it: a 500 without a Cache-Control of its own.
+        res.statusCode = 500;
+        res.end('Internal Server Error');
+      }),
+    );
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    try {
+      const r = await get(base, '/index.html');
+      expect(r.status).toBe(500);
+      expect(passed).toBeInstanceOf(Error);
+      expect(r.headers['cache-control']).toBe('no-store');
     } finally {
       await stop(app);
     }
@@ -464,6 +512,26 @@ describe('origin handler and a real .gz file beside its same-named twin', () => 
       expect(own.body.equals(archive)).toBe(true);
     } finally {
       await stop(listed.server);
+      await rm(site, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('origin handler without a manifest', () => {
+  it("classes names by the 'hash' option: a hashLength: 12 build gets its year", async () => {
+    const site = await mkdtemp(join(tmpdir(), 'skewless-origin-hash-'));
+    await mkdir(join(site, 'assets'));
+    await writeFile(join(site, 'assets', 'app-0a1b2c3d4e5f.js'), JS);
+    const year = 'public, max-age=31536000, immutable';
+    const plain = await serve({ dir: site, manifest: false });
+    const twelve = await serve({ dir: site, manifest: false, hash: { length: 12, characters: 'hex' } });
+    try {
+      // The default format (8 hex) does not see a 12-character hash: a short max-age, not a year.
+      expect((await get(plain.url, '/assets/app-0a1b2c3d4e5f.js')).headers['cache-control']).not.toBe(year);
+      expect((await get(twelve.url, '/assets/app-0a1b2c3d4e5f.js')).headers['cache-control']).toBe(year);
+    } finally {
+      await stop(plain.server);
+      await stop(twelve.server);
       await rm(site, { recursive: true, force: true });
     }
   });

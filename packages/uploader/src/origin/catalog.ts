@@ -3,8 +3,9 @@ import { join, sep } from 'node:path';
 import { classify } from '../classify.js';
 import { DEFAULT_HASH, MANIFEST_PATH, RELEASE_FILE } from '../constants.js';
 import { contentTypeFor } from '../content-type.js';
+import { isHashedName } from '../hashed-name.js';
 import { parseManifest } from '../manifest.js';
-import type { CacheClass, Manifest } from '../types.js';
+import type { CacheClass, HashFormat, Manifest } from '../types.js';
 
 /** What the origin knows about one servable file before opening it. */
 export interface CatalogEntry {
@@ -28,6 +29,8 @@ export interface Catalog {
   /** The public base path the build was made for (the manifest's `base`); undefined when unknown. */
   base: string | undefined;
   lookup(path: string): Promise<CatalogEntry | undefined>;
+  /** Whether a path carries a content hash in this build's format (whether or not the file exists). */
+  hashed(path: string): boolean;
 }
 
 /** The absolute path of `path` inside `root`, or undefined when it resolves (through links) outside. */
@@ -47,6 +50,7 @@ function manifestCatalog(root: string, manifest: Manifest): Catalog {
   return {
     release: manifest.release,
     base: manifest.base,
+    hashed: (path) => isHashedName(path, manifest.hash),
     async lookup(path) {
       const entry = files.get(path);
       if (!entry) return undefined;
@@ -65,11 +69,11 @@ function manifestCatalog(root: string, manifest: Manifest): Catalog {
   };
 }
 
-function nameCatalog(root: string, release: string | undefined): Catalog {
-  const hash = DEFAULT_HASH;
+function nameCatalog(root: string, release: string | undefined, hash: HashFormat): Catalog {
   return {
     release,
     base: undefined,
+    hashed: (path) => isHashedName(path, hash),
     async lookup(path) {
       const file = await containedFile(root, path);
       if (!file) return undefined;
@@ -100,7 +104,11 @@ async function readRelease(root: string): Promise<string | undefined> {
  * manifest on disk is re-read whenever its size or mtime changes, so an in-place deploy (new files,
  * then a new manifest) is served without a restart.
  */
-export function catalogSource(dir: string, manifest: Manifest | false | undefined): () => Promise<Catalog> {
+export function catalogSource(
+  dir: string,
+  manifest: Manifest | false | undefined,
+  hash: HashFormat = DEFAULT_HASH,
+): () => Promise<Catalog> {
   // Resolved on every request: an atomic deploy switches a symbolic link (`current -> releases/v2`),
   // and a root resolved once would serve the first release forever.
   const getRoot = () => realpath(dir);
@@ -127,7 +135,7 @@ export function catalogSource(dir: string, manifest: Manifest | false | undefine
     try {
       current = m
         ? manifestCatalog(base, parseManifest(await readFile(manifestFile, 'utf8'), manifestFile))
-        : nameCatalog(base, await readRelease(base));
+        : nameCatalog(base, await readRelease(base), hash);
     } catch (error) {
       // A manifest caught half-written by a deploy: keep serving the last good one, read again next time.
       if (current) return current;

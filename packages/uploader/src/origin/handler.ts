@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_CACHE_CONTROL, RELEASE_FILE } from '../constants.js';
+import { DEFAULT_CACHE_CONTROL, ERROR_CACHE_CONTROL, RELEASE_FILE } from '../constants.js';
 import { SkewlessError } from '../errors.js';
 import { decodesTo } from '../precompress.js';
 import { type Catalog, type CatalogEntry, catalogSource } from './catalog.js';
@@ -22,7 +22,9 @@ export type OriginHandler = (
 /**
  * Serve a build directory with the headers that keep a rolling deploy safe: hashed files cached for a
  * year, documents revalidated, errors never stored, nothing outside the directory. Without `next`,
- * what it does not serve is a 404 (405 for other methods); with `next` (Connect/Express) it passes on.
+ * what it does not serve is a 404 (405 for other methods); with `next` (Connect/Express) it passes on,
+ * except a missing content-hashed name and a private file, which it answers itself with a `no-store`
+ * 404: a catch-all route after it (an SPA's `index.html`) would otherwise answer for a chunk.
  */
 export function createOriginHandler(options: OriginOptions): OriginHandler {
   if (!existsSync(options.dir)) {
@@ -32,7 +34,7 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     );
   }
   const explicitBase = options.base === undefined ? undefined : normalBase(options.base);
-  const catalog = catalogSource(options.dir, options.manifest);
+  const catalog = catalogSource(options.dir, options.manifest, options.hash);
   const fallback = options.spaFallback === undefined ? 'index.html' : options.spaFallback;
   const precompressed = options.precompressed ?? true;
   // Per sibling file: whether it is a coding of its twin, for the sizes and times it was checked at.
@@ -45,7 +47,11 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
       return sendError(res, 405, false, { Allow: 'GET, HEAD' });
     }
     route(req, res, head, next).catch((error: unknown) => {
-      if (next && !res.headersSent) return next(error);
+      if (next && !res.headersSent) {
+        // The framework's error page carries no Cache-Control: a CDN must not keep it either.
+        res.setHeader('Cache-Control', ERROR_CACHE_CONTROL);
+        return next(error);
+      }
       sendError(res, 500, head);
     });
   };
@@ -92,8 +98,11 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     let entry = await files.lookup(wanted);
     if (!entry && fallback && isNavigation(req, path)) entry = await files.lookup(fallback);
     // Private files (source maps by default, bundler bookkeeping) exist but are not for the public.
-    if (!entry || entry.class === 'private') {
-      if (next) return next();
+    if (entry?.class === 'private') return sendError(res, 404, head);
+    if (!entry) {
+      // A hashed name that is not here is an asset of another release: answer for it, never hand it
+      // to a catch-all route that would send index.html with a 200 (seed 004's broken chunk).
+      if (next && !files.hashed(wanted)) return next();
       return sendError(res, 404, head);
     }
     await sendFile(req, res, entry, files, head);

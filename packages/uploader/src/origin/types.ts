@@ -1,4 +1,4 @@
-import type { CacheControlMap, Manifest } from '../types.js';
+import type { CacheControlMap, HashFormat, Manifest } from '../types.js';
 
 /** Options of {@link createOriginHandler}. */
 export interface OriginOptions {
@@ -22,6 +22,14 @@ export interface OriginOptions {
    * @default the manifest's `base` when it starts with `/`, else '/'
    */
   base?: string;
+  /**
+   * How hashed names look, for a directory served without a manifest (`manifest: false`, or none on
+   * disk): a build made with `hashLength: 12` names its files `-<12 hex>.`, and with the default format
+   * they would be served for minutes instead of a year. Ignored when there is a manifest (it records
+   * its own format).
+   * @default { length: 8, characters: 'hex' }
+   */
+  hash?: HashFormat;
   /**
    * The document served for navigations that match no file (a client-side router's deep link), relative
    * to `dir`. Only GET/HEAD requests that accept `text/html` and whose last path segment has no extension
