@@ -27,7 +27,15 @@ describe('cdnConfig: CloudFront', () => {
     expect(k.HeadersConfig).toEqual({ HeaderBehavior: 'none' });
     expect(k.CookiesConfig).toEqual({ CookieBehavior: 'none' });
     expect(k.QueryStringsConfig).toEqual({ QueryStringBehavior: 'none' });
-    expect(cdnConfigNotes('cloudfront').join('\n')).toMatch(/ErrorCachingMinTTL 0/);
+    // The distribution's error caching, as JSON a user can paste: every error code at 0 s.
+    const note = cdnConfigNotes('cloudfront').find((n) => n.includes('CustomErrorResponses'))!;
+    const errors = JSON.parse(note.slice(note.indexOf('{'), note.lastIndexOf('}') + 1));
+    expect(errors.Quantity).toBe(errors.Items.length);
+    expect(errors.Items.map((i: { ErrorCode: number }) => i.ErrorCode)).toEqual([
+      403, 404, 500, 502, 503, 504,
+    ]);
+    for (const item of errors.Items)
+      expect(item).toEqual({ ErrorCode: item.ErrorCode, ErrorCachingMinTTL: 0 });
   });
 });
 
@@ -74,6 +82,15 @@ describe('cdnConfig: Cloudflare', () => {
     expect(tf.split('{').length).toBe(tf.split('}').length);
     expect(tf).not.toContain('${');
   });
+
+  it("says in both formats that 'matches' needs a Business or Enterprise plan, with the way out", () => {
+    const tf = cdnConfig('cloudflare', { format: 'terraform' });
+    expect(tf).toMatch(/^# .*'matches'.*Business and Enterprise plans.*starts_with/m);
+    expect(cdnConfigNotes('cloudflare', { format: 'terraform' })).toEqual([]);
+    expect(cdnConfigNotes('cloudflare').join('\n')).toMatch(
+      /'matches'.*Business and Enterprise.*starts_with/,
+    );
+  });
 });
 
 describe('cdnConfig: the hashed-name rule matches the classifier', () => {
@@ -119,6 +136,11 @@ describe('cdnConfig: nginx, Fastly', () => {
     expect(out).toContain('listen 9000;');
     expect(out).toMatch(/proxy_cache_path \S+ .*keys_zone=skewless:/);
     expect(out).toMatch(/shield first/);
+    // The origin's own name, not the upstream block's (skewless_origin), which virtual hosts refuse.
+    expect(out).toContain('proxy_set_header Host 127.0.0.1:3000;');
+    expect(cdnConfig('nginx', { origin: 'https://assets.example.com' })).toContain(
+      'proxy_set_header Host assets.example.com;',
+    );
     // The only proxy_cache_valid is the year for hashed names.
     expect(out.match(/^\s*proxy_cache_valid .*/gm)?.map((l) => l.trim())).toEqual([
       'proxy_cache_valid 200 31536000s;',
@@ -163,8 +185,15 @@ describe('cdnConfig: nginx, Fastly', () => {
     }
   });
 
-  it('fastly: hash of scheme, host and path only; errors and HTML passed', () => {
+  it('fastly: hash of scheme, host and path only; errors, HTML and no-cache files passed', () => {
     const out = cdnConfig('fastly');
+    // Fastly stores a no-cache response for its default TTL: skewless.json would hide a deploy.
+    const fetch = /sub vcl_fetch \{([\s\S]*?)\n\}/.exec(out)![1]!;
+    const passed = /\} elsif \((.*)\) \{\n(?:\s*#.*\n)*\s+set beresp\.ttl = 0s;\n\s+return\(pass\);/.exec(
+      fetch,
+    );
+    expect(passed?.[1]).toContain('beresp.http.Cache-Control ~ "(?i)no-cache|no-store|private"');
+    expect(passed?.[1]).toContain('beresp.http.Set-Cookie');
     const hash = /sub vcl_hash \{([\s\S]*?)\n\}/.exec(out)![1]!;
     expect(hash).toContain('req.url.path');
     expect(hash).not.toMatch(/req\.url[;\s]/);

@@ -1,5 +1,5 @@
 import { SkewlessError } from '../errors.js';
-import { cloudflareConfig } from './cloudflare.js';
+import { cloudflareConfig, cloudflareNotes } from './cloudflare.js';
 import { cloudfrontConfig, cloudfrontNotes } from './cloudfront.js';
 import { fastlyConfig } from './fastly.js';
 import { namingRules, purgeNote } from './naming.js';
@@ -48,6 +48,7 @@ export function cdnConfig(provider: CdnProvider, options: CdnConfigOptions = {})
  */
 export function cdnConfigNotes(provider: CdnProvider, options: CdnConfigOptions = {}): string[] {
   if (provider === 'cloudfront') return [...cloudfrontNotes(), purgeNote().join(' ')];
-  if (provider === 'cloudflare' && (options.format ?? 'json') === 'json') return [purgeNote().join(' ')];
+  if (provider === 'cloudflare' && (options.format ?? 'json') === 'json')
+    return [...cloudflareNotes(), purgeNote().join(' ')];
   return [];
 }

@@ -28,10 +28,21 @@ export function cloudfrontConfig(rules: NamingRules): string {
   return `${JSON.stringify(policy, null, 2)}\n`;
 }
 
+/** Error codes whose responses CloudFront would otherwise keep (S3 answers a missing key with 403). */
+const ERROR_CODES = [403, 404, 500, 502, 503, 504];
+
+/** The distribution's `CustomErrorResponses`: no error kept at the edge. */
+export function cloudfrontErrorResponses() {
+  return {
+    Quantity: ERROR_CODES.length,
+    Items: ERROR_CODES.map((ErrorCode) => ({ ErrorCode, ErrorCachingMinTTL: 0 })),
+  };
+}
+
 /** What the JSON cannot say: error caching lives on the distribution, not the policy. */
 export function cloudfrontNotes(): string[] {
   return [
-    'CloudFront caches error responses on its own (10 s by default, often 300 s): add CustomErrorResponses to the distribution with ErrorCachingMinTTL 0 for 403, 404, 500, 502, 503 and 504, so a 404 seen during a deploy is not served after it.',
+    `CloudFront caches error responses on its own (10 s by default, often 300 s), so a 404 seen during a deploy is served after it. Set the distribution's CustomErrorResponses to ${JSON.stringify(cloudfrontErrorResponses())}.`,
     'Attach the policy to the behaviour serving the site; S3 without s3:ListBucket answers a missing key with 403, so list 403 too.',
   ];
 }

@@ -66,8 +66,10 @@ sub vcl_fetch {
     # Content-hashed name: the bytes never change.
     set beresp.ttl = 365d;
     set beresp.http.Vary = "Accept-Encoding";
-  } elsif (beresp.http.Content-Type ~ "^text/html") {
-    # Documents point at the current hashed files: revalidate every time.
+  } elsif (beresp.http.Content-Type ~ "^text/html" || beresp.http.Cache-Control ~ "(?i)no-cache|no-store|private" || beresp.http.Set-Cookie) {
+    # Documents point at the current hashed files: revalidate every time. Fastly stores a no-cache
+    # response for its default TTL, so skewless.json (the runtime's release check), a service worker
+    # and other no-cache files are passed by their header, as are private and cookie-setting ones.
     set beresp.ttl = 0s;
     return(pass);
   }

@@ -110,6 +110,9 @@ server {
     proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
     proxy_http_version 1.1;
     proxy_set_header Connection "";
+    # The origin's own name: nginx would send the upstream block's name (${upstream}), which an S3
+    # website endpoint, a virtual host or a PaaS router answers with a 404 or the wrong site.
+    proxy_set_header Host ${origin.host};
     # HIT, MISS, EXPIRED, REVALIDATED…: shows at a glance what the cache did.
     add_header X-Cache-Status $upstream_cache_status always;
 
