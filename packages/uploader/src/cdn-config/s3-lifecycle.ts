@@ -9,7 +9,9 @@ import type { CdnConfigOptions } from './types.js';
  * object creation, and an upload that skips unchanged files does not renew them: an expiry on the
  * asset prefix would delete assets that pages still reference. So only two kinds of clean-up, both
  * under the site's key prefix (`s3://bucket/<prefix>`, where `skewless upload --to` puts it):
- * abandoned multipart uploads (invisible, but billed) and the temporary prefix.
+ * abandoned multipart uploads (invisible, but billed) and the temporary prefix. Skewless writes nothing
+ * there itself (its only leftovers are multipart parts, which the first rule covers): the prefix is for
+ * the user's own short-lived keys (preview builds, CI scratch files).
  */
 export function s3LifecycleConfig(rules: NamingRules, options: CdnConfigOptions): string {
   const keyPrefix = normaliseKeyPrefix(options.bucketPrefix ?? '');
