@@ -20,7 +20,10 @@ esac
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 node_minor=$(node -p 'process.versions.node.split(".")[1]')
-if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt 19 ]; }; then
+# The engines range: ^20.19 || >=22.12 (Node 21 and 22.0-22.11 lack require(esm), which Vite 7+ needs).
+if [ "$node_major" -lt 20 ] || [ "$node_major" -eq 21 ] ||
+  { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt 19 ]; } ||
+  { [ "$node_major" -eq 22 ] && [ "$node_minor" -lt 12 ]; }; then
   say "Node $(node -v) is too old: Skewless needs Node 20.19+ or 22.12+. Install a newer Node and run again."
   exit 1
 fi

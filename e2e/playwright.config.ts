@@ -14,6 +14,8 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   fullyParallel: false,
   retries: 0,
+  // A test.only left in a commit would make CI run one test and pass.
+  forbidOnly: Boolean(process.env.CI),
   timeout: 60_000,
   // The JSON report feeds the one-line summary `pnpm test` prints at the end (scripts/test-summary.mjs).
   reporter: [['list'], ['json', { outputFile: '../.reports/playwright.json' }]],
