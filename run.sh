@@ -24,7 +24,7 @@ node_minor=$(node -p 'process.versions.node.split(".")[1]')
 if [ "$node_major" -lt 20 ] || [ "$node_major" -eq 21 ] ||
   { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt 19 ]; } ||
   { [ "$node_major" -eq 22 ] && [ "$node_minor" -lt 12 ]; }; then
-  say "Node $(node -v) is too old: Skewless needs Node 20.19+ or 22.12+. Install a newer Node and run again."
+  say "Node $(node -v) is not supported: Skewless needs Node 20.19+ or 22.12+. Install a newer Node and run again."
   exit 1
 fi
 
