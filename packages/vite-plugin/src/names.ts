@@ -20,6 +20,16 @@ const HASH = /\[hash(?::\d+)?\]/g;
 /** Every pattern a function-form name option returned, keyed by the wrapper we installed. */
 export const functionResults = new WeakMap<NameFn, Set<string>>();
 
+/** The name option a bundle file's kind is named by. */
+export type NameOption = (typeof NAME_OPTION)[NameKind];
+
+/**
+ * Every pattern the name functions of one option returned in a build, across its outputs. Rolldown
+ * (Vite 8) hands hooks its own timing wrapper around a name function, not the one we installed, so
+ * the wrapper's own record cannot be found by identity there.
+ */
+export type SeenPatterns = Map<NameOption, Set<string>>;
+
 /** Force `[hash:N]` on every `[hash]` of a pattern, so length and alphabet are the same everywhere. */
 export function forceHashLength(pattern: string, hash: HashFormat): string {
   return pattern.replace(HASH, `[hash:${hash.length}]`);
@@ -38,7 +48,7 @@ export function defaultPattern(kind: NameKind, assetsDir: string, hash: HashForm
  */
 export function applyNames<T extends Record<string, unknown>>(
   options: T,
-  settings: { hash: HashFormat; assetsDir: string },
+  settings: { hash: HashFormat; assetsDir: string; seen?: SeenPatterns },
 ): T {
   if (typeof options.file === 'string') {
     throw new SkewlessError(
@@ -54,9 +64,11 @@ export function applyNames<T extends Record<string, unknown>>(
     else if (typeof value === 'string') next[key] = forceHashLength(value, settings.hash);
     else if (typeof value === 'function') {
       const seen = new Set<string>();
+      const shared = settings.seen;
       const wrapped: NameFn = (info) => {
         const pattern = forceHashLength(value(info), settings.hash);
         seen.add(pattern);
+        if (shared) shared.set(key, (shared.get(key) ?? new Set()).add(pattern));
         return pattern;
       };
       functionResults.set(wrapped, seen);
@@ -66,12 +78,16 @@ export function applyNames<T extends Record<string, unknown>>(
   return next as T;
 }
 
-/** The patterns an output used for one kind: the string, or what its function returned so far. */
-export function patternsOf(value: unknown): string[] | undefined {
+/**
+ * The patterns an output used for one kind: the string, or what its function returned so far. When
+ * the function is not the wrapper we installed (Rolldown's timing wrapper around it), what every name
+ * function of that option returned in the build (`seen`), if any.
+ */
+export function patternsOf(value: unknown, seen?: Set<string>): string[] | undefined {
   if (typeof value === 'string') return [value];
   if (typeof value === 'function') {
-    const seen = functionResults.get(value as NameFn);
-    return seen ? [...seen] : undefined;
+    const own = functionResults.get(value as NameFn) ?? seen;
+    return own && own.size > 0 ? [...own] : undefined;
   }
   return undefined;
 }

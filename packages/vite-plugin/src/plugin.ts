@@ -16,8 +16,9 @@ import { BundleFacts } from './bundle-facts.js';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
 import type { HtmlTag } from './html.js';
 import { charsetFirst, releaseMetaTag } from './html.js';
-import { noHashMessage, offShapeMessage, unmatchedUnhashedMessage } from './messages.js';
-import { applyNames, NAME_OPTION, type NameKind, nameOrigin, patternsOf } from './names.js';
+import { unmatchedUnhashedMessage } from './messages.js';
+import { checkNames } from './name-check.js';
+import { applyNames, type SeenPatterns } from './names.js';
 import { runUpload } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -50,6 +51,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   let viteLogger: { info(message: string): void } | undefined;
   // The name shape the CDN rules of `skewless cdn-config` match as immutable: `-<hash>.` before the extension.
   const cdnShape = new RegExp(`${hashSegmentSource(hash)}[^/]+$`);
+  const seen: SeenPatterns = new Map();
+  const nameSettings = { hash, unhashed: options.unhashed, cdnShape, seen };
 
   const info = (ctx: HookContext, message: string): void => {
     if (viteLogger) viteLogger.info(message);
@@ -88,6 +91,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       dirs = new Set();
       failed = false;
       guardAsset = undefined;
+      seen.clear();
     },
 
     outputOptions(outputOptions) {
@@ -95,6 +99,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       return applyNames(outputOptions as Record<string, unknown>, {
         hash,
         assetsDir,
+        seen,
       }) as typeof outputOptions;
     },
 
@@ -108,27 +113,15 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         facts.add({ type: 'asset', fileName, source: code, name: 'skewless-guard.js' }, true);
         if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source: code });
       }
-      const noHash = new Map<string, { option: string; files: string[] }>();
-      const offShape: string[] = [];
-      for (const entry of Object.values(bundle) as BundleEntry[]) {
-        const kind: NameKind = entry.type === 'asset' ? 'asset' : entry.isEntry ? 'entry' : 'chunk';
-        const option = NAME_OPTION[kind];
-        const patterns = patternsOf((outputOptions as unknown as Record<string, unknown>)[option]);
-        const origin = nameOrigin(entry.fileName, patterns, hash);
-        if (origin.kind === 'no-hash-pattern' && !options.unhashed.includes(entry.fileName)) {
-          const key = `${option}\0${origin.pattern}`;
-          const found = noHash.get(key) ?? { option, files: [] };
-          found.files.push(entry.fileName);
-          noHash.set(key, found);
-        }
-        if (origin.kind === 'hashed' && !cdnShape.test(entry.fileName)) offShape.push(entry.fileName);
-        const conflict = facts.add(entry, origin.kind === 'hashed');
+      const entries = Object.values(bundle) as BundleEntry[];
+      const named = checkNames(entries, outputOptions as unknown as Record<string, unknown>, nameSettings);
+      problems.push(...named.problems);
+      for (const entry of entries) {
+        const conflict = facts.add(entry, named.hashed.has(entry.fileName));
         if (conflict) problems.push(`[skewless] ${conflict}`);
       }
-      for (const [key, { option, files }] of noHash)
-        problems.unshift(noHashMessage(option, key.split('\0')[1]!, files, hash.length));
       if (problems.length > 0) ctx.error(problems.join('\n'));
-      if (offShape.length > 0) ctx.warn(offShapeMessage(offShape, hash.length));
+      if (named.warning) ctx.warn(named.warning);
     },
 
     writeBundle(outputOptions, bundle) {
@@ -136,15 +129,22 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       if (isServer(ctx)) return;
       if (!outputOptions.dir) return;
       dirs.add(resolve(root, outputOptions.dir));
-      // Files other plugins emitted after our generateBundle (Vite's index.html and .vite/manifest.json)
-      // were named explicitly, not by a hashed pattern.
-      const problems: string[] = [];
-      for (const entry of Object.values(bundle) as BundleEntry[]) {
-        if (facts.has(entry.fileName)) continue;
-        const conflict = facts.add(entry, false);
+      // Files that reached the bundle after our generateBundle: a later plugin's emitted asset,
+      // Rolldown's late emitted files, Vite's explicitly named index.html and .vite/manifest.json.
+      // Their names came from the same output options, so they get the same check.
+      const late = (Object.values(bundle) as BundleEntry[]).filter((entry) => !facts.has(entry.fileName));
+      const named = checkNames(late, outputOptions as unknown as Record<string, unknown>, nameSettings);
+      const problems = [...named.problems];
+      for (const entry of late) {
+        const conflict = facts.add(entry, named.hashed.has(entry.fileName));
         if (conflict) problems.push(`[skewless] ${conflict}`);
       }
-      if (problems.length > 0) ctx.error(problems.join('\n'));
+      if (problems.length > 0) {
+        // closeBundle still runs after a failed write (Rollup's bundle.close()): no manifest then.
+        failed = true;
+        ctx.error(problems.join('\n'));
+      }
+      if (named.warning) ctx.warn(named.warning);
     },
 
     renderError() {

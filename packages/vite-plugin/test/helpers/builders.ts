@@ -27,7 +27,11 @@ export interface ViteBuildOptions {
   // biome-ignore lint/suspicious/noExplicitAny: passed through to the bundler.
   rollupOptions?: any;
   plugins?: unknown[];
+  /** Plugins placed after skewless(), whose hooks run after the plugin's own. */
+  after?: unknown[];
   sourcemap?: boolean;
+  /** Vite's build.manifest (writes .vite/manifest.json). @default false */
+  manifest?: boolean;
 }
 
 /** Build a fixture with one Vite major, silently, into `outDir`. */
@@ -38,7 +42,7 @@ export async function viteBuild(name: string, o: ViteBuildOptions): Promise<void
     configFile: false,
     logLevel: 'silent',
     base: o.base ?? '/',
-    plugins: [...(o.plugins ?? []), skewless(o.skewless)],
+    plugins: [...(o.plugins ?? []), skewless(o.skewless), ...(o.after ?? [])],
     build: {
       outDir: o.outDir,
       emptyOutDir: true,
@@ -46,6 +50,7 @@ export async function viteBuild(name: string, o: ViteBuildOptions): Promise<void
       // The 1×1 PNG must be a file, not inlined, to test asset names.
       assetsInlineLimit: 0,
       sourcemap: o.sourcemap ?? true,
+      manifest: o.manifest ?? false,
       ssr: o.ssr,
       rollupOptions: o.rollupOptions,
     },
@@ -68,10 +73,11 @@ export async function rollupBuild(
   skewlessOptions: SkewlessOptions = {},
   // biome-ignore lint/suspicious/noExplicitAny: Rollup output options.
   outputs: any[] = [{ format: 'es' }],
+  after: RollupPlugin[] = [],
 ): Promise<void> {
   const bundle = await rollup({
     input: join(FIXTURES, 'rollup', 'src', 'main.js'),
-    plugins: [emitAsset(), skewless(skewlessOptions) as unknown as RollupPlugin],
+    plugins: [emitAsset(), skewless(skewlessOptions) as unknown as RollupPlugin, ...after],
     logLevel: 'silent',
   });
   try {
