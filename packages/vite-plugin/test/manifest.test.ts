@@ -5,7 +5,7 @@ import type { Manifest } from '@skewless/uploader';
 import { MANIFEST_PATH, RELEASE_FILE } from '@skewless/uploader';
 import { describe, expect, test } from 'vitest';
 import { rollupBuild, tempDir, viteBuild } from './helpers/builders.js';
-import { filesOnDisk, readBuiltManifest } from './helpers/manifest.js';
+import { expectedFiles, filesOnDisk, readBuiltManifest } from './helpers/manifest.js';
 
 /** The manifest with hashes, digests and sizes replaced, so a snapshot shows structure and classes. */
 function placeholders(manifest: Manifest) {
@@ -24,6 +24,15 @@ function placeholders(manifest: Manifest) {
   };
 }
 
+/**
+ * The manifest and the output directory both hold exactly `expected`, a list made without looking at
+ * the output directory (createManifest walks it, so a walk alone would agree with any manifest).
+ */
+async function expectExactly(manifest: Manifest, dir: string, expected: string[]): Promise<void> {
+  expect(manifest.files.map((f) => f.path)).toEqual(expected);
+  expect(await filesOnDisk(dir)).toEqual(expected);
+}
+
 async function allBytes(dir: string): Promise<Map<string, string>> {
   const files = await filesOnDisk(dir);
   return new Map(
@@ -37,9 +46,9 @@ describe.each(['vite5', 'vite7', 'vite8'])('manifest with %s', (vite) => {
   test('lists exactly the files on disk, with their classes, and is stamped into HTML', async () => {
     const out = await tempDir();
     try {
-      await viteBuild(vite, { outDir: out.dir, skewless: { unhashed: ['sw.js'] } });
+      const reported = await viteBuild(vite, { outDir: out.dir, skewless: { unhashed: ['sw.js'] } });
       const manifest = await readBuiltManifest(out.dir);
-      expect(manifest.files.map((f) => f.path)).toEqual(await filesOnDisk(out.dir));
+      await expectExactly(manifest, out.dir, await expectedFiles(reported, 'app'));
 
       const cls = Object.fromEntries(manifest.files.map((f) => [f.path, f.class]));
       expect(cls['robots.txt']).toBe('revalidate');
@@ -94,11 +103,11 @@ describe.each(['vite5', 'vite7', 'vite8'])('manifest with %s', (vite) => {
     const out = await tempDir();
     const outDir = join(out.dir, 'deep', 'out');
     try {
-      await viteBuild(vite, { outDir, base, assetsDir });
+      const reported = await viteBuild(vite, { outDir, base, assetsDir });
       const manifest = await readBuiltManifest(outDir);
       expect(manifest.base).toBe(base);
       expect(manifest.assetsDir).toBe(assetsDir);
-      expect(manifest.files.map((f) => f.path)).toEqual(await filesOnDisk(outDir));
+      await expectExactly(manifest, outDir, await expectedFiles(reported, 'app'));
       const hashed = manifest.files.filter((f) => f.class === 'immutable');
       expect(hashed.length).toBeGreaterThanOrEqual(5);
       for (const f of hashed) expect(f.path.startsWith(`${assetsDir}/`)).toBe(true);
@@ -116,7 +125,7 @@ describe.each(['vite5', 'vite7', 'vite8'])('manifest with %s', (vite) => {
     // Rolldown (Vite 8) builds neither SystemJS nor CommonJS for an HTML app: a second ES output there.
     const format = vite === 'vite8' ? 'es' : 'system';
     try {
-      await viteBuild(vite, {
+      const reported = await viteBuild(vite, {
         outDir: out.dir,
         rollupOptions: {
           output: [
@@ -130,7 +139,7 @@ describe.each(['vite5', 'vite7', 'vite8'])('manifest with %s', (vite) => {
         },
       });
       const manifest = await readBuiltManifest(out.dir);
-      expect(manifest.files.map((f) => f.path)).toEqual(await filesOnDisk(out.dir));
+      await expectExactly(manifest, out.dir, await expectedFiles(reported, 'app'));
       const paths = manifest.files.filter((f) => f.class === 'immutable').map((f) => f.path);
       for (const re of [/^assets\/index-[a-f0-9]{8}\.js$/, /^assets\/index-legacy-[a-f0-9]{8}\.js$/])
         expect(paths.filter((p) => re.test(p))).toHaveLength(1);
@@ -159,7 +168,7 @@ describe('manifest with plain Rollup 4', () => {
   test('two outputs (es + system) into one directory give one manifest covering both', async () => {
     const out = await tempDir();
     try {
-      await rollupBuild(out.dir, {}, [
+      const reported = await rollupBuild(out.dir, {}, [
         { format: 'es' },
         {
           format: 'system',
@@ -168,7 +177,7 @@ describe('manifest with plain Rollup 4', () => {
         },
       ]);
       const manifest = await readBuiltManifest(out.dir);
-      expect(manifest.files.map((f) => f.path)).toEqual(await filesOnDisk(out.dir));
+      await expectExactly(manifest, out.dir, await expectedFiles(reported));
       const immutable = manifest.files.filter((f) => f.class === 'immutable').map((f) => f.path);
       expect(immutable.filter((p) => /^main-[a-f0-9]{8}\.js$/.test(p))).toHaveLength(1);
       expect(immutable.filter((p) => /^system\/main-[a-f0-9]{8}\.js$/.test(p))).toHaveLength(1);
@@ -200,9 +209,9 @@ describe.each(['vite5', 'vite7', 'vite8'])('assetsDir shared with public files, 
   test('bundle files are immutable, an unhashed public file beside them revalidates', async () => {
     const out = await tempDir();
     try {
-      await viteBuild(vite, { outDir: out.dir, fixture: 'shared-assets', sourcemap: false });
+      const reported = await viteBuild(vite, { outDir: out.dir, fixture: 'shared-assets', sourcemap: false });
       const manifest = await readBuiltManifest(out.dir);
-      expect(manifest.files.map((f) => f.path)).toEqual(await filesOnDisk(out.dir));
+      await expectExactly(manifest, out.dir, await expectedFiles(reported, 'shared-assets'));
       const cls = Object.fromEntries(manifest.files.map((f) => [f.path, f.class]));
       expect(cls['assets/widget.js']).toBe('revalidate');
       expect(cls['assets/pinned-0a1b2c3d.js']).toBe('immutable');

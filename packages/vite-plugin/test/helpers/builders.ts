@@ -34,10 +34,24 @@ export interface ViteBuildOptions {
   manifest?: boolean;
 }
 
-/** Build a fixture with one Vite major, silently, into `outDir`. */
-export async function viteBuild(name: string, o: ViteBuildOptions): Promise<void> {
+/** One output of a Rollup / Rolldown / Vite build result, as far as the tests read it. */
+interface BuildOutput {
+  output: readonly { fileName: string }[];
+}
+
+/** The file names the bundler says it wrote, over every output, sorted and without repeats. */
+export function reportedFiles(result: unknown): string[] {
+  const outputs = (Array.isArray(result) ? result : [result]) as BuildOutput[];
+  return [...new Set(outputs.flatMap((o) => o.output.map((e) => e.fileName)))].sort();
+}
+
+/**
+ * Build a fixture with one Vite major, silently, into `outDir`; returns the file names the bundler
+ * reports (see {@link reportedFiles}).
+ */
+export async function viteBuild(name: string, o: ViteBuildOptions): Promise<string[]> {
   const vite = VITES[name]!;
-  await vite.build({
+  const result = await vite.build({
     root: join(FIXTURES, o.fixture ?? 'app'),
     configFile: false,
     logLevel: 'silent',
@@ -55,6 +69,7 @@ export async function viteBuild(name: string, o: ViteBuildOptions): Promise<void
       rollupOptions: o.rollupOptions,
     },
   });
+  return reportedFiles(result);
 }
 
 /** A test plugin emitting one asset, so plain Rollup builds exercise assetFileNames too. */
@@ -67,24 +82,30 @@ export function emitAsset(): RollupPlugin {
   };
 }
 
-/** Build the Rollup fixture with plain Rollup 4 (no Vite), writing every output, then close. */
+/**
+ * Build the Rollup fixture with plain Rollup 4 (no Vite), writing every output, then close; returns
+ * the file names Rollup reports over all outputs.
+ */
 export async function rollupBuild(
   outDir: string,
   skewlessOptions: SkewlessOptions = {},
   // biome-ignore lint/suspicious/noExplicitAny: Rollup output options.
   outputs: any[] = [{ format: 'es' }],
   after: RollupPlugin[] = [],
-): Promise<void> {
+): Promise<string[]> {
   const bundle = await rollup({
     input: join(FIXTURES, 'rollup', 'src', 'main.js'),
     plugins: [emitAsset(), skewless(skewlessOptions) as unknown as RollupPlugin, ...after],
     logLevel: 'silent',
   });
+  const results = [];
   try {
-    for (const output of outputs) await bundle.write({ dir: outDir, sourcemap: true, ...output });
+    for (const output of outputs)
+      results.push(await bundle.write({ dir: outDir, sourcemap: true, ...output }));
   } finally {
     await bundle.close();
   }
+  return reportedFiles(results);
 }
 
 /** A fresh temp directory, removed by the returned cleanup. */
