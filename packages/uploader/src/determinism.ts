@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SkewlessError } from './errors.js';
+import { withoutHash } from './hashed-name.js';
 import { createManifest, parseManifest, readManifest } from './manifest.js';
-import type { Manifest, ManifestFile } from './types.js';
+import type { HashFormat, Manifest, ManifestFile } from './types.js';
 
 /** Set while `checkDeterminism` builds, so the plugin skips side effects (upload, previous-manifest checks). */
 export const DETERMINISM_ENV = 'SKEWLESS_DETERMINISM_CHECK';
@@ -174,14 +175,14 @@ export async function checkDeterminism(options: CheckDeterminismOptions): Promis
         build: { outDir, emptyOutDir: true },
       });
     }
-    const [a, b] = await Promise.all(dirs.map(manifestOf));
-    const diff = diffManifests(a!, b!);
+    const [[a, hash], [b]] = await Promise.all([manifestOf(dirs[0]), manifestOf(dirs[1])]);
+    const diff = diffManifests(a, b);
     const pairs = [
       ...diff.changed.map((c) => ({ a: c.path, b: c.path, type: c.a.contentType })),
-      ...renamedPairs(a!, b!, diff),
+      ...renamedPairs(a, b, diff, hash),
     ];
     const regions = await Promise.all(pairs.map((p) => firstDifference(p, dirs)));
-    return { identical: diff.identical, diff, regions, dirs, files: a!.files.length };
+    return { identical: diff.identical, diff, regions, dirs, files: a.files.length };
   } finally {
     if (previous === undefined) delete process.env[DETERMINISM_ENV];
     else process.env[DETERMINISM_ENV] = previous;
@@ -189,30 +190,36 @@ export async function checkDeterminism(options: CheckDeterminismOptions): Promis
   }
 }
 
-async function manifestOf(dir: string): Promise<Manifest> {
+/** The directory's manifest, and the hash format its plugin manifest names (none without the plugin). */
+async function manifestOf(dir: string): Promise<[Manifest, HashFormat | undefined]> {
   const computed = await createManifest({ dir });
   // The plugin's own manifest carries its release id; compare that one when there is one.
   const written = await readManifest(dir);
-  return written ? { ...computed, release: written.release } : computed;
+  return written ? [{ ...computed, release: written.release }, written.hash] : [computed, undefined];
 }
 
-const HASH_PART = /-[A-Za-z0-9_-]{6,}(?=\.[A-Za-z0-9.]+$)/;
-
-/** Files only in one build each whose names are equal once the hash part is taken out. */
-function renamedPairs(
+/**
+ * Files only in one build each whose names are equal once the hash is taken out (see
+ * {@link withoutHash}), in the build's hash format when its manifest names one.
+ */
+export function renamedPairs(
   a: Manifest,
   b: Manifest,
   diff: ManifestDiff,
+  hash?: HashFormat,
 ): { a: string; b: string; type: string }[] {
-  const key = (path: string) => path.replace(HASH_PART, '-#');
   const inB = new Map<string, string[]>();
-  for (const path of diff.onlyInB) inB.set(key(path), [...(inB.get(key(path)) ?? []), path]);
+  for (const path of diff.onlyInB) {
+    const key = withoutHash(path, hash);
+    if (key !== undefined) inB.set(key, [...(inB.get(key) ?? []), path]);
+  }
   const types = new Map([...a.files, ...b.files].map((f) => [f.path, f.contentType]));
   const pairs: { a: string; b: string; type: string }[] = [];
   for (const path of diff.onlyInA) {
-    const candidates = inB.get(key(path));
-    if (candidates?.length === 1 && key(path) !== path)
-      pairs.push({ a: path, b: candidates[0]!, type: types.get(path) ?? '' });
+    const key = withoutHash(path, hash);
+    const candidates = key === undefined ? undefined : inB.get(key);
+    // Two files of B with one hashless name: which one is this file's is unknown, so pair neither.
+    if (candidates?.length === 1) pairs.push({ a: path, b: candidates[0]!, type: types.get(path) ?? '' });
   }
   return pairs;
 }

@@ -27,3 +27,24 @@ export function isHashedName(path: string, format: HashFormat): boolean {
   if (format.characters === 'hex') return /[0-9]/.test(hash);
   return /[a-z]/.test(hash) && /[A-Z0-9]/.test(hash);
 }
+
+/** Rollup's and Vite's own default, for builds without a Skewless manifest: 8 base64url characters (hex fits too). */
+const BUNDLER_DEFAULT_HASH: HashFormat = { length: 8, characters: 'base64' };
+
+/**
+ * A path with its content hash replaced by `#`, so that two builds' versions of one file can be
+ * paired: `assets/vendor-react-<hash>.js` → `assets/vendor-react-#.js`. Only the last `-<hash>`
+ * segment before the extension is replaced, in the given format (the manifest's) or else the
+ * bundlers' default, so the dash segments of the name itself stay apart. Undefined when the name
+ * carries no hash in that format.
+ */
+export function withoutHash(path: string, format: HashFormat = BUNDLER_DEFAULT_HASH): string | undefined {
+  const slash = path.lastIndexOf('/') + 1;
+  const base = path.slice(slash);
+  // Fixed length, ending where the extension starts: at most one place in a name can match.
+  const match = new RegExp(`-${ALPHABET[format.characters]}{${format.length}}(?=\\.[A-Za-z0-9.]+$)`).exec(
+    base,
+  );
+  if (!match) return undefined;
+  return `${path.slice(0, slash)}${base.slice(0, match.index)}-#${base.slice(match.index + match[0].length)}`;
+}

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import command from '../src/commands/check-determinism.js';
-import { diffManifests } from '../src/determinism.js';
+import { diffManifests, renamedPairs } from '../src/determinism.js';
+import { withoutHash } from '../src/hashed-name.js';
 import { silentLogger } from '../src/logger.js';
 import type { Manifest, ManifestFile } from '../src/types.js';
 
@@ -47,6 +48,57 @@ describe('diffManifests', () => {
     const files = [file('x.js', '1')];
     expect(diffManifests(manifest('r', files), manifest('r', files)).identical).toBe(true);
     expect(diffManifests(manifest('r', files), manifest('s', files)).identical).toBe(false);
+  });
+});
+
+describe('pairing one file across two builds by its name without the hash', () => {
+  const HEX8 = { length: 8, characters: 'hex' } as const;
+
+  test('only the last -<hash> before the extension goes; the dash segments of the name stay', () => {
+    expect(withoutHash('assets/vendor-react-1a2b3c4d.js', HEX8)).toBe('assets/vendor-react-#.js');
+    expect(withoutHash('assets/vendor-lodash-1a2b3c4d.js', HEX8)).toBe('assets/vendor-lodash-#.js');
+    expect(withoutHash('assets/vendor-react-1a2b3c4d.js.map', HEX8)).toBe('assets/vendor-react-#.js.map');
+    // 'lodash' is six letters of base64 and 'abcdef12' eight of hex: neither is mistaken for the hash.
+    expect(withoutHash('vendor-lodash-abcdef12.min.js', HEX8)).toBe('vendor-lodash-#.min.js');
+    expect(withoutHash('assets/index-0123456789abcdef.js', { length: 16, characters: 'hex' })).toBe(
+      'assets/index-#.js',
+    );
+    // A base64 hash may itself hold '-' and '_'.
+    expect(withoutHash('assets/vendor-react-B-x_12aZ.js', { length: 8, characters: 'base64' })).toBe(
+      'assets/vendor-react-#.js',
+    );
+    // Without a manifest: Rollup's and Vite's default, 8 base64url characters.
+    expect(withoutHash('assets/vendor-react-B-x_12aZ.js')).toBe('assets/vendor-react-#.js');
+  });
+
+  test('a name without a hash in the format has no hashless form', () => {
+    expect(withoutHash('index.html', HEX8)).toBeUndefined();
+    expect(withoutHash('assets/vendor-react.js', HEX8)).toBeUndefined();
+    // 8 base64 characters are not 8 hex ones.
+    expect(withoutHash('assets/vendor-B-x_12aZ.js', HEX8)).toBeUndefined();
+    expect(withoutHash('dir-1a2b3c4d/file.js', HEX8)).toBeUndefined();
+  });
+
+  test('vendor-react and vendor-lodash each pair with their own new name', () => {
+    const a = manifest('r1', [
+      file('assets/vendor-react-1111aaaa.js', '1'),
+      file('assets/vendor-lodash-2222bbbb.js', '2'),
+    ]);
+    const b = manifest('r2', [
+      file('assets/vendor-lodash-4444dddd.js', '4'),
+      file('assets/vendor-react-3333cccc.js', '3'),
+    ]);
+    const pairs = renamedPairs(a, b, diffManifests(a, b), a.hash);
+    expect(pairs.map((p) => [p.a, p.b])).toEqual([
+      ['assets/vendor-react-1111aaaa.js', 'assets/vendor-react-3333cccc.js'],
+      ['assets/vendor-lodash-2222bbbb.js', 'assets/vendor-lodash-4444dddd.js'],
+    ]);
+  });
+
+  test('two new files with one hashless name pair with neither', () => {
+    const a = manifest('r1', [file('a-1111aaaa.js', '1')]);
+    const b = manifest('r2', [file('a-3333cccc.js', '3'), file('a-4444dddd.js', '4')]);
+    expect(renamedPairs(a, b, diffManifests(a, b), a.hash)).toEqual([]);
   });
 });
 
