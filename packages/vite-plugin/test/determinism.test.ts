@@ -15,10 +15,32 @@ describe.each(['vite5', 'vite7', 'vite8'])('checkDeterminism with %s', (name) =>
     expect(report.diff.changed.map((c) => c.path)).toEqual(['index.html']);
     const region = report.regions.find((r) => r.path.endsWith('.js'))!;
     expect(region.renamedTo).toBe(report.diff.onlyInB[0]);
-    expect(region.a).toMatch(/built at \d*/);
+    expect(region.a).toMatch(/built at \d+/);
     expect(region.a).not.toBe(region.b);
     expect(report.diff.release.a).not.toBe(report.diff.release.b);
     expect(describeDeterminism(report).join('\n')).toMatch(/different bytes: assets\/index-/);
+  });
+
+  test('catches the same plugin in a build with skewless(), pairing the entry by its hex name', async () => {
+    const report = await checkDeterminism({
+      root: join(FIXTURES, 'nondeterministic'),
+      configFile: 'skewless.config.mjs',
+      vite,
+    });
+    expect(report.identical).toBe(false);
+    const entry = /^assets\/index-[a-f0-9]{8}\.js$/;
+    expect(report.diff.onlyInA).toEqual([expect.stringMatching(entry)]);
+    expect(report.diff.onlyInB).toEqual([expect.stringMatching(entry)]);
+    // The HTML names the new entry, and the release file the new release.
+    expect(report.diff.changed.map((c) => c.path)).toEqual(['index.html', 'skewless.json']);
+    const region = report.regions.find((r) => r.path === report.diff.onlyInA[0])!;
+    expect(region.renamedTo).toBe(report.diff.onlyInB[0]);
+    expect(region.a).toMatch(/built at \d+/);
+    expect(region.a).not.toBe(region.b);
+    expect(report.diff.release.a).not.toBe(report.diff.release.b);
+    expect(describeDeterminism(report).join('\n')).toMatch(
+      /different bytes: assets\/index-[a-f0-9]{8}\.js → assets\/index-[a-f0-9]{8}\.js \(same name, other hash\)/,
+    );
   });
 
   test('passes the app built with the skewless plugin from a config file', async () => {
