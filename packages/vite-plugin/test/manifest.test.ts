@@ -186,8 +186,32 @@ describe('manifest with plain Rollup 4', () => {
         /fixtures\/rollup\/src\/main\.js$/,
       );
       expect(manifest.assetsDir).toBe('');
+      // Source maps are private unless publicSourceMaps: one per chunk, two chunks per output.
+      const maps = manifest.files.filter((f) => f.path.endsWith('.map'));
+      expect(maps).toHaveLength(4);
+      for (const f of maps) {
+        expect(f.class, f.path).toBe('private');
+        expect(f.cacheControl, f.path).toBe('private, no-store');
+      }
     } finally {
       await out.cleanup();
+    }
+  });
+
+  test('two builds are byte-identical with the same release id', async () => {
+    const [a, b] = await Promise.all([tempDir(), tempDir()]);
+    try {
+      await rollupBuild(a.dir);
+      await rollupBuild(b.dir);
+      const [ma, mb] = await Promise.all([readBuiltManifest(a.dir), readBuiltManifest(b.dir)]);
+      expect(ma.files.length).toBeGreaterThanOrEqual(6);
+      expect(ma.release).toBe(mb.release);
+      expect(await allBytes(a.dir)).toEqual(await allBytes(b.dir));
+      expect(await readFile(join(a.dir, MANIFEST_PATH), 'utf8')).toBe(
+        await readFile(join(b.dir, MANIFEST_PATH), 'utf8'),
+      );
+    } finally {
+      await Promise.all([a.cleanup(), b.cleanup()]);
     }
   });
 
