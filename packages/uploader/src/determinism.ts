@@ -58,6 +58,11 @@ export function diffManifests(a: Manifest, b: Manifest): ManifestDiff {
 export interface ReleaseComparison {
   /** Files with the same name and bytes in both releases. */
   kept: number;
+  /**
+   * Names in both releases whose bytes changed, not counting {@link conflicts}: documents and public
+   * files (index.html, robots.txt), which revalidate, so a change under one name is expected.
+   */
+  changed: number;
   /** Names only in the new release. */
   added: number;
   /** Names only in the previous release. */
@@ -69,14 +74,16 @@ export interface ReleaseComparison {
 /** Compare a new build's manifest with the previous release's. */
 export function compareWithPrevious(previous: Manifest, current: Manifest): ReleaseComparison {
   const diff = diffManifests(previous, current);
+  // Only names promised as immutable on both sides: documents and public files change by design.
+  const conflicts = diff.changed
+    .filter((c) => c.a.class === 'immutable' && c.b.class === 'immutable')
+    .map((c) => c.path);
   return {
     kept: diff.kept.length,
+    changed: diff.changed.length - conflicts.length,
     added: diff.onlyInB.length,
     removed: diff.onlyInA.length,
-    // Only names promised as immutable on both sides: documents and public files change by design.
-    conflicts: diff.changed
-      .filter((c) => c.a.class === 'immutable' && c.b.class === 'immutable')
-      .map((c) => c.path),
+    conflicts,
   };
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import command from '../src/commands/check-determinism.js';
-import { diffManifests, renamedPairs } from '../src/determinism.js';
+import { compareWithPrevious, diffManifests, renamedPairs } from '../src/determinism.js';
 import { withoutHash } from '../src/hashed-name.js';
 import { silentLogger } from '../src/logger.js';
 import type { Manifest, ManifestFile } from '../src/types.js';
@@ -48,6 +48,29 @@ describe('diffManifests', () => {
     const files = [file('x.js', '1')];
     expect(diffManifests(manifest('r', files), manifest('r', files)).identical).toBe(true);
     expect(diffManifests(manifest('r', files), manifest('s', files)).identical).toBe(false);
+  });
+});
+
+test('compareWithPrevious counts same-name changes of non-immutable files apart from conflicts', () => {
+  const doc = (sha: string): ManifestFile => ({ ...file('index.html', sha), class: 'document' });
+  const previous = manifest('r1', [
+    doc('1'),
+    file('a-1111aaaa.js', '2'),
+    file('kept.js', '3'),
+    file('old.js', '4'),
+  ]);
+  const current = manifest('r2', [
+    doc('5'),
+    file('a-1111aaaa.js', '6'),
+    file('kept.js', '3'),
+    file('new.js', '7'),
+  ]);
+  expect(compareWithPrevious(previous, current)).toEqual({
+    kept: 1,
+    changed: 1,
+    added: 1,
+    removed: 1,
+    conflicts: ['a-1111aaaa.js'],
   });
 });
 

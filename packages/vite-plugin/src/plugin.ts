@@ -233,7 +233,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     const result = compareWithPrevious(previous, manifest);
     info(
       ctx,
-      `[skewless] since release ${previous.release}: ${result.kept} files kept their names, ${result.added} new names, ${result.removed} names gone.`,
+      `[skewless] since release ${previous.release}: ${result.kept} files kept their names and bytes, ${result.changed} kept their names with new bytes (documents and public files, which revalidate), ${result.added} new names, ${result.removed} names gone.`,
     );
     if (result.conflicts.length > 0) {
       throw new SkewlessError(

@@ -32,6 +32,24 @@ export interface ViteBuildOptions {
   sourcemap?: boolean;
   /** Vite's build.manifest (writes .vite/manifest.json). @default false */
   manifest?: boolean;
+  /** Vite's customLogger, e.g. {@link captureLogger}'s; without it the build logs nothing. */
+  logger?: unknown;
+}
+
+/** A Vite logger that keeps every info and warning line, for tests that read what the build reports. */
+export function captureLogger(): { logger: unknown; info: string[]; warn: string[] } {
+  const info: string[] = [];
+  const warn: string[] = [];
+  const logger = {
+    info: (m: string) => info.push(m),
+    warn: (m: string) => warn.push(m),
+    warnOnce: (m: string) => warn.push(m),
+    error: () => {},
+    clearScreen: () => {},
+    hasErrorLogged: () => false,
+    hasWarned: false,
+  };
+  return { logger, info, warn };
 }
 
 /** One output of a Rollup / Rolldown / Vite build result, as far as the tests read it. */
@@ -55,6 +73,7 @@ export async function viteBuild(name: string, o: ViteBuildOptions): Promise<stri
     root: join(FIXTURES, o.fixture ?? 'app'),
     configFile: false,
     logLevel: 'silent',
+    customLogger: o.logger,
     base: o.base ?? '/',
     plugins: [...(o.plugins ?? []), skewless(o.skewless), ...(o.after ?? [])],
     build: {
