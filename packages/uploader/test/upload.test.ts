@@ -115,21 +115,21 @@ describe('upload to a real local S3 server (s3rver)', () => {
 
   it('records the request sequence: assets (If-None-Match on immutable), verify listing, release manifest, then HTML', async () => {
     const b = await build();
-    const { to } = freshTarget();
+    const { prefix, to } = freshTarget();
     const p = await proxy();
     await upload(options(b.dir, to, { html: true, endpoint: p.endpoint, concurrency: 1 }));
-    expect(p.requests.map(describeRequest)).toMatchInlineSnapshot(`
+    expect(p.requests.map((r) => describeRequest(r, prefix))).toMatchInlineSnapshot(`
       [
-        "GET /skewless/ (list prefix=t3/)",
-        "PUT /skewless/t3/assets/index-[hash].css If-None-Match: *",
-        "PUT /skewless/t3/assets/index-[hash].js If-None-Match: *",
-        "PUT /skewless/t3/assets/lazy-[hash].js If-None-Match: *",
-        "PUT /skewless/t3/assets/logo-[hash].svg If-None-Match: *",
-        "PUT /skewless/t3/robots.txt",
-        "GET /skewless/ (list prefix=t3/)",
-        "PUT /skewless/t3/.skewless/releases/[release].json",
-        "PUT /skewless/t3/index.html",
-        "PUT /skewless/t3/skewless.json",
+        "GET /skewless/ (list prefix=[prefix]/)",
+        "PUT /skewless/[prefix]/assets/index-[hash].css If-None-Match: *",
+        "PUT /skewless/[prefix]/assets/index-[hash].js If-None-Match: *",
+        "PUT /skewless/[prefix]/assets/lazy-[hash].js If-None-Match: *",
+        "PUT /skewless/[prefix]/assets/logo-[hash].svg If-None-Match: *",
+        "PUT /skewless/[prefix]/robots.txt",
+        "GET /skewless/ (list prefix=[prefix]/)",
+        "PUT /skewless/[prefix]/.skewless/releases/[release].json",
+        "PUT /skewless/[prefix]/index.html",
+        "PUT /skewless/[prefix]/skewless.json",
       ]
     `);
   });

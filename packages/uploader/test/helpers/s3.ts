@@ -139,13 +139,23 @@ export async function startRecordingProxy(
   };
 }
 
-/** A request line with hashes, release ids and query noise replaced by placeholders. */
-export function describeRequest(r: Recorded): string {
+/**
+ * A request line with hashes, release ids, the test's key prefix and query noise replaced by
+ * placeholders. The prefix differs per test (`t1`, `t2`, ...), so a snapshot must not depend on which
+ * tests ran before it.
+ */
+export function describeRequest(r: Recorded, prefix?: string): string {
   const url = new URL(r.url, 'http://x');
   const list = url.searchParams.get('list-type') === '2';
-  const path = decodeURIComponent(url.pathname)
+  // Path style: /<bucket>/<prefix>/<path>; the listing names the prefix in its query.
+  const ours = (s: string) =>
+    prefix && s.startsWith(`${prefix}/`) ? `[prefix]${s.slice(prefix.length)}` : s;
+  const [bucket = '', key = ''] = decodeURIComponent(url.pathname)
+    .slice(1)
+    .split(/\/(.*)/s);
+  const path = `/${bucket}${url.pathname.includes('/', 1) ? `/${ours(key)}` : ''}`
     .replace(/\.skewless\/releases\/[0-9a-f]{16}\.json/, '.skewless/releases/[release].json')
     .replace(/-[0-9a-f]{8}\./g, '-[hash].');
   const extra = r.headers['if-none-match'] ? ' If-None-Match: *' : '';
-  return `${r.method} ${path}${list ? ` (list prefix=${url.searchParams.get('prefix') ?? ''})` : ''}${extra}`;
+  return `${r.method} ${path}${list ? ` (list prefix=${ours(url.searchParams.get('prefix') ?? '')})` : ''}${extra}`;
 }
