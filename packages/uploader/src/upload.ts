@@ -233,7 +233,7 @@ async function transfer(
     };
     digests.remember(entry.path, digest.md5);
     // The body lives only until this file settles: at most `concurrency` small bodies at once.
-    const request: SendRequest = {
+    const request: PutRequest = {
       onBytes,
       path: entry.path,
       file: local,
@@ -279,13 +279,6 @@ async function transfer(
     if (failure !== undefined) throw failure;
   }
 }
-
-/**
- * A write with the bytes that were hashed, for files up to 1 MiB: a target that reads `body` sends it
- * (on every attempt: a Buffer can be sent again, unlike a stream) instead of reading the file a second
- * time; larger files have none and are re-read from `file`.
- */
-type SendRequest = PutRequest & { body?: Buffer };
 
 /** What every transfer needs. */
 interface Sender {

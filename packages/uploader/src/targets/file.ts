@@ -54,7 +54,10 @@ export function createFileTarget(dir: string, url: string): Target {
     },
 
     async put(request: PutRequest): Promise<PutOutcome> {
-      const tmp = await stage(request.path, (t) => copyFile(request.file, t));
+      // The hashed bytes when the engine kept them (small files): no second read, and no other bytes.
+      const tmp = await stage(request.path, (t) =>
+        request.body ? writeFile(t, request.body) : copyFile(request.file, t),
+      );
       const final = absolute(request.path);
       try {
         if (request.ifNoneMatch) {

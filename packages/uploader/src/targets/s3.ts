@@ -153,7 +153,8 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
           await client.send(
             new sdk.PutObjectCommand({
               ...params,
-              Body: createReadStream(request.file),
+              // The hashed bytes when the engine kept them (small files), so the stored sha256 is theirs.
+              Body: request.body ?? createReadStream(request.file),
               ContentLength: request.bytes,
             }),
           );

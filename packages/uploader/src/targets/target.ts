@@ -27,8 +27,15 @@ export interface RemoteHead {
 export interface PutRequest {
   /** Path relative to the target's prefix. */
   path: string;
-  /** Absolute path of the local file: bodies are re-read from it on every attempt. */
+  /** Absolute path of the local file: a request without `body` re-reads it on every attempt. */
   file: string;
+  /**
+   * The bytes that were hashed, for files up to 1 MiB (larger ones stay on disk and have none). A target
+   * sends these instead of reading `file` again: one read a file, and the stored sha256 describes the
+   * very bytes stored even if the file changes meanwhile. A Buffer can be sent again on a retry, unlike
+   * a stream.
+   */
+  body?: Buffer;
   bytes: number;
   sha256: string;
   contentType: string;
