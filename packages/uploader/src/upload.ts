@@ -14,7 +14,7 @@ import type { RetryOptions } from './retry.js';
 import { withRetry } from './retry.js';
 import { openTarget } from './targets/open.js';
 import { parseTarget } from './targets/parse.js';
-import type { PutRequest, RemoteObject, Target } from './targets/target.js';
+import type { PutRequest, RemoteHead, RemoteObject, Target } from './targets/target.js';
 import type { Manifest, UploadOptions, UploadPlanEntry, UploadProgress, UploadResult } from './types.js';
 import { verifyListing } from './verify.js';
 
@@ -196,7 +196,7 @@ async function loadManifest(dir: string, given: Manifest | undefined, logger: Lo
 /**
  * Send entries with bounded concurrency. The first failure stops new work; requests in flight finish,
  * then the failure is thrown. A conditional write that finds the key taken (412) is accepted only when
- * the object there has the same sha256.
+ * the object there holds the same bytes (see {@link sameBytes}).
  */
 async function transfer(
   send: Sender,
@@ -248,7 +248,7 @@ async function transfer(
     const outcome = await withRetry(() => target.put(request), retry);
     if (outcome === 'exists') {
       const head = await withRetry(() => target.head(entry.path), retry);
-      if (head?.sha256 !== file.sha256) {
+      if (!sameBytes(head, file.sha256, file.bytes, digest.md5)) {
         throw new SkewlessError(
           'IMMUTABLE_CONFLICT',
           `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
@@ -278,6 +278,18 @@ async function transfer(
     await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
     if (failure !== undefined) throw failure;
   }
+}
+
+/**
+ * Whether the object a lost conditional write found holds the bytes we meant to write: its stored
+ * sha256 says so, or, written by another tool that stores none, its single-part ETag is our MD5 at the
+ * same size (a multipart ETag, `<md5>-<parts>`, never equals an MD5). Stored sha256 metadata that
+ * differs wins over the ETag: the object was written as other bytes.
+ */
+function sameBytes(head: RemoteHead | undefined, sha256: string, bytes: number, md5: string): boolean {
+  if (!head) return false;
+  if (head.sha256 !== undefined) return head.sha256 === sha256;
+  return head.size === bytes && head.etag === md5;
 }
 
 /** What every transfer needs. */

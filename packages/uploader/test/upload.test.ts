@@ -325,6 +325,42 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
   });
 
+  it('mocked 412: the same bytes written first by another tool (no sha256 metadata) are accepted by their MD5 ETag and size', async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
+    const p = await proxy(async (req) => {
+      if (req.method !== 'PUT' || !req.url.startsWith(`/skewless/${key}`)) return undefined;
+      // e.g. `aws s3 cp`: the same bytes, a single-part MD5 ETag, no Skewless metadata.
+      await s3.client.send(
+        new PutObjectCommand({ Bucket: 'skewless', Key: key, Body: VITE_LIKE['assets/lazy-9a8b7c6d.js'] }),
+      );
+      return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
+    });
+    const result = await upload(options(b.dir, to, { html: true, endpoint: p.endpoint }));
+    const entry = result.files.find((f) => f.path === 'assets/lazy-9a8b7c6d.js');
+    expect(entry).toMatchObject({ action: 'skip', reason: 'written concurrently with the same bytes' });
+    expect((await s3.head(key)).Metadata?.sha256).toBeUndefined();
+    expect(await s3.keys()).toContain(`${prefix}/index.html`);
+  });
+
+  it('mocked 412: other bytes of the same size written by another tool (no sha256 metadata) stop the upload', async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
+    const p = await proxy(async (req) => {
+      if (req.method !== 'PUT' || !req.url.startsWith(`/skewless/${key}`)) return undefined;
+      const other = VITE_LIKE['assets/lazy-9a8b7c6d.js']!.replace('1', '2');
+      await s3.client.send(new PutObjectCommand({ Bucket: 'skewless', Key: key, Body: other }));
+      return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
+    });
+    await expect(upload(options(b.dir, to, { html: true, endpoint: p.endpoint }))).rejects.toMatchObject({
+      code: 'IMMUTABLE_CONFLICT',
+      message: expect.stringContaining(key),
+    });
+    expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
+  });
+
   it('mocked 501 (a server without conditional writes): falls back to plain PUTs and warns once', async () => {
     const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n', 'assets/b-2b3c4d5e.js': 'b\n' });
     const { prefix, to } = freshTarget();
