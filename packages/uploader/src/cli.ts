@@ -38,7 +38,14 @@ function usage(): string {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const verbose = rest.includes('--verbose');
+  // Seen before any parsing, so CI that asked for JSON gets JSON for usage errors too, not an empty stdout.
+  const json = argv.includes('--json');
   const logger = createLogger({ verbose });
+  const fail = (code: string, message: string, exit: number) => {
+    logger.error(message);
+    if (json) process.stdout.write(`${failureJson(code, message)}\n`);
+    return exit;
+  };
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
     return name ? EXIT.ok : EXIT.usage;
@@ -50,29 +57,50 @@ async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    logger.error(`unknown command '${name}'. Run 'skewless --help' for the list.`);
-    return EXIT.usage;
+    return fail(
+      'INVALID_OPTIONS',
+      `[skewless] unknown command '${name}'. Run 'skewless --help' for the list.`,
+      EXIT.usage,
+    );
   }
   try {
     const command = (await entry.load()).default;
     return await command(rest, { logger, verbose });
   } catch (error) {
     if (error instanceof SkewlessError) {
-      logger.error(error.message);
+      const exit = fail(
+        error.code,
+        error.message,
+        error.code === 'INVALID_OPTIONS' ? EXIT.usage : EXIT.failed,
+      );
       if (verbose && error.stack) process.stderr.write(`${pc.dim(error.stack)}\n`);
-      return error.code === 'INVALID_OPTIONS' ? EXIT.usage : EXIT.failed;
+      return exit;
     }
     const e = error as Error & { code?: string };
     if (e?.code?.startsWith('ERR_PARSE_ARGS')) {
-      logger.error(`${e.message}. Run 'skewless ${name} --help' for the options.`);
-      return EXIT.usage;
+      return fail(
+        'INVALID_OPTIONS',
+        `[skewless] ${e.message}. Run 'skewless ${name} --help' for the options.`,
+        EXIT.usage,
+      );
     }
-    logger.error(
-      `unexpected error: ${e?.message ?? String(error)}${verbose ? '' : ' (run again with --verbose for the stack)'}`,
+    const exit = fail(
+      'UNEXPECTED',
+      `[skewless] unexpected error: ${e?.message ?? String(error)}${verbose ? '' : ' (run again with --verbose for the stack)'}`,
+      EXIT.failed,
     );
     if (verbose && e?.stack) process.stderr.write(`${pc.dim(e.stack)}\n`);
-    return EXIT.failed;
+    return exit;
   }
+}
+
+/**
+ * The `--json` document of a failed command: the shape of a failed upload's result, `{ ok: false,
+ * error: { code, message } }`, with `code` a {@link SkewlessError} code, or `UNEXPECTED` for a bug or a
+ * raw system error.
+ */
+function failureJson(code: string, message: string): string {
+  return JSON.stringify({ ok: false, error: { code, message } }, null, 2);
 }
 
 main(process.argv.slice(2)).then(

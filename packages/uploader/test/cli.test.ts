@@ -56,6 +56,48 @@ describe('skewless upload (the CLI)', () => {
     expect(help.stdout).toContain('--dry-run');
   });
 
+  it('--json: usage and early errors print { ok: false, error: { code, message } } on stdout, exit code unchanged', async () => {
+    const cases: [string[], number, string, string][] = [
+      [['upload', '--json'], 2, 'INVALID_OPTIONS', 'give exactly one build directory'],
+      [
+        ['upload', 'dist', '--to', 's3://b', '--nope', '--json'],
+        2,
+        'INVALID_OPTIONS',
+        "Unknown option '--nope'",
+      ],
+      [['upload', 'dist', '--json'], 2, 'INVALID_OPTIONS', '--to is required'],
+      [
+        ['upload', '/nonexistent/skewless-dist', '--to', 's3://b', '--json'],
+        2,
+        'INVALID_OPTIONS',
+        'does not exist',
+      ],
+      [['nope', '--json'], 2, 'INVALID_OPTIONS', "unknown command 'nope'"],
+      [
+        ['prune', '--to', 's3://skewless/cli', '--keep', '0', '--json'],
+        2,
+        'INVALID_OPTIONS',
+        '--keep must be',
+      ],
+      // A command without --json still answers a CI that passed it in JSON.
+      [['cdn-config', '--provider', 'nginx', '--json'], 2, 'INVALID_OPTIONS', "Unknown option '--json'"],
+    ];
+    for (const [args, exit, code, text] of cases) {
+      const out = await runCli(built.cli, args, plainEnv());
+      expect(out.code, args.join(' ')).toBe(exit);
+      const body = JSON.parse(out.stdout);
+      expect(body, args.join(' ')).toEqual({
+        ok: false,
+        error: { code, message: expect.stringContaining(text) },
+      });
+      expect(body.error.message).toMatch(/^\[skewless\] /);
+      // People still read it on stderr.
+      expect(out.stderr, args.join(' ')).toContain(text);
+    }
+    // Without --json, stdout stays empty.
+    expect((await runCli(built.cli, ['upload', 'dist'], plainEnv())).stdout).toBe('');
+  });
+
   it('uploads with --json for CI: exit 0, the result on stdout, then a re-run skips everything', async () => {
     const b = await buildDir();
     const first = await runCli(

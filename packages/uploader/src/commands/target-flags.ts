@@ -16,7 +16,8 @@ export const TARGET_FLAGS = {
 
 /** Their help lines. */
 export const TARGET_FLAGS_HELP = `  --dry-run             compute and print the plan; write nothing
-  --json                print the result as JSON on stdout (for CI)
+  --json                print the result as JSON on stdout (for CI); on failure
+                        { ok: false, error: { code, message } }
   --concurrency <n>     requests in flight (default 16)
   --endpoint <url>      S3 endpoint (R2, MinIO, dev-s3); default AWS_ENDPOINT_URL
   --region <region>     S3 region; default AWS_REGION or the AWS profile

@@ -78,12 +78,8 @@ const command: Command = async (argv, { logger, verbose }) => {
   try {
     result = await upload(options);
   } catch (error) {
+    // cli.ts reports it, on stdout too with --json.
     progress?.clear();
-    if (json) {
-      const e = error as SkewlessError;
-      const body = { ok: false, error: { code: e.code ?? 'UNEXPECTED', message: e.message } };
-      process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-    }
     throw error;
   }
   progress?.clear();
