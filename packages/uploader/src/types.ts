@@ -151,10 +151,17 @@ export interface TargetOptions {
    */
   endpoint?: string;
   /**
-   * S3 region. Falls back to `AWS_REGION`, `AWS_DEFAULT_REGION`, the AWS profile, then `us-east-1`.
+   * S3 region. Falls back to the AWS SDK's chain (`AWS_REGION`, then the `region` of the profile), then
+   * `AWS_DEFAULT_REGION`, then `us-east-1` when an endpoint is set.
    * @default undefined
    */
   region?: string;
+  /**
+   * The AWS profile (a section of `~/.aws/config` / `~/.aws/credentials`) that credentials and region
+   * come from, as `AWS_PROFILE` would choose it. Passed to the S3 client as its `profile`.
+   * @default undefined (`AWS_PROFILE`, else `default`)
+   */
+  profile?: string;
   /**
    * Path-style addressing (`endpoint/bucket/key`), which most S3-compatible servers need.
    * @default true when an endpoint is set, else false

@@ -167,6 +167,8 @@ function validate(options: UploadOptions, concurrency: number): void {
   if (!options.to) problems.push("'to' is required: s3://bucket/prefix or file:///absolute/path");
   if (!Number.isInteger(concurrency) || concurrency < 1)
     problems.push("'concurrency' must be a whole number ≥ 1");
+  if (options.profile !== undefined && (typeof options.profile !== 'string' || options.profile === ''))
+    problems.push("'profile' must be a profile name from ~/.aws/config (or left out)");
   if (options.acl !== undefined && options.acl !== 'public-read')
     problems.push("'acl' can only be 'public-read' (or left out)");
   if (problems.length > 0) {

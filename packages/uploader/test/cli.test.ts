@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { buildCli, plainEnv, runCli } from './helpers/cli.js';
@@ -174,6 +177,36 @@ describe('skewless upload (the CLI)', () => {
         .split('\n')
         .filter((l) => l.includes('[skewless]') && /no AWS credentials/.test(l)),
     ).toHaveLength(1);
+  });
+
+  it('--profile: credentials come from that profile of the AWS config file; without it there are none', async () => {
+    const b = await buildDir();
+    const home = await mkdtemp(join(tmpdir(), 'skewless-aws-'));
+    cleanups.push(() => rm(home, { recursive: true, force: true }));
+    // s3rver's fixed development keys, not secrets.
+    const config = join(home, 'config');
+    await writeFile(
+      config,
+      `[profile skewless-cli]\nregion = eu-west-3\naws_access_key_id = ${s3.server.accessKeyId}\naws_secret_access_key = ${s3.server.secretAccessKey}\n`,
+    );
+    const args = [
+      'upload',
+      b.dir,
+      '--to',
+      's3://skewless/cliprofile',
+      '--endpoint',
+      s3.server.endpoint,
+      '--json',
+    ];
+    const env = plainEnv({ AWS_CONFIG_FILE: config });
+    const without = await runCli(built.cli, args, env);
+    expect(without.code).toBe(1);
+    expect(JSON.parse(without.stdout)).toMatchObject({ ok: false, error: { code: 'MISSING_CREDENTIALS' } });
+
+    const out = await runCli(built.cli, [...args, '--profile', 'skewless-cli'], env);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, uploaded: 5 });
+    expect((await runCli(built.cli, ['upload', '--help'], env)).stdout).toContain('--profile <name>');
   });
 
   it('skewless prune: usage errors exit 2; --json reports kept and dropped releases', async () => {

@@ -78,6 +78,10 @@ const CHECKS: Record<keyof SkewlessUploadOptions, Check> = {
     typeof v === 'string' && v !== ''
       ? undefined
       : `must be a region name such as 'us-east-1' (got ${shown(v)})`,
+  profile: (v) =>
+    typeof v === 'string' && v !== ''
+      ? undefined
+      : `must be a profile name from ~/.aws/config such as 'deploy' (got ${shown(v)})`,
   acl: (v) => (v === 'public-read' ? undefined : `can only be 'public-read', or left out (got ${shown(v)})`),
   headers: (v) =>
     typeof v === 'object' &&

@@ -62,6 +62,13 @@ describe('upload options are checked when the config loads, not after the build'
     expect(message).not.toMatch(/AKIAEXAMPLEKEY|hunter2/);
   });
 
+  test("'upload.profile' names an AWS profile: an empty string or a number fails with an example", () => {
+    expect(problemsOf({ upload: { to: 's3://b/app', profile: '' } })).toContain(
+      `'upload.profile' must be a profile name from ~/.aws/config such as 'deploy' (got "")`,
+    );
+    expect(problemsOf({ upload: { to: 's3://b/app', profile: 3 } })).toContain(`'upload.profile' must be`);
+  });
+
   test('a complete, valid upload option passes; an endpoint from an unset variable (undefined) is allowed', () => {
     expect(
       problemsOf({
@@ -69,6 +76,7 @@ describe('upload options are checked when the config loads, not after the build'
           to: 's3://skewless/admin',
           endpoint: undefined,
           region: 'auto',
+          profile: 'deploy',
           html: true,
           dryRun: false,
           force: false,

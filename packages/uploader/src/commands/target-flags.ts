@@ -9,6 +9,7 @@ export const TARGET_FLAGS = {
   concurrency: { type: 'string' },
   endpoint: { type: 'string' },
   region: { type: 'string' },
+  profile: { type: 'string' },
   'path-style': { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -20,7 +21,9 @@ export const TARGET_FLAGS_HELP = `  --dry-run             compute and print the 
                         { ok: false, error: { code, message } }
   --concurrency <n>     requests in flight (default 16)
   --endpoint <url>      S3 endpoint (R2, MinIO, dev-s3); default AWS_ENDPOINT_URL
-  --region <region>     S3 region; default AWS_REGION or the AWS profile
+  --region <region>     S3 region; default AWS_REGION, the profile's region, else us-east-1
+                        with an endpoint
+  --profile <name>      AWS profile for credentials and region; default AWS_PROFILE
   --path-style          path-style addressing (default when an endpoint is set)`;
 
 interface TargetFlagValues {
@@ -29,6 +32,7 @@ interface TargetFlagValues {
   concurrency?: string;
   endpoint?: string;
   region?: string;
+  profile?: string;
   'path-style'?: boolean;
 }
 
@@ -42,6 +46,7 @@ export function targetOptions(
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
     throw usage(`--concurrency must be a whole number ≥ 1, not '${values.concurrency}'`);
+  if (values.profile === '') throw usage('--profile needs a profile name from ~/.aws/config');
   // The SDK's notice about its future Node support is not the user's problem during a command.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return {
@@ -50,6 +55,7 @@ export function targetOptions(
     concurrency,
     endpoint: values.endpoint,
     region: values.region,
+    profile: values.profile,
     forcePathStyle: values['path-style'] ? true : undefined,
   };
 }

@@ -13,6 +13,7 @@ export async function openTarget(
     | 'to'
     | 'endpoint'
     | 'region'
+    | 'profile'
     | 'forcePathStyle'
     | 'credentials'
     | 'acl'
@@ -29,6 +30,7 @@ export async function openTarget(
     prefix: location.prefix,
     endpoint: options.endpoint,
     region: options.region,
+    profile: options.profile,
     forcePathStyle: options.forcePathStyle,
     credentials: options.credentials,
     acl: options.acl,

@@ -12,6 +12,8 @@ export interface S3TargetOptions {
   prefix: string;
   endpoint?: string;
   region?: string;
+  /** The AWS profile for credentials and region, instead of `AWS_PROFILE`. */
+  profile?: string;
   forcePathStyle?: boolean;
   credentials?: UploadCredentials;
   acl?: 'public-read';
@@ -22,7 +24,7 @@ export interface S3TargetOptions {
 }
 
 const CREDENTIAL_HELP =
-  'no AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or AWS_PROFILE for a profile in ~/.aws/config, then run again.';
+  "no AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or name a profile in ~/.aws/config with AWS_PROFILE (the 'profile' upload option, --profile in the CLI), then run again.";
 
 /** Environment fallbacks the SDK's own chain does not cover for every version. */
 function endpointFromEnv(): string | undefined {
@@ -33,12 +35,16 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
   const sdk = await import('@aws-sdk/client-s3');
   const { Upload } = await import('@aws-sdk/lib-storage');
   const endpoint = options.endpoint ?? endpointFromEnv();
+  // An S3-compatible server rarely cares about the region, but it must be the one the user configured
+  // when there is one: the signature names it. us-east-1 only when nothing else says.
   const region =
     options.region ??
-    (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || (endpoint ? 'us-east-1' : undefined));
+    (await regionFromChain(sdk, options.profile)) ??
+    (process.env.AWS_DEFAULT_REGION || (endpoint ? 'us-east-1' : undefined));
   const client: S3Client = new sdk.S3Client({
     endpoint,
     region,
+    profile: options.profile,
     forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
     credentials: options.credentials,
     followRegionRedirects: true,
@@ -211,6 +217,24 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     },
   };
   return target;
+}
+
+/**
+ * The region the SDK's own chain finds (`AWS_REGION`, then the profile's `region` in ~/.aws/config), or
+ * undefined: asked of a client that is never used, because the chain has no other public entry point.
+ */
+async function regionFromChain(
+  sdk: typeof import('@aws-sdk/client-s3'),
+  profile: string | undefined,
+): Promise<string | undefined> {
+  const probe = new sdk.S3Client({ profile });
+  try {
+    return (await probe.config.region()) || undefined;
+  } catch {
+    return undefined;
+  } finally {
+    probe.destroy();
+  }
 }
 
 /** The endpoint for messages: a user name or password in the URL is never printed. */
