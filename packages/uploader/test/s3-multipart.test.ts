@@ -94,4 +94,35 @@ describe('multipart uploads (real s3rver)', () => {
       'aborted/assets/small-0a1b2c3d.js',
     ]);
   });
+
+  it('at most two multipart uploads are in flight at once, whatever the concurrency (bounds the part buffers)', async () => {
+    // Four files of 9 MiB with the threshold at 8 MiB: each goes up as two parts.
+    const files: Record<string, Buffer> = {};
+    for (const hash of ['0a1b2c3d', '1b2c3d4e', '2c3d4e5f', '3d4e5f6a'])
+      files[`assets/blob-${hash}.bin`] = randomBytes(9 * 1024 * 1024);
+    const b = await makeBuildDir(files);
+    cleanups.push(b.remove);
+    let open = 0;
+    let most = 0;
+    const proxy = await startRecordingProxy(s3.server.endpoint, async (req) => {
+      // Opened by CreateMultipartUpload (POST ?uploads), closed when CompleteMultipartUpload arrives.
+      if (req.method === 'POST' && /[?&]uploads(=|&|$)/.test(req.url)) most = Math.max(most, ++open);
+      else if (req.method === 'POST' && req.url.includes('uploadId=')) open--;
+      return undefined;
+    });
+    cleanups.push(proxy.close);
+    const result = await upload({
+      dir: b.dir,
+      to: 's3://skewless/many-big',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      multipartThreshold: 8 * 1024 * 1024,
+      concurrency: 16,
+    });
+    expect(result.uploaded).toBe(4);
+    expect(proxy.requests.filter((r) => r.method === 'PUT' && r.url.includes('partNumber='))).toHaveLength(8);
+    expect(most).toBe(2);
+    for (const [path, body] of Object.entries(files))
+      expect(sha(await s3.body(`many-big/${path}`)), path).toBe(sha(body));
+  });
 });

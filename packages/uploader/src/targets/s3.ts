@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SkewlessError } from '../errors.js';
+import { createLimiter } from '../limiter.js';
 import type { UploadCredentials } from '../types.js';
 import { joinKey } from './parse.js';
 import type { PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
@@ -22,6 +23,15 @@ export interface S3TargetOptions {
   /** Told once when the server rejects `If-None-Match` writes and they are turned off. */
   onConditionalUnsupported?: () => void;
 }
+
+/**
+ * Multipart uploads in flight at once, per target. lib-storage buffers up to `queueSize` parts of at
+ * least 8 MiB for each upload, so 16 workers on 16 large files would hold 16 × 4 × 8 MiB = 512 MiB;
+ * two at once bound it to 2 × 4 × 8 MiB = 64 MiB (parts grow past 8 MiB only for files above ~70 GiB).
+ * Eight parts in flight already fill a link, and the other workers go on with the small files.
+ */
+const MULTIPART_AT_ONCE = 2;
+const MULTIPART_QUEUE_SIZE = 4;
 
 const CREDENTIAL_HELP =
   "no AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), or name a profile in ~/.aws/config with AWS_PROFILE (the 'profile' upload option, --profile in the CLI), then run again.";
@@ -74,6 +84,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     );
   }
 
+  const multipart = createLimiter(MULTIPART_AT_ONCE);
   let conditionalWrites = true;
   const where = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`;
   const shownEndpoint = withoutUserInfo(endpoint);
@@ -143,18 +154,20 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       };
       try {
         if (request.bytes >= options.multipartThreshold) {
-          const upload = new Upload({
-            client,
-            params: { ...params, Body: createReadStream(request.file) },
-            partSize: Math.max(8 * 1024 * 1024, Math.ceil(request.bytes / 9000)),
-            queueSize: 4,
-            // Incomplete parts cost money until a lifecycle rule removes them: abort on failure.
-            leavePartsOnError: false,
+          await multipart(async () => {
+            const upload = new Upload({
+              client,
+              params: { ...params, Body: createReadStream(request.file) },
+              partSize: Math.max(8 * 1024 * 1024, Math.ceil(request.bytes / 9000)),
+              queueSize: MULTIPART_QUEUE_SIZE,
+              // Incomplete parts cost money until a lifecycle rule removes them: abort on failure.
+              leavePartsOnError: false,
+            });
+            upload.on('httpUploadProgress', (p) => {
+              if (p.loaded !== undefined) request.onBytes?.(Math.min(p.loaded, request.bytes));
+            });
+            await upload.done();
           });
-          upload.on('httpUploadProgress', (p) => {
-            if (p.loaded !== undefined) request.onBytes?.(Math.min(p.loaded, request.bytes));
-          });
-          await upload.done();
         } else {
           await client.send(
             new sdk.PutObjectCommand({
