@@ -273,6 +273,14 @@ describe('upload to a real local S3 server (s3rver)', () => {
     });
   });
 
+  it("leaves the caller's credentials object as it was (the SDK adds $source to the one it gets)", async () => {
+    const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n' });
+    const given = () => ({ accessKeyId: s3.server.accessKeyId, secretAccessKey: s3.server.secretAccessKey });
+    const credentials = given();
+    await upload(options(b.dir, freshTarget().to, { credentials }));
+    expect(credentials).toStrictEqual(given());
+  });
+
   it('never prints a password embedded in the endpoint URL', async () => {
     const b = await build();
     const error = await upload(

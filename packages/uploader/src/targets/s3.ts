@@ -56,7 +56,9 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     region,
     profile: options.profile,
     forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
-    credentials: options.credentials,
+    // A copy: the SDK marks the object it is given (adds `$source`), and the caller's is theirs. The
+    // plugin validates the same object again on the next build (watch mode) and would refuse the key.
+    credentials: options.credentials && { ...options.credentials },
     followRegionRedirects: true,
     // Retries are ours (retry.ts), so a body is re-opened from its file on every attempt.
     maxAttempts: 1,
