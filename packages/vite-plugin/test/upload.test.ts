@@ -2,9 +2,18 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { startDevS3 } from '@skewless/uploader';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tempDir, viteBuild } from './helpers/builders.js';
 import { filesOnDisk, readBuiltManifest } from './helpers/manifest.js';
+
+let s3: Awaited<ReturnType<typeof startDevS3>>;
+beforeAll(async () => {
+  s3 = await startDevS3({ port: 0 });
+});
+afterAll(async () => {
+  await s3?.close();
+});
 
 describe.each(['vite7', 'vite8'])('upload and precompress with %s', (vite) => {
   test('uploads the build to a file:// target after the manifest is written', async () => {
@@ -37,6 +46,54 @@ describe.each(['vite7', 'vite8'])('upload and precompress with %s', (vite) => {
       await expect(viteBuild(vite, { outDir, skewless: { upload } })).rejects.toThrow(/\[skewless\]/);
       await viteBuild(vite, { outDir, skewless: { upload, onUploadError: 'warn' } });
       expect(existsSync(join(outDir, '.skewless', 'manifest.json'))).toBe(true);
+    } finally {
+      await work.cleanup();
+    }
+  });
+
+  test("an unreachable S3 endpoint fails the build naming the cause; onUploadError: 'warn' keeps it", async () => {
+    const work = await tempDir();
+    try {
+      const outDir = join(work.dir, 'dist');
+      // Nothing listens on port 9 (discard); keys and region are given so the connection is the only fault.
+      const upload = {
+        to: 's3://skewless/app',
+        endpoint: 'http://127.0.0.1:9',
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        attempts: 1,
+      };
+      await expect(viteBuild(vite, { outDir, skewless: { upload } })).rejects.toThrow(
+        /\[skewless\] cannot reach s3:\/\/skewless\/app at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)\. Check the 'endpoint' upload option/,
+      );
+      const warnings: string[] = [];
+      await viteBuild(vite, {
+        outDir,
+        skewless: { upload, onUploadError: 'warn' },
+        rollupOptions: { onwarn: (w: { message: string }) => warnings.push(w.message) },
+      });
+      expect(existsSync(join(outDir, '.skewless', 'manifest.json'))).toBe(true);
+      expect(warnings.join('\n')).toMatch(
+        /cannot reach s3:\/\/skewless\/app .*onUploadError: 'warn' kept the build/,
+      );
+    } finally {
+      await work.cleanup();
+    }
+  });
+
+  test('a bucket the S3 server does not have fails the build, naming the bucket and the fix (real s3rver)', async () => {
+    const work = await tempDir();
+    try {
+      const upload = {
+        to: 's3://no-such-bucket/app',
+        endpoint: s3.endpoint,
+        region: s3.region,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        attempts: 1,
+      };
+      await expect(viteBuild(vite, { outDir: join(work.dir, 'dist'), skewless: { upload } })).rejects.toThrow(
+        /\[skewless\] the bucket of s3:\/\/no-such-bucket\/app does not exist at http:\/\/127\.0\.0\.1:\d+\. Create it, or fix the 'to' \/ 'endpoint' upload options/,
+      );
     } finally {
       await work.cleanup();
     }
