@@ -53,6 +53,18 @@ async function proxy(intercept?: Parameters<typeof startRecordingProxy>[1]) {
   return p;
 }
 
+/**
+ * A proxy in which another writer wins the race for `key` (mocked: s3rver ignores If-None-Match): its
+ * object lands in the real bucket, then this client's PUT is answered 412 Precondition Failed.
+ */
+function lostRaceTo(key: string, object: { Body: string; Metadata?: Record<string, string> }) {
+  return proxy(async (req) => {
+    if (req.method !== 'PUT' || !req.url.startsWith(`/skewless/${key}`)) return undefined;
+    await s3.client.send(new PutObjectCommand({ Bucket: 'skewless', Key: key, ...object }));
+    return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
+  });
+}
+
 describe('upload to a real local S3 server (s3rver)', () => {
   it('cold upload: assets and documents with the right Content-Type, Cache-Control and metadata', async () => {
     const b = await build();
@@ -314,18 +326,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     const b = await build();
     const { prefix, to } = freshTarget();
     const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
-    const p = await proxy(async (req) => {
-      if (req.method !== 'PUT' || !req.url.startsWith(`/skewless/${key}`)) return undefined;
-      await s3.client.send(
-        new PutObjectCommand({
-          Bucket: 'skewless',
-          Key: key,
-          Body: 'someone else',
-          Metadata: { sha256: 'f'.repeat(64) },
-        }),
-      );
-      return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
-    });
+    const p = await lostRaceTo(key, { Body: 'someone else', Metadata: { sha256: 'f'.repeat(64) } });
     await expect(upload(options(b.dir, to, { html: true, endpoint: p.endpoint }))).rejects.toMatchObject({
       code: 'IMMUTABLE_CONFLICT',
       message: expect.stringContaining(key),
@@ -337,14 +338,8 @@ describe('upload to a real local S3 server (s3rver)', () => {
     const b = await build();
     const { prefix, to } = freshTarget();
     const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
-    const p = await proxy(async (req) => {
-      if (req.method !== 'PUT' || !req.url.startsWith(`/skewless/${key}`)) return undefined;
-      // e.g. `aws s3 cp`: the same bytes, a single-part MD5 ETag, no Skewless metadata.
-      await s3.client.send(
-        new PutObjectCommand({ Bucket: 'skewless', Key: key, Body: VITE_LIKE['assets/lazy-9a8b7c6d.js'] }),
-      );
-      return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
-    });
+    // e.g. `aws s3 cp`: the same bytes, a single-part MD5 ETag, no Skewless metadata.
+    const p = await lostRaceTo(key, { Body: VITE_LIKE['assets/lazy-9a8b7c6d.js']! });
     const result = await upload(options(b.dir, to, { html: true, endpoint: p.endpoint }));
     const entry = result.files.find((f) => f.path === 'assets/lazy-9a8b7c6d.js');
     expect(entry).toMatchObject({ action: 'skip', reason: 'written concurrently with the same bytes' });
@@ -356,12 +351,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     const b = await build();
     const { prefix, to } = freshTarget();
     const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
-    const p = await proxy(async (req) => {
-      if (req.method !== 'PUT' || !req.url.startsWith(`/skewless/${key}`)) return undefined;
-      const other = VITE_LIKE['assets/lazy-9a8b7c6d.js']!.replace('1', '2');
-      await s3.client.send(new PutObjectCommand({ Bucket: 'skewless', Key: key, Body: other }));
-      return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
-    });
+    const p = await lostRaceTo(key, { Body: VITE_LIKE['assets/lazy-9a8b7c6d.js']!.replace('1', '2') });
     await expect(upload(options(b.dir, to, { html: true, endpoint: p.endpoint }))).rejects.toMatchObject({
       code: 'IMMUTABLE_CONFLICT',
       message: expect.stringContaining(key),
