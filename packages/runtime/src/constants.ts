@@ -12,7 +12,12 @@ export const RELEASE_META = 'skewless-release';
  */
 export const RELEASE_FILE = 'skewless.json';
 
-/** The cancelable event dispatched on `window` right before a reload; `detail` is the {@link SkewInfo}. */
+/**
+ * The cancelable event dispatched on `window` when a reload (or a wait for `online`, then a reload) is
+ * decided, synchronously and before `vite:preloadError` is prevented; `detail` is the {@link SkewInfo} as
+ * it stands then (reason `load-error` or `offline`: the release fetch comes after). `preventDefault()`
+ * means no reload, and the error reaches the app.
+ */
 export const RELOAD_EVENT = 'skewless:reload';
 
 /** sessionStorage key prefix of the loop guard; the page's release id is appended. */

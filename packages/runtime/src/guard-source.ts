@@ -9,7 +9,8 @@ import type { SharedState, SkewInfo } from './types.js';
  * Once the runtime is installed the guard hands failures to the runtime's handler (`s.f`: options, onSkew,
  * release check). Before that (or without the runtime) it applies the same guarded reload with the default
  * options: the same loop-guard key and window (decide.ts, inlined), in-flight flag, offline wait and
- * cancelable `skewless:reload` event; it skips the release fetch, so its reason is 'load-error'.
+ * cancelable `skewless:reload` event, asked when deciding as the runtime asks; it skips the release fetch,
+ * so its reason is 'load-error'.
  *
  * Self-contained: scripts/guard-bundle.mjs builds it into a string with constants.ts only, and it reaches
  * the page through globals. Terse on purpose: its budget is 512 bytes min+gzip.
@@ -41,19 +42,19 @@ export function guard(url?: string): void {
       } catch {
         return;
       }
-      s.p = true;
+      const offline = !navigator.onLine;
       const info: SkewInfo = {
-        action: 'reload',
-        reason: navigator.onLine ? 'load-error' : 'offline',
+        action: offline ? 'wait' : 'reload',
+        reason: offline ? 'offline' : 'load-error',
         current,
         error: src,
       };
-      if (!navigator.onLine) await new Promise((resolve) => addEventListener('online', resolve));
-      if (dispatchEvent(new CustomEvent(RELOAD_EVENT, { cancelable: true, detail: info }))) location.reload();
-      else {
-        s.p = false;
-        sessionStorage.removeItem(key);
-      }
+      // Asked when deciding, as the runtime asks. Deferred by the app: uncounted, the next failure asks again.
+      if (!dispatchEvent(new CustomEvent(RELOAD_EVENT, { cancelable: true, detail: info })))
+        return sessionStorage.removeItem(key);
+      s.p = true;
+      if (offline) await new Promise((resolve) => addEventListener('online', resolve));
+      location.reload();
     },
     true,
   );

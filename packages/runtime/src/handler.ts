@@ -15,8 +15,9 @@ import type { SharedState, SkewInfo } from './types.js';
 /** The state shared with the inline guard, created on first use. */
 export function sharedState(w: Window): SharedState {
   const g = w as unknown as Record<string, SharedState>;
-  g[STATE_KEY] ||= {};
-  return g[STATE_KEY];
+  // Not `||=`: the es2020 target would lower it to a longer form (the 1 KB budget).
+  // biome-ignore lint/suspicious/noAssignInExpressions: create-or-reuse in one expression
+  return g[STATE_KEY] || (g[STATE_KEY] = {});
 }
 
 /** The live release file's URL: the runtime's option, else the guard's, else `skewless.json` at the base. */
@@ -56,34 +57,52 @@ export function createHandler(w: Window): (error?: unknown) => boolean {
       );
       // Counted before the reload, so a page that dies while loading still counts; a storage that cannot
       // write means no reload at all (never reload what cannot be counted).
-      if (action === 'reload' || action === 'wait') w.sessionStorage.setItem(key, String(now));
+      if (action === 'reload' || action === 'wait') w.sessionStorage.setItem(key, '' + now);
     } catch {
       action = 'surface';
       stored = false;
     }
     if (action === 'pending') return true;
+    // The release is not fetched yet: the app is asked now, while Vite waits for its answer, so the reason
+    // is 'load-error' (or 'offline') until the fetch below tells new from same release.
     const info: SkewInfo = {
       action,
-      reason: action === 'surface' ? (stored ? 'loop-guard' : 'no-storage') : 'offline',
+      reason:
+        action === 'surface'
+          ? stored
+            ? 'loop-guard'
+            : 'no-storage'
+          : action === 'wait'
+            ? 'offline'
+            : 'load-error',
       current,
       error,
     };
-    const report = () => {
+    // Telemetry must never stop the recovery.
+    const attempt = (f: () => void) => {
       try {
-        o.onSkew?.(info);
-      } catch {
-        // Telemetry must never stop the recovery.
-      }
+        f();
+      } catch {}
     };
+    const report = () => attempt(() => o.onSkew?.(info));
+    // Asked synchronously, before `vite:preloadError` is prevented (issue 5: prevent only when it will
+    // reload). Deferred by the app: nothing is counted, the next failure asks again, and the error reaches
+    // the app instead of a failed import resolving to undefined.
     if (action === 'surface') {
+      report();
+      return false;
+    }
+    if (!w.dispatchEvent(new CustomEvent(RELOAD_EVENT, { cancelable: true, detail: info }))) {
+      info.action = 'cancelled';
+      w.sessionStorage.removeItem(key);
       report();
       return false;
     }
     s.p = true;
     if (action === 'wait') report();
     (async () => {
-      if (!w.navigator.onLine)
-        await new Promise((resolve) => w.addEventListener('online', resolve, { once: true }));
+      // No `once`: a later `online` only calls a settled promise's resolve again, and bytes count here.
+      if (!w.navigator.onLine) await new Promise((resolve) => w.addEventListener('online', resolve));
       try {
         // Bounded: a stalled release file must not hold the reload (and every later failure) forever.
         const init: RequestInit = { cache: 'no-store', signal: AbortSignal.timeout?.(FETCH_TIMEOUT_MS) };
@@ -94,15 +113,9 @@ export function createHandler(w: Window): (error?: unknown) => boolean {
       if (action === 'reload')
         info.reason = info.live && info.live !== current ? 'new-release' : 'same-release';
       info.action = 'reload';
-      if (!w.dispatchEvent(new CustomEvent(RELOAD_EVENT, { cancelable: true, detail: info }))) {
-        // Deferred by the app: no reload happened, so nothing is counted and the next failure asks again.
-        info.action = 'cancelled';
-        s.p = false;
-        w.sessionStorage.removeItem(key);
-      }
       report();
       // reload() keeps the URL, history and scroll position, and cannot leave the origin.
-      if (info.action === 'reload') w.location.reload();
+      w.location.reload();
     })();
     return true;
   };

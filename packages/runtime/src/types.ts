@@ -5,9 +5,11 @@ export type SkewReason =
   /** The live release is the page's own (or unknown): the asset is really gone, or a transient failure. */
   | 'same-release'
   /**
-   * The inline guard saw the entry script, a static import, a modulepreload link or an HTML-linked stylesheet
-   * fail before the runtime was installed. It skips the release fetch (size), so new and same release are
-   * not told apart.
+   * An asset failed and the live release is not checked (yet), so new and same release are not told apart.
+   * The `skewless:reload` event carries it: the app is asked before the release fetch, while Vite waits for
+   * the answer; `onSkew` then gets `new-release` or `same-release`. Also the inline guard's reason for the
+   * entry script, a static import, a modulepreload link or an HTML-linked stylesheet failing before the
+   * runtime was installed: it skips the release fetch (size).
    */
   | 'load-error'
   /** The browser was offline; it reloads once it is back online. */
@@ -25,7 +27,10 @@ export type SkewAction =
   | 'wait'
   /** It does nothing: the error reaches the app. */
   | 'surface'
-  /** A `skewless:reload` listener called `preventDefault()`: no reload. */
+  /**
+   * A `skewless:reload` listener called `preventDefault()`: no reload, nothing counted, and the error reaches
+   * the app (`vite:preloadError` is not prevented, so the failed import rejects).
+   */
   | 'cancelled';
 
 /** What `onSkew` and the `skewless:reload` event's `detail` receive. */
@@ -68,7 +73,8 @@ export interface InstallOptions {
   storageKeyPrefix?: string;
   /**
    * Called for every decision (reload, wait, surface, cancelled), for telemetry. To defer a reload,
-   * call `preventDefault()` on the `skewless:reload` event instead.
+   * call `preventDefault()` on the `skewless:reload` event instead: it is dispatched synchronously, before
+   * the failure is prevented, so a cancelled reload leaves the error to the app.
    * @default undefined
    */
   onSkew?: (info: SkewInfo) => void;

@@ -94,16 +94,17 @@ describe('the inline guard', () => {
     expect(fake.reloads).toHaveLength(0);
   });
 
-  it('offline: reloads only after the online event', async () => {
+  it('offline: asks at once, reloads only after the online event', async () => {
     const fake = fakeWindow({ current: 'aaa', online: false });
     const events = runGuard(fake);
     const failing = fake.elementError(entry);
     await settle();
+    expect(events).toMatchObject([{ action: 'wait', reason: 'offline', current: 'aaa' }]);
     expect(fake.reloads).toHaveLength(0);
     fake.goOnline();
     await failing;
     expect(fake.reloads).toHaveLength(1);
-    expect(events).toMatchObject([{ reason: 'offline' }]);
+    expect(events).toHaveLength(1);
   });
 
   it('a cancelled skewless:reload does not reload and uncounts itself', async () => {
@@ -111,6 +112,17 @@ describe('the inline guard', () => {
     runGuard(fake);
     fake.window.addEventListener('skewless:reload', (event) => event.preventDefault());
     await fake.elementError(entry);
+    expect(fake.reloads).toHaveLength(0);
+    expect(fake.storage.items.size).toBe(0);
+  });
+
+  it('offline and cancelled: nothing waits for online', async () => {
+    const fake = fakeWindow({ current: 'aaa', online: false });
+    runGuard(fake);
+    fake.window.addEventListener('skewless:reload', (event) => event.preventDefault());
+    await fake.elementError(entry);
+    fake.goOnline();
+    await settle();
     expect(fake.reloads).toHaveLength(0);
     expect(fake.storage.items.size).toBe(0);
   });

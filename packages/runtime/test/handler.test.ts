@@ -25,7 +25,7 @@ describe('createHandler', () => {
     expect(fake.reloads).toHaveLength(1);
     expect(fake.fetched).toEqual(['https://app.example/users/skewless.json no-store']);
     expect(seen).toMatchObject([{ action: 'reload', reason: 'new-release', current: 'aaa', live: 'bbb' }]);
-    expect(events).toMatchObject([{ action: 'reload', reason: 'new-release' }]);
+    expect(events).toMatchObject([{ action: 'reload', reason: 'load-error', current: 'aaa' }]);
     expect(fake.storage.items.has(`${STORAGE_PREFIX}aaa`)).toBe(true);
   });
 
@@ -120,18 +120,45 @@ describe('createHandler', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('a cancelled skewless:reload does not reload, tells onSkew, and asks again next time', async () => {
+  it('a cancelled skewless:reload: asked before deciding, the error reaches the app, asked again next time', async () => {
     const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
     const { fail, seen, events } = setup(fake, true);
-    expect(fail()).toBe(true);
+    // false: install() must not prevent vite:preloadError, so the failed import rejects in the app.
+    expect(fail()).toBe(false);
+    // Asked synchronously, before any fetch: the reason cannot tell new from same release yet.
+    expect(events).toMatchObject([{ action: 'reload', reason: 'load-error', current: 'aaa' }]);
+    expect(seen).toMatchObject([{ action: 'cancelled', reason: 'load-error', current: 'aaa' }]);
     await settle();
+    expect(fake.fetched).toEqual([]);
     expect(fake.reloads).toHaveLength(0);
-    expect(seen).toMatchObject([{ action: 'cancelled', reason: 'new-release' }]);
     expect(fake.storage.items.size).toBe(0);
-    expect(fail()).toBe(true);
+    expect(sharedState(fake.window).p).toBeFalsy();
+    expect(fail()).toBe(false);
     await settle();
     expect(events).toHaveLength(2);
     expect(fake.reloads).toHaveLength(0);
+  });
+
+  it('offline and cancelled: no wait, the error reaches the app', async () => {
+    const fake = fakeWindow({ current: 'aaa', online: false });
+    const { fail, seen, events } = setup(fake, true);
+    expect(fail()).toBe(false);
+    expect(events).toMatchObject([{ action: 'wait', reason: 'offline' }]);
+    expect(seen).toMatchObject([{ action: 'cancelled', reason: 'offline' }]);
+    fake.goOnline();
+    await settle();
+    expect(fake.reloads).toHaveLength(0);
+  });
+
+  it('the event is dispatched before the handler returns; the release fetch refines onSkew only', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
+    const { fail, seen, events } = setup(fake);
+    expect(fail()).toBe(true);
+    expect(events).toMatchObject([{ action: 'reload', reason: 'load-error' }]);
+    expect(seen).toEqual([]);
+    await settle();
+    expect(seen).toMatchObject([{ action: 'reload', reason: 'new-release', live: 'bbb' }]);
+    expect(fake.reloads).toHaveLength(1);
   });
 
   it('an unreadable release file still reloads once, as same-release', async () => {

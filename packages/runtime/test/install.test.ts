@@ -38,6 +38,18 @@ describe('install', () => {
     expect(next.reloads).toHaveLength(0);
   });
 
+  it('a cancelled skewless:reload leaves vite:preloadError unprevented: the import rejects in the app', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
+    g.window = fake.window;
+    const seen: string[] = [];
+    uninstall = install({ onSkew: (info) => seen.push(`${info.action} ${info.reason}`) });
+    fake.window.addEventListener('skewless:reload', (event) => event.preventDefault());
+    expect(preloadError(fake.window)).toBe(false);
+    expect(seen).toEqual(['cancelled load-error']);
+    await settle();
+    expect(fake.reloads).toHaveLength(0);
+  });
+
   it('a second install replaces the first (one listener, the latest options)', async () => {
     const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
     g.window = fake.window;
