@@ -9,12 +9,15 @@ export type Decision = 'pending' | 'reload' | 'wait' | 'surface';
  *
  * @param pending a reload is already under way in this tab
  * @param online `navigator.onLine`
- * @param since ms since this release last reloaded this tab (huge when never, NaN when unreadable)
+ * @param since ms since this release last reloaded this tab (huge when never, NaN when the value is corrupt)
  * @param windowMs the loop guard's window
  */
 export function decide(pending: boolean, online: boolean, since: number, windowMs: number): Decision {
   if (pending) return 'pending';
-  // NaN (storage unusable) must not reload: a reload that cannot be counted could loop forever.
+  // NaN: the stored value is not a time this code wrote (another script's write, another version's
+  // format). Read as a recent reload, not as none: it may stand for a reload this code cannot read, and
+  // surfacing is the loop guard's own fallback; reloading on an unreadable count is how loops start. The
+  // inline guard reads it the same way (guard-source.ts). Storage that throws never gets here (no-storage).
   // A negative span (the clock went back) does not block.
   if (!(since < 0 || since >= windowMs)) return 'surface';
   return online ? 'reload' : 'wait';

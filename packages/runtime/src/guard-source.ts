@@ -37,7 +37,8 @@ export function guard(url?: string): void {
       if (s.f) return s.f(src);
       try {
         const since = now - Number(sessionStorage.getItem(key));
-        if (s.p || (since >= 0 && since < WINDOW_MS)) return;
+        // decide.ts, inlined; a stored value that is not a time (NaN) blocks like a recent reload (see there).
+        if (s.p || !(since < 0 || since >= WINDOW_MS)) return;
         sessionStorage.setItem(key, String(now));
       } catch {
         return;
@@ -54,6 +55,9 @@ export function guard(url?: string): void {
         return sessionStorage.removeItem(key);
       s.p = true;
       if (offline) await new Promise((resolve) => addEventListener('online', resolve));
+      // Counted again at the reload itself: an offline wait may have outlasted the window, and the page
+      // after the reload must find this reload counted. A write that throws now means no reload (safe).
+      sessionStorage.setItem(key, String(Date.now()));
       location.reload();
     },
     true,

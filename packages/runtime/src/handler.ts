@@ -78,7 +78,7 @@ export function createHandler(w: Window): (error?: unknown) => boolean {
       current,
       error,
     };
-    // Telemetry must never stop the recovery.
+    // Telemetry and the second count must never stop the recovery.
     const attempt = (f: () => void) => {
       try {
         f();
@@ -114,6 +114,10 @@ export function createHandler(w: Window): (error?: unknown) => boolean {
         info.reason = info.live && info.live !== current ? 'new-release' : 'same-release';
       info.action = 'reload';
       report();
+      // Counted again at the reload itself: a tab that waited offline longer than the window would
+      // otherwise reload into a page that finds the count expired and may reload again. It was counted at
+      // the decision already, and the reload was promised to Vite, so a failing write does not stop it.
+      attempt(() => w.sessionStorage.setItem(key, '' + Date.now()));
       // reload() keeps the URL, history and scroll position, and cannot leave the origin.
       w.location.reload();
     })();

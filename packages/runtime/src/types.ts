@@ -14,7 +14,10 @@ export type SkewReason =
   | 'load-error'
   /** The browser was offline; it reloads once it is back online. */
   | 'offline'
-  /** A reload for this release already happened within the window: the error is left to the app. */
+  /**
+   * A reload for this release already happened within the window (or its stored time is unreadable): the
+   * error is left to the app.
+   */
   | 'loop-guard'
   /** sessionStorage is unusable, so a reload could not be counted: never reload blindly. */
   | 'no-storage';

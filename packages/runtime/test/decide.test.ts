@@ -14,7 +14,8 @@ describe('decide (the loop guard)', () => {
     ['offline within the window still surfaces', false, false, 1_000, 'surface'],
     ['the window has passed: reload again', false, true, W, 'reload'],
     ['a timestamp from the future (clock went back) does not block', false, true, -5_000, 'reload'],
-    ['unreadable storage (NaN) never reloads', false, true, Number.NaN, 'surface'],
+    ['a corrupt stored time (NaN) never reloads', false, true, Number.NaN, 'surface'],
+    ['a corrupt stored time (NaN) offline does not wait either', false, false, Number.NaN, 'surface'],
   ] as const)('%s', (_name, pending, online, since, expected) => {
     expect(decide(pending, online, since, W)).toBe(expected);
   });

@@ -127,6 +127,43 @@ describe('the inline guard', () => {
     expect(fake.storage.items.size).toBe(0);
   });
 
+  it('counts the reload again at reload time: an offline wait longer than the window stays guarded', async () => {
+    let clock = 1_000_000;
+    const realNow = Date.now;
+    Date.now = () => clock;
+    try {
+      const fake = fakeWindow({ current: 'aaa', online: false });
+      runGuard(fake);
+      const failing = fake.elementError(entry);
+      await settle();
+      expect(fake.storage.items.get(`${STORAGE_PREFIX}aaa`)).toBe('1000000');
+      clock += 45_000; // offline for longer than the 30 s window
+      fake.goOnline();
+      await failing;
+      await settle();
+      expect(fake.reloads).toHaveLength(1);
+      expect(fake.storage.items.get(`${STORAGE_PREFIX}aaa`)).toBe('1045000');
+      // The reloaded page, one second later, sees the entry fail again: no second reload.
+      clock += 1_000;
+      const next = fake.reloadPage();
+      runGuard(next);
+      await next.elementError(entry);
+      expect(next.reloads).toHaveLength(0);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  it('a corrupt stored time reads as a recent reload, as in the runtime (decide.ts)', async () => {
+    const storage = new FakeStorage();
+    storage.setItem(`${STORAGE_PREFIX}aaa`, 'not a time');
+    const fake = fakeWindow({ current: 'aaa', storage });
+    const events = runGuard(fake);
+    await fake.elementError(entry);
+    expect(fake.reloads).toHaveLength(0);
+    expect(events).toEqual([]);
+  });
+
   it('never reloads when sessionStorage throws', async () => {
     const fake = fakeWindow({ current: 'aaa' });
     const denied = {

@@ -161,6 +161,40 @@ describe('createHandler', () => {
     expect(fake.reloads).toHaveLength(1);
   });
 
+  it('counts the reload again at reload time: an offline wait longer than the window stays guarded', async () => {
+    let clock = 1_000_000;
+    const realNow = Date.now;
+    Date.now = () => clock;
+    try {
+      const fake = fakeWindow({ current: 'aaa', live: 'aaa', online: false });
+      const { fail } = setup(fake);
+      expect(fail()).toBe(true);
+      expect(fake.storage.items.get(`${STORAGE_PREFIX}aaa`)).toBe('1000000');
+      clock += 45_000; // offline for longer than the 30 s window
+      fake.goOnline();
+      await settle();
+      expect(fake.reloads).toHaveLength(1);
+      expect(fake.storage.items.get(`${STORAGE_PREFIX}aaa`)).toBe('1045000');
+      // The reloaded page, one second later, fails the same way: the guard holds.
+      clock += 1_000;
+      const next = fake.reloadPage();
+      expect(setup(next).fail()).toBe(false);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  it('a corrupt stored time reads as a recent reload: the error surfaces', async () => {
+    const storage = new FakeStorage();
+    storage.setItem(`${STORAGE_PREFIX}aaa`, 'not a time');
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb', storage });
+    const { fail, seen } = setup(fake);
+    expect(fail()).toBe(false);
+    await settle();
+    expect(fake.reloads).toHaveLength(0);
+    expect(seen).toMatchObject([{ action: 'surface', reason: 'loop-guard' }]);
+  });
+
   it('an unreadable release file still reloads once, as same-release', async () => {
     const fake = fakeWindow({ current: 'aaa', live: new Error('offline server') });
     const { fail, seen } = setup(fake);
