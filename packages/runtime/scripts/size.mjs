@@ -14,8 +14,18 @@ export const BUDGET = { runtime: 1024, guard: 512 };
 
 const gzip = (text) => gzipSync(text, { level: 9 }).length;
 
+/**
+ * The release URL the guard is measured with. @skewless/vite fills in the real one from Vite's base, and an
+ * absolute CDN base is the long case: the URL is a string literal in the guard, so measuring with `void 0`
+ * (no URL) hid about 35 bytes min+gzip.
+ */
+export const MEASURED_RELEASE_URL = 'https://d1234abcd.cloudfront.net/my-app/v2/skewless.json';
+
 /** @typedef {{min: number, gzip: number}} Size */
-/** @returns {Promise<{runtime: Size, guard: Size, watch: Size}>} watch: the runtime with the optional proactive check */
+/**
+ * @returns {Promise<{runtime: Size, guard: Size, watch: Size}>} guard: with MEASURED_RELEASE_URL;
+ *   watch: the runtime with the optional proactive check
+ */
 export async function measure() {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const out = await mkdtemp(join(tmpdir(), 'skewless-size-'));
@@ -47,7 +57,8 @@ export async function measure() {
       ).code ?? '';
     const runtime = await min('index');
     const watch = await min('watch');
-    const guard = (await bundleGuard()).replace(URL_TOKEN, 'void 0');
+    // As renderGuard() writes it: a JSON string literal (the URL holds no `<` to escape).
+    const guard = (await bundleGuard()).replace(URL_TOKEN, () => JSON.stringify(MEASURED_RELEASE_URL));
     return {
       runtime: { min: runtime.length, gzip: gzip(runtime) },
       guard: { min: guard.length, gzip: gzip(guard) },
@@ -63,7 +74,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let over = false;
   for (const [name, label] of [
     ['runtime', 'runtime'],
-    ['guard', 'guard'],
+    ['guard', 'guard, CDN URL'],
     ['watch', 'runtime + watch'],
   ]) {
     const { min, gzip: gz } = sizes[name];

@@ -13,53 +13,52 @@ import type { SharedState, SkewInfo } from './types.js';
  * so its reason is 'load-error'.
  *
  * Self-contained: scripts/guard-bundle.mjs builds it into a string with constants.ts only, and it reaches
- * the page through globals. Terse on purpose: its budget is 512 bytes min+gzip.
+ * the page through globals. Terse on purpose: its budget is 512 bytes min+gzip with a long CDN release URL
+ * (scripts/size.mjs), so the casts below stand in for `String()`/`Number()`, which storage does anyway.
  */
 export function guard(url?: string): void {
   // STATE_KEY spelled out: terser keeps a constant used twice as a variable, and every byte counts here.
+  // `self` is `window` in a page, two bytes shorter.
   // biome-ignore lint/suspicious/noAssignInExpressions: the shortest create-or-reuse, for the byte budget
-  const s = ((window as unknown as { __skewless?: SharedState }).__skewless ||= {});
-  const urlOrigin = url && new URL(url, document.baseURI).origin;
+  const s = ((self as unknown as { __skewless?: SharedState }).__skewless ||= {});
+  // Without a URL, `new URL(undefined, base)` resolves 'undefined' against the base: the page's own origin.
+  const origins = [location.origin, new URL(url as string, document.baseURI).origin];
   s.u = url;
-  addEventListener(
-    'error',
-    async (e) => {
-      const el = e.target as HTMLScriptElement & HTMLLinkElement;
-      const src = el.src || el.href;
-      const current = document.querySelector<HTMLMetaElement>(`meta[name=${RELEASE_META}]`)?.content || '';
-      const key = STORAGE_PREFIX + current;
-      const now = Date.now();
-      // <script>, <link rel=stylesheet|modulepreload>; and only the app's origins: a blocked analytics
-      // script or font stylesheet is not skew.
-      if (!/^(st|mo|SC)/.test(el.rel || el.tagName)) return;
-      const origin = new URL(src).origin;
-      if (origin !== location.origin && origin !== urlOrigin) return;
-      if (s.f) return s.f(src);
-      try {
-        const since = now - Number(sessionStorage.getItem(key));
-        // decide.ts, inlined; a stored value that is not a time (NaN) blocks like a recent reload (see there).
-        if (s.p || !(since < 0 || since >= WINDOW_MS)) return;
-        sessionStorage.setItem(key, String(now));
-      } catch {
-        return;
-      }
-      const offline = !navigator.onLine;
-      const info: SkewInfo = {
-        action: offline ? 'wait' : 'reload',
-        reason: offline ? 'offline' : 'load-error',
-        current,
-        error: src,
-      };
-      // Asked when deciding, as the runtime asks. Deferred by the app: uncounted, the next failure asks again.
-      if (!dispatchEvent(new CustomEvent(RELOAD_EVENT, { cancelable: true, detail: info })))
-        return sessionStorage.removeItem(key);
-      s.p = true;
-      if (offline) await new Promise((resolve) => addEventListener('online', resolve));
+  // Typed by hand: an element's load failure is a plain Event whose target is the element.
+  const onError = ({ target: el }: { target: HTMLScriptElement & HTMLLinkElement }) => {
+    const src = el.src || el.href;
+    const current = document.querySelector<HTMLMetaElement>(`meta[name=${RELEASE_META}]`)?.content || '';
+    const key = STORAGE_PREFIX + current;
+    const offline = !navigator.onLine;
+    // <script>, <link rel=stylesheet|modulepreload>; and only the app's origins: a blocked analytics
+    // script or font stylesheet is not skew.
+    if (!/^(st|mo|SC)/.test(el.rel || el.tagName) || !origins.includes(new URL(src).origin)) return;
+    if (s.f) return s.f(src);
+    try {
+      const since = Date.now() - (sessionStorage.getItem(key) as unknown as number);
+      // decide.ts, inlined; a stored value that is not a time (NaN) blocks like a recent reload (see there).
+      if (s.p || !(since < 0 || since >= WINDOW_MS)) return;
+      sessionStorage.setItem(key, Date.now() as unknown as string);
+    } catch {
+      return;
+    }
+    const info: SkewInfo = {
+      action: offline ? 'wait' : 'reload',
+      reason: offline ? 'offline' : 'load-error',
+      current,
+      error: src,
+    };
+    const reload = () => {
       // Counted again at the reload itself: an offline wait may have outlasted the window, and the page
       // after the reload must find this reload counted. A write that throws now means no reload (safe).
-      sessionStorage.setItem(key, String(Date.now()));
+      sessionStorage.setItem(key, Date.now() as unknown as string);
       location.reload();
-    },
-    true,
-  );
+    };
+    // Asked when deciding, as the runtime does. Deferred by the app: uncounted, the next failure asks again.
+    if (!dispatchEvent(new CustomEvent(RELOAD_EVENT, { cancelable: true, detail: info })))
+      return sessionStorage.removeItem(key);
+    s.p = true;
+    offline ? addEventListener('online', reload) : reload();
+  };
+  addEventListener('error', onError as unknown as EventListener, true);
 }

@@ -5,6 +5,7 @@ import { FakeStorage, type FakeWindow, fakeWindow, settle } from './fake-window.
 
 const GLOBALS = [
   'window',
+  'self',
   'document',
   'location',
   'navigator',
@@ -16,7 +17,7 @@ const GLOBALS = [
 /** Runs the minified guard exactly as shipped, against a fake window standing in for the globals. */
 function runGuard(fake: FakeWindow, code = guardSource, storage: unknown = fake.storage) {
   const w = fake.raw;
-  const values = [w, w.document, w.location, w.navigator, storage, w.addEventListener, w.dispatchEvent];
+  const values = [w, w, w.document, w.location, w.navigator, storage, w.addEventListener, w.dispatchEvent];
   new Function(...GLOBALS, code)(...values);
   const events: unknown[] = [];
   fake.window.addEventListener('skewless:reload', (event) => events.push((event as CustomEvent).detail));
