@@ -35,3 +35,11 @@ export function unmatchedUnhashedMessage(entries: string[], outputPaths: string[
   });
   return `[skewless] 'unhashed' lists ${shown.join(', ')}, which no file in the output directory has, so nothing is kept unhashed on purpose and those files are classed by name. Use paths inside the output directory, such as 'sw.js' for public/sw.js.`;
 }
+
+/**
+ * The warning for a `guard.nonce` next to a different Vite `html.cspNonce`: Vite leaves a tag that has a
+ * nonce alone, so the guard would carry the one the page's CSP header is not built for.
+ */
+export function cspNonceConflictMessage(guardNonce: string, cspNonce: string): string {
+  return `[skewless] guard.nonce '${guardNonce}' differs from Vite's html.cspNonce '${cspNonce}', which Vite puts on every other script and link tag; a CSP that allows those blocks the guard. Remove guard.nonce: the guard then gets html.cspNonce too.`;
+}

@@ -16,7 +16,7 @@ import { BundleFacts } from './bundle-facts.js';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
 import type { HtmlTag } from './html.js';
 import { charsetFirst, releaseMetaTag } from './html.js';
-import { unmatchedUnhashedMessage } from './messages.js';
+import { cspNonceConflictMessage, unmatchedUnhashedMessage } from './messages.js';
 import { checkNames } from './name-check.js';
 import { applyNames, type SeenPatterns } from './names.js';
 import { runUpload } from './run-upload.js';
@@ -84,6 +84,12 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       ssrBuild = Boolean(config.build.ssr);
       // Vite's logger honours --logLevel and prints without a second "[plugin …]" prefix.
       viteLogger = config.logger;
+      // Vite 5.3+ stamps html.cspNonce on every script and link tag without a nonce, the guard's included
+      // (its own post hook, after ours), so that is the guard's default; a different guard.nonce would win.
+      const cspNonce = (config as { html?: { cspNonce?: string } }).html?.cspNonce;
+      const nonce = options.guard ? options.guard.nonce : undefined;
+      if (nonce !== undefined && cspNonce !== undefined && nonce !== cspNonce)
+        config.logger.warn(cspNonceConflictMessage(nonce, cspNonce));
     },
 
     buildStart() {

@@ -9,13 +9,17 @@ export type SkewlessUploadOptions = Omit<UploadOptions, 'dir' | 'manifest' | 'lo
 /** The inline guard that recovers a page whose entry script or CSS failed to load after a deploy. */
 export interface SkewlessGuardOptions {
   /**
-   * CSP nonce for the guard's `<script>` tag.
-   * @default none
+   * The `nonce` attribute of the guard's `<script>` tag. A CSP nonce must change with every response, so a
+   * fixed string here only works as a placeholder that the server replaces in each response. Prefer Vite's
+   * `html.cspNonce` (Vite 5.3+) set to such a placeholder, and leave this unset: Vite puts it on every
+   * script and link tag, the guard's included. Without per-response nonces, use `mode: 'external'`.
+   * @default none: Vite's `html.cspNonce` when that is set
    */
   nonce?: string;
   /**
    * `inline`: the guard is written into each HTML `<head>`; `external`: it is emitted as a hashed
-   * script and linked with `<script src>` (for a CSP without `unsafe-inline` and without nonces).
+   * script and linked with `<script src>` (for a CSP without `unsafe-inline` and without nonces, such as
+   * `script-src 'self'`).
    * @default 'inline'
    */
   mode?: 'inline' | 'external';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { tempDir, viteBuild } from './helpers/builders.js';
+import { captureLogger, tempDir, viteBuild } from './helpers/builders.js';
 import { readBuiltManifest } from './helpers/manifest.js';
 
 /** The `<head>` of the built index.html, up to the first module script. */
@@ -65,6 +65,48 @@ describe.each(['vite5', 'vite7', 'vite8'])('head guard with %s', (vite) => {
       expect(head).toContain(`<script src="/${guard!.path}"></script>`);
       expect(head).not.toMatch(/<script>/);
       expect(await readFile(join(out.dir, guard!.path), 'utf8')).toContain('skewless');
+    } finally {
+      await out.cleanup();
+    }
+  });
+
+  test("Vite's html.cspNonce is the guard's nonce, inline and external, when guard.nonce is unset", async () => {
+    for (const mode of ['inline', 'external'] as const) {
+      const out = await tempDir();
+      try {
+        const { logger, warn: warnings } = captureLogger();
+        await viteBuild(vite, {
+          outDir: out.dir,
+          html: { cspNonce: 'NONCE_PLACEHOLDER' },
+          skewless: { guard: { mode } },
+          logger,
+        });
+        const head = await headOf(out.dir);
+        const guardTag = /<script(?! type="module")[^>]*>/.exec(head)?.[0] ?? '';
+        expect(guardTag, mode).toContain('nonce="NONCE_PLACEHOLDER"');
+        if (mode === 'external') expect(guardTag).toContain('skewless-guard-');
+        expect(warnings.filter((w) => w.includes('[skewless]'))).toEqual([]);
+      } finally {
+        await out.cleanup();
+      }
+    }
+  });
+
+  test('a guard.nonce that differs from html.cspNonce is warned about, naming the fix', async () => {
+    const out = await tempDir();
+    try {
+      const { logger, warn: warnings } = captureLogger();
+      await viteBuild(vite, {
+        outDir: out.dir,
+        html: { cspNonce: 'NONCE_PLACEHOLDER' },
+        skewless: { guard: { nonce: 'fixed-at-build' } },
+        logger,
+      });
+      expect(warnings.filter((w) => w.includes('[skewless]'))).toEqual([
+        expect.stringMatching(/guard\.nonce 'fixed-at-build' differs from .*cspNonce.*Remove guard\.nonce/),
+      ]);
+      // Vite leaves a tag that has a nonce alone: the guard keeps the one that does not match.
+      expect(await headOf(out.dir)).toContain('<script nonce="fixed-at-build">');
     } finally {
       await out.cleanup();
     }

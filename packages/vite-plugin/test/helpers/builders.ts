@@ -34,6 +34,8 @@ export interface ViteBuildOptions {
   manifest?: boolean;
   /** Vite's customLogger, e.g. {@link captureLogger}'s; without it the build logs nothing. */
   logger?: unknown;
+  /** Vite's `html` options, e.g. `{ cspNonce }` (Vite 5.3+). */
+  html?: { cspNonce?: string };
 }
 
 /** A Vite logger that keeps every info and warning line, for tests that read what the build reports. */
@@ -75,6 +77,7 @@ export async function viteBuild(name: string, o: ViteBuildOptions): Promise<stri
     logLevel: 'silent',
     customLogger: o.logger,
     base: o.base ?? '/',
+    html: o.html,
     plugins: [...(o.plugins ?? []), skewless(o.skewless), ...(o.after ?? [])],
     build: {
       outDir: o.outDir,
