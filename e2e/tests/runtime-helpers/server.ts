@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,9 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
 };
+
+/** Stands for the CSP nonce in a built document; the server puts a fresh nonce in its place per response. */
+export const NONCE_PLACEHOLDER = 'SKEWLESS_TEST_NONCE';
 
 /**
  * A tiny origin for the runtime specs: it serves one release directory at a time and lets a test swap
@@ -22,6 +26,14 @@ export interface ReleaseServer {
   deny(...patterns: RegExp[]): void;
   /** The next document request gets this directory's index.html (a stale cached page). */
   staleDocumentOnce(dir: string): void;
+  /**
+   * Send this Content-Security-Policy with every document from now on; `{nonce}` in it becomes a fresh
+   * nonce per response, the same one that replaces NONCE_PLACEHOLDER in the document (as a server template
+   * does). `nonceInDocument: false` leaves the placeholder: the header's nonce then matches no tag.
+   */
+  csp(policy: string, options?: { nonceInDocument?: boolean }): void;
+  /** The nonce of each document response, in order. */
+  nonces: string[];
   /** Paths of the documents served, in order: a page load each. */
   documents: string[];
   /** `status path` of every request. */
@@ -33,6 +45,8 @@ export async function startReleaseServer(dir: string): Promise<ReleaseServer> {
   let root = dir;
   let stale: string | undefined;
   let denied: RegExp[] = [];
+  let policy: { template: string; nonceInDocument: boolean } | undefined;
+  const nonces: string[] = [];
   const documents: string[] = [];
   const log: string[] = [];
 
@@ -52,17 +66,25 @@ export async function startReleaseServer(dir: string): Promise<ReleaseServer> {
       return;
     }
     try {
-      const body = await readFile(join(base, file));
-      if (isDocument) documents.push(path);
-      const cacheControl = isDocument
-        ? 'no-cache'
-        : path.endsWith('skewless.json')
-          ? 'no-store'
-          : 'public, max-age=31536000, immutable';
-      res.writeHead(200, {
+      let body: Buffer | string = await readFile(join(base, file));
+      const headers: Record<string, string> = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': cacheControl,
-      });
+        'cache-control': isDocument
+          ? 'no-cache'
+          : path.endsWith('skewless.json')
+            ? 'no-store'
+            : 'public, max-age=31536000, immutable',
+      };
+      if (isDocument) {
+        documents.push(path);
+        if (policy) {
+          const nonce = randomBytes(16).toString('base64');
+          nonces.push(nonce);
+          headers['content-security-policy'] = policy.template.replaceAll('{nonce}', nonce);
+          if (policy.nonceInDocument) body = body.toString('utf8').replaceAll(NONCE_PLACEHOLDER, nonce);
+        }
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'cache-control': 'no-store' }).end('not found');
@@ -83,6 +105,10 @@ export async function startReleaseServer(dir: string): Promise<ReleaseServer> {
     staleDocumentOnce(from) {
       stale = from;
     },
+    csp(template, options = {}) {
+      policy = { template, nonceInDocument: options.nonceInDocument ?? true };
+    },
+    nonces,
     documents,
     log,
     close: () =>
