@@ -86,7 +86,9 @@ export interface InstallOptions {
 /** Options of `renderGuard`. */
 export interface GuardOptions {
   /**
-   * CSP nonce put on the inline `<script>`.
+   * CSP nonce put on the inline `<script>`. A nonce must change with every response, so pass a placeholder
+   * that the server replaces per response (the one in Vite's `html.cspNonce`, say), not a fixed string;
+   * for a CSP without nonces, serve the guard as a file instead (`@skewless/vite`'s `mode: 'external'`).
    * @default undefined (no nonce attribute)
    */
   nonce?: string;
