@@ -161,59 +161,67 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       if (error) failed = true;
     },
 
-    async closeBundle() {
-      const ctx = this as unknown as HookContext;
-      if (isServer(ctx) || failed || dirs.size === 0) return;
-      if (dirs.size > 1) {
-        throw new SkewlessError(
-          'INVALID_OPTIONS',
-          `the outputs of this build are written to different directories (${[...dirs].join(', ')}), so no single manifest can describe them. Write every output to one directory (output.dir), with names that differ per output.`,
-        );
-      }
-      const dir = [...dirs][0]!;
-      const checking = process.env[DETERMINISM_ENV] === '1';
-      const manifest = await createManifest({
-        dir,
-        facts: facts.facts(),
-        hash,
-        base,
-        assetsDir,
-        publicSourceMaps: options.publicSourceMaps,
-        unhashed: options.unhashed,
-        cacheControl: options.cacheControl,
-        writeReleaseFile: true,
-        stampRelease: true,
-      });
-      const paths = manifest.files.map((f) => f.path);
-      const unmatched = options.unhashed.filter((entry) => !paths.includes(entry));
-      if (unmatched.length > 0) ctx.warn(unmatchedUnhashedMessage(unmatched, paths));
-      if (options.previousManifest && !checking) await checkPrevious(ctx, options.previousManifest, manifest);
-      await writeManifest(dir, manifest);
-      info(ctx, summary(manifest));
-      if (options.precompress) {
-        const siblings = await precompress(dir, manifest);
-        info(
-          ctx,
-          `[skewless] precompressed ${siblings.length} files (.br/.gz siblings, not in the manifest).`,
-        );
-      }
-      if (options.upload && !checking) {
-        try {
-          const result = await runUpload(options.upload, dir, manifest, hookLogger(ctx, info));
+    // A parallel hook in Rollup and Rolldown: service-worker generators (vite-plugin-pwa's generateSW, the
+    // workbox plugins) write sw.js and its runtime in their own closeBundle. Last and alone, so the
+    // manifest and the upload see every file the build leaves in outDir.
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      async handler() {
+        const ctx = this as unknown as HookContext;
+        if (isServer(ctx) || failed || dirs.size === 0) return;
+        if (dirs.size > 1) {
+          throw new SkewlessError(
+            'INVALID_OPTIONS',
+            `the outputs of this build are written to different directories (${[...dirs].join(', ')}), so no single manifest can describe them. Write every output to one directory (output.dir), with names that differ per output.`,
+          );
+        }
+        const dir = [...dirs][0]!;
+        const checking = process.env[DETERMINISM_ENV] === '1';
+        const manifest = await createManifest({
+          dir,
+          facts: facts.facts(),
+          hash,
+          base,
+          assetsDir,
+          publicSourceMaps: options.publicSourceMaps,
+          unhashed: options.unhashed,
+          cacheControl: options.cacheControl,
+          writeReleaseFile: true,
+          stampRelease: true,
+        });
+        const paths = manifest.files.map((f) => f.path);
+        const unmatched = options.unhashed.filter((entry) => !paths.includes(entry));
+        if (unmatched.length > 0) ctx.warn(unmatchedUnhashedMessage(unmatched, paths));
+        if (options.previousManifest && !checking)
+          await checkPrevious(ctx, options.previousManifest, manifest);
+        await writeManifest(dir, manifest);
+        info(ctx, summary(manifest));
+        if (options.precompress) {
+          const siblings = await precompress(dir, manifest);
           info(
             ctx,
-            `[skewless] ${result.dryRun ? 'dry run: would upload' : 'uploaded'} ${result.uploaded} files (${result.skipped} already there) to ${result.target}, release ${result.release}.`,
+            `[skewless] precompressed ${siblings.length} files (.br/.gz siblings, not in the manifest).`,
           );
-        } catch (error) {
-          const reason = (error as Error).message ?? String(error);
-          const message = reason.startsWith('[skewless]')
-            ? reason
-            : `[skewless] upload to ${options.upload.to} failed: ${reason}. Check the target and its credentials, then run 'skewless upload ${dir} --to ${options.upload.to}'.`;
-          if (options.onUploadError === 'warn')
-            ctx.warn(`${message} (onUploadError: 'warn' kept the build.)`);
-          else throw new SkewlessError('UPLOAD_FAILED', message, { cause: error });
         }
-      }
+        if (options.upload && !checking) {
+          try {
+            const result = await runUpload(options.upload, dir, manifest, hookLogger(ctx, info));
+            info(
+              ctx,
+              `[skewless] ${result.dryRun ? 'dry run: would upload' : 'uploaded'} ${result.uploaded} files (${result.skipped} already there) to ${result.target}, release ${result.release}.`,
+            );
+          } catch (error) {
+            const reason = (error as Error).message ?? String(error);
+            const message = reason.startsWith('[skewless]')
+              ? reason
+              : `[skewless] upload to ${options.upload.to} failed: ${reason}. Check the target and its credentials, then run 'skewless upload ${dir} --to ${options.upload.to}'.`;
+            if (options.onUploadError === 'warn')
+              ctx.warn(`${message} (onUploadError: 'warn' kept the build.)`);
+            else throw new SkewlessError('UPLOAD_FAILED', message, { cause: error });
+          }
+        }
+      },
     },
 
     transformIndexHtml: {
