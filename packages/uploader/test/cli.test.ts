@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -207,6 +209,38 @@ describe('skewless upload (the CLI)', () => {
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, uploaded: 5 });
     expect((await runCli(built.cli, ['upload', '--help'], env)).stdout).toContain('--profile <name>');
+  });
+
+  it('--virtual-host-style puts the bucket in the host name even with an endpoint; with --path-style it is refused', async () => {
+    const b = await buildDir();
+    // A stand-in server that records where requests go and answers 403, not retried (no S3 needed).
+    const seen: { host?: string; url?: string }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ host: req.headers.host, url: req.url });
+      res.writeHead(403).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => server.close(() => r())));
+    const endpoint = `http://localhost:${(server.address() as AddressInfo).port}`;
+    const env = plainEnv({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    const args = ['upload', b.dir, '--to', 's3://skewless/vhost', '--endpoint', endpoint, '--json'];
+
+    // Default with an endpoint: path-style, the bucket is the first path segment.
+    expect((await runCli(built.cli, args, env)).code).toBe(1);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((r) => r.url?.startsWith('/skewless') && r.host?.startsWith('localhost:'))).toBe(true);
+
+    seen.length = 0;
+    const virtual = await runCli(built.cli, [...args, '--virtual-host-style'], env);
+    expect(virtual.code).toBe(1);
+    // skewless.localhost either resolves here (then the request arrives with that Host) or it does not
+    // (ENOTFOUND); a path-style request to localhost is the one thing it must not be.
+    if (seen.length > 0) expect(seen.every((r) => r.host?.startsWith('skewless.localhost:'))).toBe(true);
+    else expect(JSON.parse(virtual.stdout).error.message).toContain('ENOTFOUND');
+
+    const both = await runCli(built.cli, [...args, '--virtual-host-style', '--path-style'], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--path-style and --virtual-host-style contradict each other');
   });
 
   it('skewless prune: usage errors exit 2; --json reports kept and dropped releases', async () => {

@@ -11,6 +11,7 @@ export const TARGET_FLAGS = {
   region: { type: 'string' },
   profile: { type: 'string' },
   'path-style': { type: 'boolean' },
+  'virtual-host-style': { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -24,7 +25,9 @@ export const TARGET_FLAGS_HELP = `  --dry-run             compute and print the 
   --region <region>     S3 region; default AWS_REGION, the profile's region, else us-east-1
                         with an endpoint
   --profile <name>      AWS profile for credentials and region; default AWS_PROFILE
-  --path-style          path-style addressing (default when an endpoint is set)`;
+  --path-style          path-style addressing (default when an endpoint is set)
+  --virtual-host-style  bucket.endpoint addressing even with an endpoint (services that
+                        refuse path-style requests)`;
 
 interface TargetFlagValues {
   to?: string;
@@ -34,6 +37,7 @@ interface TargetFlagValues {
   region?: string;
   profile?: string;
   'path-style'?: boolean;
+  'virtual-host-style'?: boolean;
 }
 
 /** Check the shared flags and turn them into engine options; `usage` builds the error for a bad one. */
@@ -47,6 +51,8 @@ export function targetOptions(
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
     throw usage(`--concurrency must be a whole number ≥ 1, not '${values.concurrency}'`);
   if (values.profile === '') throw usage('--profile needs a profile name from ~/.aws/config');
+  if (values['path-style'] && values['virtual-host-style'])
+    throw usage('--path-style and --virtual-host-style contradict each other: pass one');
   // The SDK's notice about its future Node support is not the user's problem during a command.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return {
@@ -56,6 +62,6 @@ export function targetOptions(
     endpoint: values.endpoint,
     region: values.region,
     profile: values.profile,
-    forcePathStyle: values['path-style'] ? true : undefined,
+    forcePathStyle: values['path-style'] ? true : values['virtual-host-style'] ? false : undefined,
   };
 }
