@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { buildRelease } from './runtime-helpers/build.js';
-import { countLoads, reloadPending } from './runtime-helpers/page.js';
+import { openExpecting } from './runtime-helpers/page.js';
 import { type ReleaseServer, startReleaseServer } from './runtime-helpers/server.js';
 
 // The inline guard under a real Content-Security-Policy header: with a per-response nonce (the server fills
@@ -35,19 +35,6 @@ function violations(page: Page): string[] {
     if (/Content Security Policy/.test(message.text())) seen.push(message.text());
   });
   return seen;
-}
-
-/**
- * Opens the page and sees it load `documents` times in all, with nothing more on its way. The error event
- * precedes `load` and the guard decides synchronously, so at `load` a further reload would already be pending.
- */
-async function openExpecting(page: Page, url: string, documents: number): Promise<void> {
-  const loads = countLoads(page);
-  await page.goto(url);
-  await expect.poll(() => loads.count).toBe(documents);
-  await page.waitForLoadState('load');
-  expect(await reloadPending(page)).toBe(false);
-  expect(loads.count).toBe(documents);
 }
 
 test("nonce mode: the inline guard runs under script-src 'nonce-…': a gone entry reloads once, then the app works", async ({

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { buildRelease } from './runtime-helpers/build.js';
-import { countLoads, readLog, reloadPending } from './runtime-helpers/page.js';
+import { countLoads, openExpecting, readLog } from './runtime-helpers/page.js';
 import { type ReleaseServer, startReleaseServer } from './runtime-helpers/server.js';
 
 // The inline <head> guard, for what vite:preloadError never reports: the entry script and HTML-linked CSS.
@@ -18,17 +18,9 @@ test.afterEach(async () => {
   server = undefined;
 });
 
-/**
- * Open the page and see exactly one reload, after which nothing more is on its way. The error event
- * precedes `load` and the guard decides synchronously, so at `load` a second reload would already be pending.
- */
+/** Exactly one reload, then calm, and the server saw both documents. */
 async function expectOneReloadThenCalm(page: Page, server: ReleaseServer): Promise<void> {
-  const loads = countLoads(page);
-  await page.goto(server.url);
-  await expect.poll(() => loads.count).toBe(2);
-  await page.waitForLoadState('load');
-  expect(await reloadPending(page)).toBe(false);
-  expect(loads.count).toBe(2);
+  await openExpecting(page, server.url, 2);
   expect(server.documents).toHaveLength(2);
 }
 

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 /**
  * Counts the documents the tab requested: the first visit plus one per reload. Not `load` events (a guard
@@ -43,4 +43,18 @@ export async function readLogs(page: Page): Promise<{ skews: unknown[]; events: 
 /** Whether a reload is under way or waiting (the shared in-flight flag of the guard and the runtime). */
 export function reloadPending(page: Page): Promise<boolean> {
   return page.evaluate(() => !!(window as unknown as { __skewless?: { p?: boolean } }).__skewless?.p);
+}
+
+/**
+ * Opens `url` and sees the tab load `documents` documents in all (1: no reload; 2: one reload), with nothing
+ * more on its way. The error event precedes `load` and the guard decides synchronously, so at `load` a further
+ * reload would already be pending.
+ */
+export async function openExpecting(page: Page, url: string, documents: number): Promise<void> {
+  const loads = countLoads(page);
+  await page.goto(url);
+  await expect.poll(() => loads.count).toBe(documents);
+  await page.waitForLoadState('load');
+  expect(await reloadPending(page)).toBe(false);
+  expect(loads.count).toBe(documents);
 }
