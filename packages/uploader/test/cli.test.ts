@@ -246,7 +246,10 @@ describe('skewless upload (the CLI)', () => {
   it('skewless prune: usage errors exit 2; --json reports kept and dropped releases', async () => {
     const bad = await runCli(built.cli, ['prune', '--to', 's3://skewless/cli', '--keep', '0'], s3Env());
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--keep must be a whole number');
+    expect(bad.stderr).toContain("--keep must be a whole number ≥ 1, not '0'");
+    const missing = await runCli(built.cli, ['prune', '--to', 's3://skewless/cli'], s3Env());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--keep is required: how many releases to keep');
 
     const b = await buildDir();
     await runCli(built.cli, ['upload', b.dir, '--to', 's3://skewless/cliprune', '--html'], s3Env());

@@ -41,8 +41,10 @@ const command: Command = async (argv, { logger, verbose }) => {
   if (positionals.length > 0) throw usage(`unexpected argument '${positionals[0]}'`);
   const target = targetOptions(values, usage, 'the upload target');
   const keep = Number(values.keep);
-  if (values.keep === undefined || !Number.isInteger(keep) || keep < 1)
-    throw usage('--keep must be a whole number ≥ 1');
+  if (values.keep === undefined)
+    throw usage('--keep is required: how many releases to keep, newest first (e.g. --keep 5)');
+  if (!Number.isInteger(keep) || keep < 1)
+    throw usage(`--keep must be a whole number ≥ 1, not '${values.keep}'`);
 
   const result = await prune({ ...target, keep, logger });
   if (verbose || result.dryRun) {
