@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -167,6 +167,12 @@ export interface DeterminismReport {
  */
 export async function checkDeterminism(options: CheckDeterminismOptions): Promise<DeterminismReport> {
   const root = resolve(options.root);
+  if (!existsSync(root)) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `the project folder ${root} does not exist. Pass --root <the folder with vite.config and package.json>.`,
+    );
+  }
   const vite = options.vite ?? (await importProjectVite(root));
   const work = await mkdtemp(join(tmpdir(), 'skewless-determinism-'));
   const dirs: [string, string] = [join(work, 'a'), join(work, 'b')];

@@ -185,6 +185,14 @@ describe('skewless check-determinism', () => {
     );
   });
 
+  test('a --root that does not exist says so, not that vite is missing', async () => {
+    const missing = join(project, 'no-such-folder');
+    await expect(run(['--root', missing])).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringContaining(`the project folder ${missing} does not exist`),
+    });
+  });
+
   test('an unknown flag is a parse error, which the CLI maps to exit 2', async () => {
     await expect(run(['--nope'])).rejects.toMatchObject({ code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' });
   });
