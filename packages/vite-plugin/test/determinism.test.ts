@@ -2,9 +2,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkDeterminism, describeDeterminism } from '@skewless/uploader';
 import { describe, expect, test } from 'vitest';
-import { FIXTURES, tempDir, VITES } from './helpers/builders.js';
+import { FIXTURES, tempDir, VITE_NAMES, VITES } from './helpers/builders.js';
 
-describe.each(['vite5', 'vite7', 'vite8'])('checkDeterminism with %s', (name) => {
+describe.each(VITE_NAMES)('checkDeterminism with %s', (name) => {
   const vite = VITES[name]!;
 
   test('catches a plugin that writes Date.now() into the entry', async () => {

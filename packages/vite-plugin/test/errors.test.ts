@@ -9,13 +9,13 @@ import { rollup } from 'rollup';
 import { describe, expect, test } from 'vitest';
 import type { SkewlessOptions } from '../src/index.js';
 import { skewless, validateOptions } from '../src/index.js';
-import { FIXTURES, rollupBuild, tempDir, viteBuild } from './helpers/builders.js';
+import { FIXTURES, rollupBuild, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { readBuiltManifest } from './helpers/manifest.js';
 
 const NO_HASH =
   /\[skewless\] output\.entryFileNames '\[name\]\.js' has no \[hash\].*Use '\[name\]-\[hash:8\]\.js', or list the file in the 'unhashed' option\./s;
 
-describe.each(['vite5', 'vite7', 'vite8'])('build errors with %s', (vite) => {
+describe.each(VITE_NAMES)('build errors with %s', (vite) => {
   test("entryFileNames '[name].js' fails the build with the option and the fix", async () => {
     const out = await tempDir();
     try {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { captureLogger, tempDir, viteBuild } from './helpers/builders.js';
+import { captureLogger, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { readBuiltManifest } from './helpers/manifest.js';
 
 /** The `<head>` of the built index.html, up to the first module script. */
@@ -10,7 +10,7 @@ async function headOf(dir: string): Promise<string> {
   return html.slice(html.indexOf('<head>'), html.indexOf('<script type="module"'));
 }
 
-describe.each(['vite5', 'vite7', 'vite8'])('head guard with %s', (vite) => {
+describe.each(VITE_NAMES)('head guard with %s', (vite) => {
   test('inline by default, first in <head>, with the nonce and the base-pinned release URL', async () => {
     const out = await tempDir();
     try {

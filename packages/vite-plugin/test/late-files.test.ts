@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MANIFEST_PATH } from '@skewless/uploader';
 import type { Plugin as RollupPlugin } from 'rollup';
 import { describe, expect, test } from 'vitest';
-import { rollupBuild, tempDir, viteBuild } from './helpers/builders.js';
+import { rollupBuild, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { readBuiltManifest } from './helpers/manifest.js';
 
 /**
@@ -30,7 +30,7 @@ const unhashedLate = (prefix: string) => (info: any) =>
 const NO_HASH_LATE =
   /\[skewless\] output\.assetFileNames '(assets\/)?\[name\]\[extname\]' has no \[hash\], so '(assets\/)?late\.txt'/;
 
-describe.each(['vite5', 'vite7', 'vite8'])('files emitted after the plugin, %s', (vite) => {
+describe.each(VITE_NAMES)('files emitted after the plugin, %s', (vite) => {
   test('a hashed late asset is immutable; index.html and .vite/manifest.json keep their classes', async () => {
     const out = await tempDir();
     try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Manifest } from '@skewless/uploader';
 import { MANIFEST_PATH, RELEASE_FILE } from '@skewless/uploader';
 import { describe, expect, test } from 'vitest';
-import { rollupBuild, tempDir, viteBuild } from './helpers/builders.js';
+import { rollupBuild, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { expectedFiles, filesOnDisk, readBuiltManifest } from './helpers/manifest.js';
 
 /** The manifest with hashes, digests and sizes replaced, so a snapshot shows structure and classes. */
@@ -42,7 +42,7 @@ async function allBytes(dir: string): Promise<Map<string, string>> {
   );
 }
 
-describe.each(['vite5', 'vite7', 'vite8'])('manifest with %s', (vite) => {
+describe.each(VITE_NAMES)('manifest with %s', (vite) => {
   test('lists exactly the files on disk, with their classes, and is stamped into HTML', async () => {
     const out = await tempDir();
     try {
@@ -229,7 +229,7 @@ describe('manifest with plain Rollup 4', () => {
 
 // Some apps let Vite's assetsDir be the folder their public files already live in (public/assets/…):
 // the bundler's facts class its own files, the name rule classes the copied public ones.
-describe.each(['vite5', 'vite7', 'vite8'])('assetsDir shared with public files, %s', (vite) => {
+describe.each(VITE_NAMES)('assetsDir shared with public files, %s', (vite) => {
   test('bundle files are immutable, an unhashed public file beside them revalidates', async () => {
     const out = await tempDir();
     try {

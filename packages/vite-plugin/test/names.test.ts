@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { SkewlessOptions } from '../src/types.js';
-import { rollupBuild, tempDir, viteBuild } from './helpers/builders.js';
+import { rollupBuild, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { filesOnDisk } from './helpers/manifest.js';
 
 const ALPHABET = { hex: '[a-f0-9]', base64: '[A-Za-z0-9_-]' } as const;
@@ -25,7 +25,7 @@ function expectHashedNames(files: string[], prefix: string, format: (typeof FORM
   for (const file of hashed) expect(file, `${file} should be ${name}`).toMatch(name);
 }
 
-describe.each(['vite5', 'vite7', 'vite8'])('names with %s', (vite) => {
+describe.each(VITE_NAMES)('names with %s', (vite) => {
   test.each(FORMATS)('$hashCharacters, length $hashLength', async (format) => {
     const out = await tempDir();
     try {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { SkewlessOptions } from '../src/index.js';
 import { validateOptions } from '../src/index.js';
-import { tempDir, viteBuild } from './helpers/builders.js';
+import { tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { readBuiltManifest } from './helpers/manifest.js';
 
 /** The message validateOptions throws for these options ('' when it accepts them). */
@@ -116,7 +116,7 @@ test('guard: true means the default inline guard', () => {
   expect(validateOptions({ guard: false }).guard).toBe(false);
 });
 
-describe.each(['vite5', 'vite7', 'vite8'])('unhashed entries with %s', (vite) => {
+describe.each(VITE_NAMES)('unhashed entries with %s', (vite) => {
   test("a source path ('public/sw.js') that names no output file warns with the output path", async () => {
     const out = await tempDir();
     const warnings: string[] = [];

@@ -2,10 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '@skewless/uploader';
 import { describe, expect, test } from 'vitest';
-import { captureLogger, tempDir, viteBuild } from './helpers/builders.js';
+import { captureLogger, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { readBuiltManifest } from './helpers/manifest.js';
 
-describe.each(['vite5', 'vite7', 'vite8'])('previousManifest report with %s', (vite) => {
+describe.each(VITE_NAMES)('previousManifest report with %s', (vite) => {
   test('counts kept, changed in place, new and gone names in one info line', async () => {
     const out = await tempDir();
     try {

@@ -1,6 +1,6 @@
 import { VitePWA } from 'vite-plugin-pwa';
 import { describe, expect, test } from 'vitest';
-import { tempDir, VITES, viteBuild } from './helpers/builders.js';
+import { tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { filesOnDisk, readBuiltManifest } from './helpers/manifest.js';
 
 // The real vite-plugin-pwa (generateSW, Workbox): it writes the service worker and Workbox's runtime in
@@ -13,7 +13,7 @@ function pwa() {
   return VitePWA({ filename: SW, injectRegister: false, manifest: false });
 }
 
-describe.each(Object.keys(VITES))('a generated service worker, %s', (vite) => {
+describe.each(VITE_NAMES)('a generated service worker, %s', (vite) => {
   for (const order of ['before', 'after'] as const) {
     test(`VitePWA() ${order} skewless(): the worker and Workbox's runtime are in the manifest`, async () => {
       const out = await tempDir();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Plugin as RollupPlugin } from 'rollup';
 import { rollup } from 'rollup';
 import * as vite5 from 'vite5';
+import * as vite6 from 'vite6';
 import * as vite7 from 'vite7';
 import * as vite8 from 'vite8';
 import { skewless } from '../../src/index.js';
@@ -11,10 +12,14 @@ import type { SkewlessOptions } from '../../src/types.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
-// biome-ignore lint/suspicious/noExplicitAny: the three Vite majors have incompatible config types.
+// biome-ignore lint/suspicious/noExplicitAny: the Vite majors have incompatible config types.
 type ViteModule = { build: (config: any) => Promise<unknown> };
 
-export const VITES: Record<string, ViteModule> = { vite5, vite7, vite8 };
+/** Every Vite major the plugin supports, side by side (npm aliases): Rollup 4 up to 7, Rolldown in 8. */
+export const VITES: Record<string, ViteModule> = { vite5, vite6, vite7, vite8 };
+
+/** Their names, for `describe.each`. */
+export const VITE_NAMES = Object.keys(VITES);
 
 export interface ViteBuildOptions {
   fixture?: string;
