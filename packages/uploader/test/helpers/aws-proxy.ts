@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+/** A fault the proxy injects into the requests a matcher picks. */
+export type Fault = 'hang' | 'slowdown' | 'reset' | 'flip';
+
+/** One injected fault: `times` requests matching `match` get it (then they pass). */
+export interface FaultRule {
+  match: (req: { method: string; url: string; headers: IncomingHttpHeaders }) => boolean;
+  fault: Fault;
+  /** @default Infinity */
+  times?: number;
+}
+
+/** One request as the proxy saw it, with what it answered. */
+export interface ProxyRecord {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  status?: number;
+  fault?: Fault;
+}
+
+const xmlError = (code: string, message: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of s3rver that answers where s3rver is not like AWS S3
+ * (TOOLCHAIN.md): `If-None-Match: *` on PutObject / CompleteMultipartUpload gives 412 when the key
+ * exists, a wrong Content-MD5 gives 400 BadDigest, and a multipart object carries S3's
+ * `<md5 of the part md5s>-N` ETag on Complete and on every later HEAD, GET and listing. `faults` inject
+ * a hang (accepted, never answered), a 503 SlowDown, a connection reset, or one flipped byte in the
+ * body forwarded to s3rver.
+ */
+export async function startAwsProxy(upstream: string, client: S3Client, faults: FaultRule[] = []) {
+  const target = new URL(upstream);
+  const requests: ProxyRecord[] = [];
+  /** uploadId → part number → md5 (hex) of what the part stored. */
+  const parts = new Map<string, Map<number, string>>();
+  /** s3rver's plain ETag of a multipart object (quoted) → S3's multipart ETag (quoted). */
+  const etags = new Map<string, string>();
+  const sockets = new Set<Socket>();
+  const left = faults.map((f) => f.times ?? Number.POSITIVE_INFINITY);
+
+  const send = (method: string, url: string, headers: IncomingHttpHeaders, body?: Buffer) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      const up = httpRequest(
+        { host: target.hostname, port: target.port, method, path: url, headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on('error', reject);
+        },
+      );
+      up.on('error', reject);
+      up.end(body);
+    });
+
+  const rewrite = (text: string) => {
+    let out = text;
+    for (const [plain, multi] of etags) {
+      out = out
+        .split(plain)
+        .join(multi)
+        .split(plain.replace(/"/g, '&quot;'))
+        .join(multi.replace(/"/g, '&quot;'));
+    }
+    return out;
+  };
+
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body = Buffer.concat(chunks);
+    const record: ProxyRecord = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+    requests.push(record);
+    const answer = (
+      status: number,
+      headers: Record<string, string | string[] | undefined>,
+      out: Buffer | string,
+    ) => {
+      record.status = status;
+      res.writeHead(status, headers);
+      res.end(out);
+    };
+    const i = faults.findIndex((f, n) => (left[n] ?? 0) > 0 && f.match(record));
+    if (i >= 0) {
+      left[i] = (left[i] ?? 0) - 1;
+      const fault = faults[i]!.fault;
+      record.fault = fault;
+      if (fault === 'hang') return;
+      if (fault === 'reset') return void req.socket.destroy();
+      if (fault === 'slowdown')
+        return answer(
+          503,
+          { 'content-type': 'application/xml' },
+          xmlError('SlowDown', 'Please reduce your request rate.'),
+        );
+      if (fault === 'flip' && body.length > 0) {
+        body = Buffer.from(body);
+        body[body.length >> 1] = (body[body.length >> 1] ?? 0) ^ 0xff;
+      }
+    }
+    try {
+      const url = new URL(record.url, 'http://x');
+      const objectPath = url.pathname;
+      const md5 = req.headers['content-md5'];
+      if (typeof md5 === 'string' && createHash('md5').update(body).digest('base64') !== md5) {
+        return answer(
+          400,
+          { 'content-type': 'application/xml' },
+          xmlError('BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+        );
+      }
+      const creates =
+        (record.method === 'PUT' && !url.searchParams.has('partNumber')) ||
+        (record.method === 'POST' && url.searchParams.has('uploadId'));
+      if (creates && req.headers['if-none-match'] === '*') {
+        const [bucket = '', key = ''] = decodeURIComponent(objectPath)
+          .slice(1)
+          .split(/\/(.*)/s);
+        const exists = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+          () => true,
+          () => false,
+        );
+        if (exists) {
+          return answer(
+            412,
+            { 'content-type': 'application/xml' },
+            xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold'),
+          );
+        }
+      }
+      const got = await send(record.method, record.url, req.headers, body);
+      const uploadId = url.searchParams.get('uploadId');
+      if (record.method === 'PUT' && uploadId && url.searchParams.has('partNumber') && got.status === 200) {
+        const of = parts.get(uploadId) ?? new Map<number, string>();
+        of.set(Number(url.searchParams.get('partNumber')), createHash('md5').update(body).digest('hex'));
+        parts.set(uploadId, of);
+      }
+      let out = got.body;
+      if (record.method === 'POST' && uploadId && got.status === 200) {
+        const of = [...(parts.get(uploadId) ?? new Map<number, string>()).entries()].sort(
+          (a, b) => a[0] - b[0],
+        );
+        const multi = `"${createHash('md5')
+          .update(Buffer.concat(of.map(([, h]) => Buffer.from(h, 'hex'))))
+          .digest('hex')}-${of.length}"`;
+        const plain = /<ETag>(.*?)<\/ETag>/.exec(out.toString())?.[1]?.replace(/&quot;/g, '"');
+        if (plain) etags.set(plain, multi);
+        parts.delete(uploadId);
+      }
+      const outHeaders: Record<string, string | string[] | undefined> = { ...got.headers };
+      const etag = got.headers.etag;
+      if (typeof etag === 'string' && etags.has(etag)) outHeaders.etag = etags.get(etag);
+      if (etags.size > 0 && /xml/.test(String(got.headers['content-type'] ?? ''))) {
+        out = Buffer.from(rewrite(out.toString()));
+        if (outHeaders['content-length']) outHeaders['content-length'] = String(out.length);
+      }
+      answer(got.status, outHeaders, record.method === 'HEAD' ? '' : out);
+    } catch (error) {
+      answer(502, {}, String(error));
+    }
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A TCP server on 127.0.0.1 that accepts connections and never answers. */
+export async function startSilentServer() {
+  const { createServer: createTcp } = await import('node:net');
+  const sockets = new Set<Socket>();
+  const server = createTcp((s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    connections: () => sockets.size,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
