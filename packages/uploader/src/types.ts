@@ -185,6 +185,12 @@ export interface TargetOptions {
    */
   retryDelayMs?: number;
   /**
+   * Deadline of one request in milliseconds (connecting included): a silent server fails the attempt,
+   * which is retried, so a stalled socket never hangs an upload or a prune.
+   * @default 60000
+   */
+  requestTimeoutMs?: number;
+  /**
    * Where the engine reports what it does.
    * @default silentLogger
    */

@@ -20,6 +20,7 @@ export async function openTarget(
     | 'headers'
     | 'multipartThreshold'
     | 'logger'
+    | 'requestTimeoutMs'
   >,
 ): Promise<Target> {
   const location = parseTarget(options.to);
@@ -36,6 +37,7 @@ export async function openTarget(
     acl: options.acl,
     headers: options.headers,
     multipartThreshold: options.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD,
+    requestTimeoutMs: options.requestTimeoutMs,
     onConditionalUnsupported: () =>
       options.logger?.warn(
         `${options.to} does not support conditional writes (If-None-Match: *), so a concurrent writer cannot be detected; immutable names are still checked against the listing. Avoid two uploads to the same prefix at once.`,

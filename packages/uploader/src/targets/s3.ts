@@ -20,6 +20,8 @@ export interface S3TargetOptions {
   acl?: 'public-read';
   headers?: Record<string, string>;
   multipartThreshold: number;
+  /** Deadline of one request, connecting included. @default 60000 */
+  requestTimeoutMs?: number;
   /** Told once when the server rejects `If-None-Match` writes and they are turned off. */
   onConditionalUnsupported?: () => void;
 }
@@ -31,6 +33,7 @@ export interface S3TargetOptions {
  * Eight parts in flight already fill a link, and the other workers go on with the small files.
  */
 const MULTIPART_AT_ONCE = 2;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const MULTIPART_QUEUE_SIZE = 4;
 
 const CREDENTIAL_HELP =
@@ -45,6 +48,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
   const sdk = await import('@aws-sdk/client-s3');
   const { Upload } = await import('@aws-sdk/lib-storage');
   const endpoint = options.endpoint ?? endpointFromEnv();
+  const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // An S3-compatible server rarely cares about the region, but it must be the one the user configured
   // when there is one: the signature names it. us-east-1 only when nothing else says.
   const region =
@@ -62,9 +66,14 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     followRegionRedirects: true,
     // Retries are ours (retry.ts), so a body is re-opened from its file on every attempt.
     maxAttempts: 1,
-    // The SDK waits forever on a silent socket by default; a stalled request becomes a retryable
-    // TimeoutError instead.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+    // The SDK waits forever on a silent socket by default, and @smithy/node-http-handler 4.x only logs
+    // a warning when requestTimeout passes unless throwOnRequestTimeout is set (TOOLCHAIN.md): with it a
+    // stalled request becomes a TimeoutError, which retry.ts retries.
+    requestHandler: {
+      connectionTimeout: Math.min(10_000, timeout),
+      requestTimeout: timeout,
+      throwOnRequestTimeout: true,
+    },
     // TOOLCHAIN.md: the SDK's default flexible checksums send stream bodies aws-chunked, which R2, older
     // MinIO and s3rver store with the framing in the object.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -90,10 +99,13 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
   let conditionalWrites = true;
   const where = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`;
   const shownEndpoint = withoutUserInfo(endpoint);
-  const describe = (error: unknown): never => {
-    throw translate(error, where, shownEndpoint);
-  };
   const key = (path: string) => joinKey(options.prefix, path);
+  /** Throws the failure of `operation` (for messages: "writing <key>") as the user should read it. */
+  const fail =
+    (operation: string) =>
+    (error: unknown): never => {
+      throw translate(error, where, shownEndpoint, { operation, timeout });
+    };
 
   const target: Target = {
     url: where,
@@ -111,7 +123,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
               ContinuationToken: token,
             }),
           )
-          .catch(describe);
+          .catch(fail('listing'));
         for (const object of page.Contents ?? []) {
           if (!object.Key) continue;
           const path = object.Key.slice(strip);
@@ -139,7 +151,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
         };
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
-        return describe(error);
+        return fail(`reading ${key(path)}`)(error);
       }
     },
 
@@ -192,7 +204,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
         }
         // S3 answers 409 ConditionalRequestConflict when two conditional writes race: try again.
         if (statusOf(error) === 409) Object.assign(error as object, { retryable: true });
-        return describe(error);
+        return fail(`writing ${key(request.path)}`)(error);
       }
     },
 
@@ -208,7 +220,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             Metadata: { uploaded: String(Date.now()) },
           }),
         )
-        .catch(describe);
+        .catch(fail(`writing ${key(path)}`));
     },
 
     async readText(path) {
@@ -217,14 +229,14 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
         return (await got.Body?.transformToString('utf8')) ?? '';
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
-        return describe(error);
+        return fail(`reading ${key(path)}`)(error);
       }
     },
 
     async remove(path) {
       await client
         .send(new sdk.DeleteObjectCommand({ Bucket: options.bucket, Key: key(path) }))
-        .catch(describe);
+        .catch(fail(`deleting ${key(path)}`));
     },
 
     async close() {
@@ -280,9 +292,26 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /** Turn SDK failures the user can fix into one clear message; keep the rest (with `retryable` intact). */
-function translate(error: unknown, where: string, endpoint: string | undefined): unknown {
+function translate(
+  error: unknown,
+  where: string,
+  endpoint: string | undefined,
+  context: { operation: string; timeout: number },
+): unknown {
   const e = error as Error & { name?: string; code?: string };
   const at = endpoint ? ` at ${endpoint}` : '';
+  if (error instanceof SkewlessError) return error;
+  if (e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT') {
+    // Retryable: the next attempt opens a fresh connection; withRetry bounds how many.
+    return Object.assign(
+      new SkewlessError(
+        'UNREACHABLE',
+        `${context.operation} in ${where}${at} got no answer within ${context.timeout} ms (${e.name}: ${e.message}). Check that the server is reachable and not overloaded, then run again.`,
+        { cause: error },
+      ),
+      { retryable: true },
+    );
+  }
   if (e?.name === 'CredentialsProviderError' || /Could not load credentials/i.test(e?.message ?? '')) {
     return new SkewlessError('MISSING_CREDENTIALS', CREDENTIAL_HELP, { cause: error });
   }

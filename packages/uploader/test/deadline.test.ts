@@ -1,0 +1,114 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { prune } from '../src/prune.js';
+import { upload } from '../src/upload.js';
+import { startAwsProxy, startSilentServer } from './helpers/aws-proxy.js';
+import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
+import { startS3 } from './helpers/s3.js';
+
+// Issue 13: every request has a deadline. A server that accepts the connection and never answers must
+// fail the request (retried), never hang `upload` or `prune`.
+
+let s3: Awaited<ReturnType<typeof startS3>>;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  s3 = await startS3();
+});
+afterAll(async () => {
+  await s3?.close();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function build() {
+  const b = await makeBuildDir(VITE_LIKE);
+  cleanups.push(b.remove);
+  return b;
+}
+
+describe('request deadlines', () => {
+  it('a server that accepts and never answers fails upload with the operation and target named', async () => {
+    const silent = await startSilentServer();
+    cleanups.push(silent.close);
+    const b = await build();
+    const started = Date.now();
+    const error = await upload({
+      dir: b.dir,
+      to: 's3://skewless/stalled',
+      endpoint: silent.endpoint,
+      credentials: s3.credentials,
+      requestTimeoutMs: 300,
+      attempts: 2,
+      retryDelayMs: 1,
+    }).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(
+      /^\[skewless\] listing in s3:\/\/skewless\/stalled at http:\/\/127\.0\.0\.1:\d+ got no answer within 300 ms/,
+    );
+    // Both attempts reached the server: the timeout was retried, then given up.
+    expect(silent.connections()).toBeGreaterThanOrEqual(2);
+    // Not a timed test: only that it ended long before the default 60 s deadline.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('prune against a silent server fails too', async () => {
+    const silent = await startSilentServer();
+    cleanups.push(silent.close);
+    await expect(
+      prune({
+        to: 's3://skewless/stalled',
+        keep: 1,
+        endpoint: silent.endpoint,
+        credentials: s3.credentials,
+        requestTimeoutMs: 300,
+        attempts: 2,
+        retryDelayMs: 1,
+      }),
+    ).rejects.toThrow(/listing in s3:\/\/skewless\/stalled .*got no answer within 300 ms/);
+  });
+
+  it('one PUT that hangs once is retried and the upload completes', async () => {
+    const key = 'hang1/assets/lazy-9a8b7c6d.js';
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`), fault: 'hang', times: 1 },
+    ]);
+    cleanups.push(proxy.close);
+    const b = await build();
+    const result = await upload({
+      dir: b.dir,
+      to: 's3://skewless/hang1',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      requestTimeoutMs: 500,
+      retryDelayMs: 1,
+    });
+    expect(result.uploaded).toBe(5);
+    expect(
+      proxy.requests.filter((r) => r.url.startsWith(`/skewless/${key}`) && r.method === 'PUT'),
+    ).toHaveLength(2);
+    expect((await s3.body(key)).toString()).toBe(VITE_LIKE['assets/lazy-9a8b7c6d.js']);
+  });
+
+  it('one PUT that always hangs fails the upload naming the key, and no document is written', async () => {
+    const key = 'hang2/assets/lazy-9a8b7c6d.js';
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`), fault: 'hang' },
+    ]);
+    cleanups.push(proxy.close);
+    const b = await build();
+    await expect(
+      upload({
+        dir: b.dir,
+        to: 's3://skewless/hang2',
+        endpoint: proxy.endpoint,
+        credentials: s3.credentials,
+        html: true,
+        requestTimeoutMs: 300,
+        attempts: 3,
+        retryDelayMs: 1,
+      }),
+    ).rejects.toThrow(`writing ${key} in s3://skewless/hang2`);
+    expect((await s3.keys()).filter((k) => k.startsWith('hang2/') && k.endsWith('.html'))).toEqual([]);
+  });
+});
