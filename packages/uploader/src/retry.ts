@@ -18,6 +18,10 @@ const RETRYABLE_NAMES = new Set([
   'TimeoutError',
   'InternalError',
   'ServiceUnavailable',
+  // The server refused a body that did not match its Content-MD5 / payload hash: damaged on the way, so
+  // another attempt sends the bytes again.
+  'BadDigest',
+  'XAmzContentSHA256Mismatch',
 ]);
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',

@@ -242,6 +242,7 @@ async function transfer(
       body: digest.body,
       bytes: file.bytes,
       sha256: file.sha256,
+      md5: digest.md5,
       contentType: file.contentType,
       cacheControl: file.cacheControl,
       release: manifest.release,

@@ -1,8 +1,10 @@
 // The only module that loads the AWS SDK, and only when an s3:// upload starts (see ARCHITECTURE.md).
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SkewlessError } from '../errors.js';
 import { createLimiter } from '../limiter.js';
+import { isRetryable } from '../retry.js';
 import type { UploadCredentials } from '../types.js';
 import { joinKey } from './parse.js';
 import type { PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
@@ -34,6 +36,8 @@ export interface S3TargetOptions {
  */
 const MULTIPART_AT_ONCE = 2;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** Attempts per multipart part before the whole file fails (and withRetry sends it again). */
+const PART_ATTEMPTS = 4;
 const MULTIPART_QUEUE_SIZE = 4;
 
 const CREDENTIAL_HELP =
@@ -79,6 +83,35 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  // lib-storage sends each part from a buffer of its own but sets no Content-MD5 (and the flexible
+  // checksums that would are off, above): add it, so the server refuses a part damaged on the way.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = (context as { commandName?: string }).commandName;
+      const input = args.input as { Body?: unknown; ContentMD5?: string };
+      const request = args.request as { headers?: Record<string, string> };
+      if (name === 'AbortMultipartUploadCommand') {
+        // Cleanup after a failed part: its own failure (s3rver answers 405, TOOLCHAIN.md) must not
+        // replace the error that made lib-storage abort. A part left behind costs until a lifecycle rule.
+        return next(args).catch(() => ({ output: { $metadata: {} }, response: {} }) as never);
+      }
+      if (name !== 'UploadPartCommand' || !request.headers) return next(args);
+      const body = input.Body;
+      if (!input.ContentMD5 && (body instanceof Uint8Array || typeof body === 'string')) {
+        request.headers['content-md5'] = createHash('md5').update(body).digest('base64');
+      }
+      // The part's bytes are a buffer in memory, so a failed PART is sent again, not the whole file.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (attempt >= PART_ATTEMPTS || !isRetryable(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
+        }
+      }
+    },
+    { step: 'build', name: 'skewlessParts' },
+  );
   const extra = Object.entries(options.headers ?? {});
   if (extra.length > 0) {
     // Headers set before signing, on the requests that create objects, whatever their names.
@@ -189,6 +222,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
               // The hashed bytes when the engine kept them (small files), so the stored sha256 is theirs.
               Body: request.body ?? createReadStream(request.file),
               ContentLength: request.bytes,
+              ...(request.md5 ? { ContentMD5: Buffer.from(request.md5, 'hex').toString('base64') } : {}),
             }),
           );
         }
@@ -215,6 +249,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             Bucket: options.bucket,
             Key: key(path),
             Body: body,
+            ContentMD5: createHash('md5').update(body).digest('base64'),
             ContentType: contentType,
             CacheControl: cacheControl,
             Metadata: { uploaded: String(Date.now()) },

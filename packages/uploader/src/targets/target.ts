@@ -38,6 +38,11 @@ export interface PutRequest {
   body?: Buffer;
   bytes: number;
   sha256: string;
+  /**
+   * MD5 (hex) of the bytes to send: sent as Content-MD5, so the server refuses bytes damaged on the way
+   * (400 BadDigest, retried) instead of storing them.
+   */
+  md5?: string;
   contentType: string;
   cacheControl: string;
   release: string;

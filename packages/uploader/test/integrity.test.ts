@@ -1,0 +1,125 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { upload } from '../src/upload.js';
+import { startAwsProxy } from './helpers/aws-proxy.js';
+import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
+import { startS3 } from './helpers/s3.js';
+
+// Issue 13: no wrong byte ever goes live. Bytes damaged between us and the server (the proxy flips one)
+// are refused by the server because every PUT and every part carries Content-MD5, and sent again.
+
+let s3: Awaited<ReturnType<typeof startS3>>;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  s3 = await startS3();
+});
+afterAll(async () => {
+  await s3?.close();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const isPut = (r: { method: string; url: string }, prefix: string) =>
+  r.method === 'PUT' && r.url.startsWith(`/skewless/${prefix}/`);
+
+function viaProxy(endpoint: string) {
+  const client = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: s3.credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  cleanups.push(async () => client.destroy());
+  return client;
+}
+
+/** Every object under `prefix` read back and compared with the local file of the same path. */
+async function expectStoredEqualsLocal(dir: string, prefix: string, paths: string[]) {
+  for (const path of paths) {
+    const local = await readFile(join(dir, path));
+    expect(sha(await s3.body(`${prefix}/${path}`)), path).toBe(sha(local));
+  }
+}
+
+describe('integrity the server checks (Content-MD5)', () => {
+  it('without Content-MD5 a flipped byte lands in the bucket (why the header is needed)', async () => {
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => isPut(r, 'raw'), fault: 'flip' },
+    ]);
+    cleanups.push(proxy.close);
+    const client = viaProxy(proxy.endpoint);
+    const body = Buffer.from('export const lazy = 1;\n');
+    await client.send(new PutObjectCommand({ Bucket: 'skewless', Key: 'raw/a.js', Body: body }));
+    expect(sha(await s3.body('raw/a.js'))).not.toBe(sha(body));
+  });
+
+  it('a flipped byte in a PUT is refused (400 BadDigest), sent again, and every object reads back right', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    cleanups.push(b.remove);
+    // The first two PUTs are damaged on the way.
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => isPut(r, 'flip1'), fault: 'flip', times: 2 },
+    ]);
+    cleanups.push(proxy.close);
+    const result = await upload({
+      dir: b.dir,
+      to: 's3://skewless/flip1',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      html: true,
+      retryDelayMs: 1,
+    });
+    const refused = proxy.requests.filter((r) => r.fault === 'flip');
+    expect(refused).toHaveLength(2);
+    expect(refused.map((r) => r.status)).toEqual([400, 400]);
+    expect(proxy.requests.filter((r) => isPut(r, 'flip1')).every((r) => r.headers['content-md5'])).toBe(true);
+    const sent = result.files.filter((f) => f.action === 'upload').map((f) => f.path);
+    expect(sent.length).toBeGreaterThanOrEqual(6);
+    await expectStoredEqualsLocal(b.dir, 'flip1', sent);
+  });
+
+  it('a flipped byte in one multipart part is refused and the file still reads back right, with an -N ETag', async () => {
+    const big = randomBytes(17 * 1024 * 1024);
+    const b = await makeBuildDir({ 'assets/video-1a2b3c4d.bin': big, 'assets/a-0a1b2c3d.js': 'export {}\n' });
+    cleanups.push(b.remove);
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => isPut(r, 'flip2') && r.url.includes('partNumber=2'), fault: 'flip', times: 1 },
+    ]);
+    cleanups.push(proxy.close);
+    await upload({
+      dir: b.dir,
+      to: 's3://skewless/flip2',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      multipartThreshold: 5 * 1024 * 1024,
+      retryDelayMs: 1,
+    });
+    const parts = proxy.requests.filter((r) => isPut(r, 'flip2') && r.url.includes('partNumber='));
+    expect(parts.every((r) => r.headers['content-md5'])).toBe(true);
+    expect(parts.find((r) => r.fault === 'flip')?.status).toBe(400);
+    expect(sha(await s3.body('flip2/assets/video-1a2b3c4d.bin'))).toBe(sha(big));
+    // The damaged part was sent again, not the whole file.
+    expect(
+      parts.filter((r) => r.url.includes('partNumber=2&') || r.url.endsWith('partNumber=2')),
+    ).toHaveLength(2);
+    expect(proxy.requests.filter((r) => r.method === 'POST' && r.url.includes('?uploads'))).toHaveLength(1);
+    // What the server reports for the object is S3's multipart ETag: md5 of the part md5s, -N.
+    const client = viaProxy(proxy.endpoint);
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: 'skewless', Key: 'flip2/assets/video-1a2b3c4d.bin' }),
+    );
+    const partMd5s = [0, 1, 2].map((i) =>
+      createHash('md5')
+        .update(big.subarray(i * 8 * 1024 * 1024, (i + 1) * 8 * 1024 * 1024))
+        .digest(),
+    );
+    expect(head.ETag).toBe(`"${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-3"`);
+  });
+});
