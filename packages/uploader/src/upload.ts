@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { checkBuild } from './check-build.js';
 import { RELEASE_FILE } from './constants.js';
-import { digestForSend, LocalDigests } from './digest.js';
+import { digestForSend, LocalDigests, type SendDigest } from './digest.js';
 import { SkewlessError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
@@ -34,7 +35,12 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
   validate(options, concurrency);
   const location = parseTarget(options.to);
   const prefix = location.kind === 's3' ? location.prefix : '';
-  const manifest = await loadManifest(dir, options.manifest, logger);
+  const { manifest, walked } = await loadManifest(dir, options.manifest, logger);
+  // A manifest built by walking the directory matches it by construction; only an empty one is refused.
+  const checked =
+    !walked || manifest.files.length === 0
+      ? await checkBuild(dir, manifest, !options.manifest)
+      : new Map<string, SendDigest>();
   const retry = {
     attempts: options.attempts ?? 5,
     baseDelayMs: options.retryDelayMs ?? 200,
@@ -55,6 +61,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     logger.debug(`${target.url} holds ${remote.size} object(s)`);
     // Each file's MD5 is computed once per upload, by whichever step reads the file first.
     const digests = new LocalDigests(dir);
+    for (const [path, d] of checked) digests.remember(path, d.md5);
     const plan = await planUpload({
       manifest,
       dir,
@@ -95,7 +102,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       );
     }
 
-    const send: Sender = { target, manifest, dir, digests, concurrency, retry };
+    const send: Sender = { target, manifest, dir, digests, checked, concurrency, retry };
     const assets = plan.filter((e) => e.action === 'upload' && e.class !== 'document');
     await transfer(send, 'assets', [assets], (p) => report(p, assets));
     const present = plan.filter(
@@ -177,7 +184,11 @@ function validate(options: UploadOptions, concurrency: number): void {
 }
 
 /** The plugin's manifest, else the one in the directory, else one built by walking it (container flow). */
-async function loadManifest(dir: string, given: Manifest | undefined, logger: Logger): Promise<Manifest> {
+async function loadManifest(
+  dir: string,
+  given: Manifest | undefined,
+  logger: Logger,
+): Promise<{ manifest: Manifest; walked: boolean }> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
     throw new SkewlessError(
@@ -187,12 +198,12 @@ async function loadManifest(dir: string, given: Manifest | undefined, logger: Lo
   }
   if (given) {
     checkManifestNames(given, 'the manifest passed to upload()');
-    return given;
+    return { manifest: given, walked: false };
   }
   const found = await readManifest(dir);
-  if (found) return found;
+  if (found) return { manifest: found, walked: false };
   logger.info(`no manifest in ${dir}: classifying files by name (hashed names are immutable).`);
-  return createManifest({ dir });
+  return { manifest: await createManifest({ dir }), walked: true };
 }
 
 /**
@@ -219,7 +230,8 @@ async function transfer(
     // The manifest's sha256 is stored as the object's metadata and later trusted to call bytes equal,
     // so it must be the digest of what is sent, not only of a file of the same size. The same read
     // gives the MD5 the verifying listing compares ETags with, and a small file's bytes for the PUT.
-    const digest = await digestForSend(local).catch(() => undefined);
+    const digest = send.checked.get(entry.path) ?? (await digestForSend(local).catch(() => undefined));
+    send.checked.delete(entry.path);
     if (digest?.bytes !== file.bytes || digest.sha256 !== file.sha256) {
       throw new SkewlessError(
         'INVALID_MANIFEST',
@@ -301,6 +313,8 @@ interface Sender {
   manifest: Manifest;
   dir: string;
   digests: LocalDigests;
+  /** Digests (and small files' bytes) from the check before the upload; each is used once. */
+  checked: Map<string, SendDigest>;
   concurrency: number;
   retry: RetryOptions;
 }

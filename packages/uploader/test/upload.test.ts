@@ -193,7 +193,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     await rm(join(b.dir, 'assets/lazy-9a8b7c6d.js'));
     await expect(upload(options(b.dir, to))).rejects.toMatchObject({
       code: 'INVALID_MANIFEST',
-      message: expect.stringMatching(/lazy-9a8b7c6d\.js is missing: the manifest is out of date/),
+      message: expect.stringMatching(/do not match the manifest: assets\/lazy-9a8b7c6d\.js \(missing\)/),
     });
   });
 

@@ -1,0 +1,70 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createManifest, writeManifest } from '../src/index.js';
+import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
+import { buildCli, plainEnv, runCli } from './helpers/cli.js';
+import { startS3 } from './helpers/s3.js';
+
+// Issue 13: bad input is refused with a non-zero exit, every problem named, and nothing written.
+
+let s3: Awaited<ReturnType<typeof startS3>>;
+let built: Awaited<ReturnType<typeof buildCli>>;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  [s3, built] = await Promise.all([startS3(), buildCli()]);
+});
+afterAll(async () => {
+  await built?.remove();
+  await s3?.close();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+const env = () =>
+  plainEnv({
+    AWS_ENDPOINT_URL: s3.server.endpoint,
+    AWS_ACCESS_KEY_ID: s3.server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.server.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+  });
+
+const written = async (prefix: string) => (await s3.keys()).filter((k) => k.startsWith(`${prefix}/`));
+
+describe('skewless upload refuses bad input', () => {
+  it('an empty build directory: exit 2, named, nothing written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'skewless-empty-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const run = await runCli(built.cli, ['upload', dir, '--to', 's3://skewless/empty', '--html'], env());
+    expect(run.stderr).toContain(
+      `[skewless] the build directory ${dir} holds no files. Nothing was written.`,
+    );
+    expect(run.code).toBe(2);
+    expect(await written('empty')).toEqual([]);
+  });
+
+  it('a manifest that does not match the directory: every file named with the fix, exit 1, nothing written', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    cleanups.push(b.remove);
+    await writeManifest(b.dir, await createManifest({ dir: b.dir, writeReleaseFile: true }));
+    // Same size, other bytes; another size; a file the manifest never saw.
+    await b.write('assets/lazy-9a8b7c6d.js', VITE_LIKE['assets/lazy-9a8b7c6d.js']!.replace('1', '2'));
+    await b.write('robots.txt', 'User-agent: *\nDisallow: /\n');
+    await b.write('assets/extra-11111111.js', 'export {}\n');
+    const run = await runCli(built.cli, ['upload', b.dir, '--to', 's3://skewless/stale', '--html'], env());
+    expect(run.stderr).toContain(`[skewless] the files in ${b.dir} do not match the manifest:`);
+    expect(run.stderr).toContain(
+      'assets/lazy-9a8b7c6d.js (other bytes than the manifest says: sha256 differs)',
+    );
+    expect(run.stderr).toMatch(/robots\.txt \(\d+ bytes, the manifest says 14\)/);
+    expect(run.stderr).toContain('assets/extra-11111111.js (not in the manifest)');
+    expect(run.stderr).toContain(
+      `Nothing was written. Rebuild, or upload without the manifest (delete ${join(b.dir, '.skewless/manifest.json')}).`,
+    );
+    expect(run.code).toBe(1);
+    expect(await written('stale')).toEqual([]);
+  });
+});
