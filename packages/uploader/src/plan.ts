@@ -54,6 +54,9 @@ export async function planUpload(input: PlanInput): Promise<UploadPlanEntry[]> {
     if (!remote) return entry;
     const same = await sameBytes(file, remote, input, digests);
     if (same === true) return { ...entry, action: 'skip', reason: 'same bytes' };
+    if (same === 'damaged') {
+      return { ...entry, reason: 'damaged: its ETag is not the MD5 of these bytes (sent again)' };
+    }
     if (file.class !== 'immutable') return { ...entry, reason: 'changed' };
     if (input.force)
       return { ...entry, reason: 'other bytes under an immutable name (overwritten: --force)' };
@@ -65,19 +68,26 @@ export async function planUpload(input: PlanInput): Promise<UploadPlanEntry[]> {
   });
 }
 
-/** true: same bytes; false: other bytes; undefined: cannot tell (no digest to compare). */
+/**
+ * true: same bytes; false: other bytes; undefined: cannot tell (no digest to compare); 'damaged': our
+ * sha256 metadata on bytes the server's MD5 ETag says are others (a write damaged on the way).
+ */
 async function sameBytes(
   file: ManifestFile,
   remote: RemoteObject,
   input: PlanInput,
   digests: LocalDigests,
-): Promise<boolean | undefined> {
+): Promise<boolean | undefined | 'damaged'> {
   if (remote.size !== file.bytes) return false;
   // A 32-hex ETag that is not the local MD5 may still be the same bytes (SSE-KMS): the HEAD decides.
   if (remote.etag && MD5_ETAG.test(remote.etag) && (await digests.md5(file.path)) === remote.etag)
     return true;
   const head = await input.head(file.path);
   if (!head) return false;
+  // The server's word over our metadata: an MD5 ETag that differs means other bytes.
+  if (head.etagIsMd5 && head.etag !== (await digests.md5(file.path))) {
+    return head.sha256 === file.sha256 ? 'damaged' : false;
+  }
   if (head.sha256) return head.sha256 === file.sha256;
   return file.class === 'immutable' ? undefined : false;
 }

@@ -91,7 +91,12 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       };
     };
     for (const e of plan) {
-      if (e.class === 'immutable' && e.action === 'upload' && e.reason !== 'new')
+      if (
+        e.class === 'immutable' &&
+        e.action === 'upload' &&
+        e.reason !== 'new' &&
+        !e.reason.startsWith('damaged')
+      )
         logger.warn(`overwriting ${e.key}, which holds other bytes (--force).`);
     }
     if (options.dryRun) return result();
@@ -111,8 +116,12 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     report({ phase: 'verify', files: 0, bytes: 0 }, []);
     if (present.length > 0) {
       const sha256Of = new Map(manifest.files.map((f) => [f.path, f.sha256]));
-      const confirm = async (e: UploadPlanEntry) =>
-        (await withRetry(() => target.head(e.path), retry))?.sha256 === sha256Of.get(e.path);
+      // Only where the server does not call its ETag an MD5 (SSE-KMS) may the stored sha256 settle it.
+      const confirm = async (e: UploadPlanEntry) => {
+        const head = await withRetry(() => target.head(e.path), retry);
+        if (head?.etagIsMd5) return head.etag === (await digests.md5(e.path));
+        return head?.sha256 !== undefined && head.sha256 === sha256Of.get(e.path);
+      };
       await verifyListing(present, await withRetry(() => target.list(), retry), target.url, digests, confirm);
     }
 
@@ -303,6 +312,8 @@ async function transfer(
  */
 function sameBytes(head: RemoteHead | undefined, sha256: string, bytes: number, md5: string): boolean {
   if (!head) return false;
+  // The server's word first: an MD5 ETag tells what the object holds, whatever its metadata says.
+  if (head.etagIsMd5) return head.size === bytes && head.etag === md5;
   if (head.sha256 !== undefined) return head.sha256 === sha256;
   return head.size === bytes && head.etag === md5;
 }

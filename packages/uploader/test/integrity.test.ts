@@ -122,4 +122,93 @@ describe('integrity the server checks (Content-MD5)', () => {
     );
     expect(head.ETag).toBe(`"${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-3"`);
   });
+
+  it('a server that ignores Content-MD5 stores a flipped byte: the ETag of the PUT tells, and the file is sent again', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    cleanups.push(b.remove);
+    const key = 'flip3/assets/lazy-9a8b7c6d.js';
+    const proxy = await startAwsProxy(
+      s3.server.endpoint,
+      s3.client,
+      [{ match: (r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`), fault: 'flip', times: 1 }],
+      { ignoreContentMd5: true },
+    );
+    cleanups.push(proxy.close);
+    const options = {
+      dir: b.dir,
+      to: 's3://skewless/flip3',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      html: true,
+      retryDelayMs: 1,
+    };
+    // Checked against what the server reports (the PUT's ETag), not against our sha256 metadata: the
+    // damaged write is replaced at once (without If-None-Match, the key holds our own damaged object).
+    const result = await upload(options);
+    const puts = proxy.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`));
+    expect(puts).toHaveLength(2);
+    expect(puts[1]?.headers['if-none-match']).toBeUndefined();
+    const sent = result.files.filter((f) => f.action !== 'omit').map((f) => f.path);
+    await expectStoredEqualsLocal(b.dir, 'flip3', sent);
+  });
+
+  it('a damaged write that stays damaged fails the upload naming the file, before any document', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    cleanups.push(b.remove);
+    const key = 'flip5/assets/lazy-9a8b7c6d.js';
+    const proxy = await startAwsProxy(
+      s3.server.endpoint,
+      s3.client,
+      [{ match: (r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`), fault: 'flip' }],
+      { ignoreContentMd5: true },
+    );
+    cleanups.push(proxy.close);
+    await expect(
+      upload({
+        dir: b.dir,
+        to: 's3://skewless/flip5',
+        endpoint: proxy.endpoint,
+        credentials: s3.credentials,
+        html: true,
+        attempts: 2,
+        retryDelayMs: 1,
+      }),
+    ).rejects.toMatchObject({
+      code: 'VERIFY_FAILED',
+      message: expect.stringContaining('assets/lazy-9a8b7c6d.js was stored with other bytes than were sent'),
+    });
+    expect((await s3.keys()).filter((k) => k.startsWith('flip5/') && k.endsWith('.html'))).toEqual([]);
+  });
+
+  it('an object damaged on the way by an earlier writer (our sha256 metadata, other bytes) is repaired by a re-run', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    cleanups.push(b.remove);
+    const path = 'assets/lazy-9a8b7c6d.js';
+    const good = Buffer.from(VITE_LIKE[path]!);
+    // What a writer without Content-MD5 left behind: the metadata describes the good bytes, the object not.
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'PUT', fault: 'flip' },
+    ]);
+    cleanups.push(proxy.close);
+    await viaProxy(proxy.endpoint).send(
+      new PutObjectCommand({
+        Bucket: 'skewless',
+        Key: `flip4/${path}`,
+        Body: good,
+        CacheControl: 'public, max-age=31536000, immutable',
+        Metadata: { sha256: sha(good) },
+      }),
+    );
+    expect(sha(await s3.body(`flip4/${path}`))).not.toBe(sha(good));
+    const result = await upload({
+      dir: b.dir,
+      to: 's3://skewless/flip4',
+      endpoint: s3.server.endpoint,
+      credentials: s3.credentials,
+      retryDelayMs: 1,
+    });
+    expect(result.files.find((f) => f.path === path)).toMatchObject({ action: 'upload' });
+    expect(result.files.find((f) => f.path === path)?.reason).toMatch(/^damaged/);
+    expect(sha(await s3.body(`flip4/${path}`))).toBe(sha(good));
+  });
 });

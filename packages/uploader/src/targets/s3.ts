@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SkewlessError } from '../errors.js';
 import { createLimiter } from '../limiter.js';
+import { MD5_ETAG } from '../plan.js';
 import { isRetryable } from '../retry.js';
 import type { UploadCredentials } from '../types.js';
 import { joinKey } from './parse.js';
@@ -83,6 +84,8 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  /** Key → part number → MD5 of the part sent, for the multipart ETag the server must report. */
+  const partMd5s = new Map<string, Map<number, Buffer>>();
   // lib-storage sends each part from a buffer of its own but sets no Content-MD5 (and the flexible
   // checksums that would are off, above): add it, so the server refuses a part damaged on the way.
   client.middlewareStack.add(
@@ -97,8 +100,15 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       }
       if (name !== 'UploadPartCommand' || !request.headers) return next(args);
       const body = input.Body;
+      const part = args.input as { Key?: string; PartNumber?: number };
       if (!input.ContentMD5 && (body instanceof Uint8Array || typeof body === 'string')) {
-        request.headers['content-md5'] = createHash('md5').update(body).digest('base64');
+        const md5 = createHash('md5').update(body).digest();
+        request.headers['content-md5'] = md5.toString('base64');
+        if (part.Key && part.PartNumber) {
+          const of = partMd5s.get(part.Key) ?? new Map<number, Buffer>();
+          of.set(part.PartNumber, md5);
+          partMd5s.set(part.Key, of);
+        }
       }
       // The part's bytes are a buffer in memory, so a failed PART is sent again, not the whole file.
       for (let attempt = 1; ; attempt++) {
@@ -176,10 +186,12 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       try {
         const head = await client.send(new sdk.HeadObjectCommand({ Bucket: options.bucket, Key: key(path) }));
         const uploaded = Number(head.Metadata?.uploaded);
+        const etag = unquote(head.ETag);
         return {
           size: head.ContentLength ?? 0,
-          etag: unquote(head.ETag),
+          etag,
           sha256: head.Metadata?.sha256,
+          etagIsMd5: etag !== undefined && MD5_ETAG.test(etag) && !encryptedByKey(head),
           uploaded: Number.isFinite(uploaded) ? uploaded : head.LastModified?.getTime(),
         };
       } catch (error) {
@@ -213,10 +225,19 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             upload.on('httpUploadProgress', (p) => {
               if (p.loaded !== undefined) request.onBytes?.(Math.min(p.loaded, request.bytes));
             });
-            await upload.done();
+            const done = await upload.done();
+            const sent = partMd5s.get(params.Key);
+            partMd5s.delete(params.Key);
+            if (sent && sent.size > 0) {
+              const ordered = [...sent.entries()].sort((a, b) => a[0] - b[0]).map(([, md5]) => md5);
+              const expected = `${createHash('md5').update(Buffer.concat(ordered)).digest('hex')}-${ordered.length}`;
+              const etag = unquote(done.ETag);
+              if (etag && /-\d+$/.test(etag) && etag !== expected)
+                throw damaged(request.path, etag, expected);
+            }
           });
         } else {
-          await client.send(
+          const put = await client.send(
             new sdk.PutObjectCommand({
               ...params,
               // The hashed bytes when the engine kept them (small files), so the stored sha256 is theirs.
@@ -225,6 +246,14 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
               ...(request.md5 ? { ContentMD5: Buffer.from(request.md5, 'hex').toString('base64') } : {}),
             }),
           );
+          // What the server reports, not what we sent: a server that ignores Content-MD5 (s3rver,
+          // TOOLCHAIN.md) stores damaged bytes, and its ETag, the MD5 of what it holds, tells.
+          const etag = unquote(put.ETag);
+          if (request.md5 && etag && MD5_ETAG.test(etag) && !encryptedByKey(put) && etag !== request.md5) {
+            // The key now holds our damaged write: the next attempt must replace it, not find it taken.
+            request.ifNoneMatch = false;
+            throw damaged(request.path, etag, request.md5);
+          }
         }
         return 'written';
       } catch (error) {
@@ -311,6 +340,22 @@ function withoutUserInfo(endpoint: string | undefined): string | undefined {
   } catch {
     return '(the configured endpoint)';
   }
+}
+
+/** Encrypted with a KMS or customer key: S3's ETag is then no MD5 of the bytes. */
+function encryptedByKey(output: { ServerSideEncryption?: string; SSECustomerAlgorithm?: string }): boolean {
+  return /kms/i.test(output.ServerSideEncryption ?? '') || output.SSECustomerAlgorithm !== undefined;
+}
+
+/** The server holds other bytes than were sent: retried (sent again); named when attempts run out. */
+function damaged(path: string, reported: string, expected: string): Error {
+  return Object.assign(
+    new SkewlessError(
+      'VERIFY_FAILED',
+      `${path} was stored with other bytes than were sent: the server reports ETag ${reported}, the file's is ${expected}. No document was published after it; run the upload again (the damaged object is sent again).`,
+    ),
+    { retryable: true },
+  );
 }
 
 function unquote(etag: string | undefined): string | undefined {

@@ -17,6 +17,11 @@ export interface RemoteHead {
   /** The SHA-256 Skewless stored with the object (metadata `sha256`), when present. */
   sha256?: string;
   /**
+   * The server says the ETag is the MD5 of the stored bytes (S3: single part, no SSE-KMS or SSE-C), so
+   * an ETag other than the local MD5 means other bytes, whatever the metadata claims.
+   */
+  etagIsMd5?: boolean;
+  /**
    * When Skewless wrote it, in ms since the epoch (metadata `uploaded`; a file's mtime). Finer than a
    * listing's LastModified, which S3 gives to the second: it orders releases for prune.
    */

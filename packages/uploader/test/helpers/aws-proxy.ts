@@ -34,7 +34,13 @@ const xmlError = (code: string, message: string) =>
  * a hang (accepted, never answered), a 503 SlowDown, a connection reset, or one flipped byte in the
  * body forwarded to s3rver.
  */
-export async function startAwsProxy(upstream: string, client: S3Client, faults: FaultRule[] = []) {
+export async function startAwsProxy(
+  upstream: string,
+  client: S3Client,
+  faults: FaultRule[] = [],
+  /** Like s3rver and some S3-compatible servers: store the body whatever its Content-MD5 says. */
+  { ignoreContentMd5 = false }: { ignoreContentMd5?: boolean } = {},
+) {
   const target = new URL(upstream);
   const requests: ProxyRecord[] = [];
   /** uploadId → part number → md5 (hex) of what the part stored. */
@@ -110,7 +116,11 @@ export async function startAwsProxy(upstream: string, client: S3Client, faults: 
       const url = new URL(record.url, 'http://x');
       const objectPath = url.pathname;
       const md5 = req.headers['content-md5'];
-      if (typeof md5 === 'string' && createHash('md5').update(body).digest('base64') !== md5) {
+      if (
+        !ignoreContentMd5 &&
+        typeof md5 === 'string' &&
+        createHash('md5').update(body).digest('base64') !== md5
+      ) {
         return answer(
           400,
           { 'content-type': 'application/xml' },
