@@ -37,10 +37,13 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
     const releases = await Promise.all(
       found.map(async (r) => {
         const head = await withRetry(() => target.head(r.object.path), retry);
-        return { id: r.id, at: head?.uploaded ?? r.object.modified ?? 0 };
+        // The server's clock first (LastModified, to the second on S3): a client clock that runs ahead
+        // must not make an old release look newest. Within one second, the writer's ms break the tie.
+        const server = r.object.modified ?? head?.uploaded ?? 0;
+        return { id: r.id, second: Math.floor(server / 1000), at: head?.uploaded ?? server };
       }),
     );
-    releases.sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
+    releases.sort((a, b) => b.second - a.second || b.at - a.at || (a.id < b.id ? -1 : 1));
 
     const live = await withRetry(() => target.readText(RELEASE_FILE), retry);
     const liveId = live === undefined ? undefined : releaseOf(live);

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import { prune } from '../src/prune.js';
@@ -42,6 +42,30 @@ const under = async (prefix: string) =>
   (await s3.keys()).filter((k) => k.startsWith(`${prefix}/`)).map((k) => k.slice(prefix.length + 1));
 
 describe('prune (real s3rver)', () => {
+  it('orders releases by the server clock: a writer whose clock ran ahead does not keep its old release', async () => {
+    const to = 's3://skewless/clock';
+    const a = await release('4d4d4d4d');
+    const b = await release('5e5e5e5e');
+    await publish(a.dir, to);
+    // Release a's manifest as a writer with a clock one day ahead stores it.
+    const key = `clock/.skewless/releases/${a.id}.json`;
+    const got = await s3.client.send(new GetObjectCommand({ Bucket: 'skewless', Key: key }));
+    await s3.client.send(
+      new PutObjectCommand({
+        Bucket: 'skewless',
+        Key: key,
+        Body: await got.Body!.transformToString(),
+        ContentType: 'application/json',
+        Metadata: { uploaded: String(Date.now() + 86_400_000) },
+      }),
+    );
+    // LastModified counts seconds: b must be stored in a later one (setup, not a timed assertion).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await publish(b.dir, to);
+    const dry = await pruneAt(to, 1, true);
+    expect(dry).toMatchObject({ kept: [b.id], dropped: [a.id] });
+  });
+
   it('deletes only what the dropped releases alone referenced, never foreign objects; dry run first', async () => {
     const to = 's3://skewless/pr';
     const a = await release('1a1a1a1a');
