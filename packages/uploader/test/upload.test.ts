@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import type { UploadOptions } from '../src/types.js';
 import { upload } from '../src/upload.js';
+import { startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { describeRequest, startRecordingProxy, startS3 } from './helpers/s3.js';
 
@@ -54,15 +55,20 @@ async function proxy(intercept?: Parameters<typeof startRecordingProxy>[1]) {
 }
 
 /**
- * A proxy in which another writer wins the race for `key` (mocked: s3rver ignores If-None-Match): its
- * object lands in the real bucket, then this client's PUT is answered 412 Precondition Failed.
+ * The AWS-like proxy, with another writer winning the race for `key`: its object lands in the bucket
+ * just before this client's first PUT of the key, which the proxy then answers 412 as S3 does.
  */
-function lostRaceTo(key: string, object: { Body: string; Metadata?: Record<string, string> }) {
-  return proxy(async (req) => {
-    if (req.method !== 'PUT' || !req.url.startsWith(`/skewless/${key}`)) return undefined;
-    await s3.client.send(new PutObjectCommand({ Bucket: 'skewless', Key: key, ...object }));
-    return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
+async function lostRaceTo(key: string, object: { Body: string; Metadata?: Record<string, string> }) {
+  let raced = false;
+  const p = await startAwsProxy(s3.server.endpoint, s3.client, [], {
+    beforeRequest: async (req) => {
+      if (raced || req.method !== 'PUT' || !req.url.startsWith(`/skewless/${key}`)) return;
+      raced = true;
+      await s3.client.send(new PutObjectCommand({ Bucket: 'skewless', Key: key, ...object }));
+    },
   });
+  cleanups.push(p.close);
+  return p;
 }
 
 describe('upload to a real local S3 server (s3rver)', () => {
@@ -322,7 +328,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     ).toBe('*');
   });
 
-  it('mocked 412 (s3rver ignores If-None-Match): other bytes written first stop the upload before HTML', async () => {
+  it('412 (the AWS-like proxy; s3rver ignores If-None-Match): other bytes written first stop the upload before HTML', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();
     const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
@@ -334,7 +340,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
   });
 
-  it('mocked 412: the same bytes written first by another tool (no sha256 metadata) are accepted by their MD5 ETag and size', async () => {
+  it('412: the same bytes written first by another tool (no sha256 metadata) are accepted by their MD5 ETag and size', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();
     const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
@@ -347,7 +353,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(await s3.keys()).toContain(`${prefix}/index.html`);
   });
 
-  it('mocked 412: other bytes of the same size written by another tool (no sha256 metadata) stop the upload', async () => {
+  it('412: other bytes of the same size written by another tool (no sha256 metadata) stop the upload', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();
     const key = `${prefix}/assets/lazy-9a8b7c6d.js`;

@@ -38,8 +38,15 @@ export async function startAwsProxy(
   upstream: string,
   client: S3Client,
   faults: FaultRule[] = [],
-  /** Like s3rver and some S3-compatible servers: store the body whatever its Content-MD5 says. */
-  { ignoreContentMd5 = false }: { ignoreContentMd5?: boolean } = {},
+  {
+    ignoreContentMd5 = false,
+    beforeRequest,
+  }: {
+    /** Like s3rver and some S3-compatible servers: store the body whatever its Content-MD5 says. */
+    ignoreContentMd5?: boolean;
+    /** Awaited before a request is handled, e.g. to let another writer win a race for its key. */
+    beforeRequest?: (req: ProxyRecord) => Promise<void>;
+  } = {},
 ) {
   const target = new URL(upstream);
   const requests: ProxyRecord[] = [];
@@ -94,6 +101,7 @@ export async function startAwsProxy(
       res.writeHead(status, headers);
       res.end(out);
     };
+    await beforeRequest?.(record);
     const i = faults.findIndex((f, n) => (left[n] ?? 0) > 0 && f.match(record));
     if (i >= 0) {
       left[i] = (left[i] ?? 0) - 1;
