@@ -3,6 +3,7 @@ import { prune } from '../src/prune.js';
 import { upload } from '../src/upload.js';
 import { startAwsProxy, startSilentServer } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
+import { buildCli, plainEnv, runCli } from './helpers/cli.js';
 import { startS3 } from './helpers/s3.js';
 
 // Issue 13: every request has a deadline. A server that accepts the connection and never answers must
@@ -110,5 +111,31 @@ describe('request deadlines', () => {
       }),
     ).rejects.toThrow(`writing ${key} in s3://skewless/hang2`);
     expect((await s3.keys()).filter((k) => k.startsWith('hang2/') && k.endsWith('.html'))).toEqual([]);
+  });
+
+  it('the CLI: a silent endpoint ends with exit 1 and the message naming the operation and target', async () => {
+    const [silent, built] = await Promise.all([startSilentServer(), buildCli()]);
+    cleanups.push(silent.close, built.remove);
+    const b = await build();
+    const run = await runCli(
+      built.cli,
+      ['upload', b.dir, '--to', 's3://skewless/stalled-cli', '--request-timeout', '300'],
+      plainEnv({
+        AWS_ENDPOINT_URL: silent.endpoint,
+        AWS_ACCESS_KEY_ID: s3.server.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.server.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+      }),
+    );
+    expect(run.stderr).toContain('[skewless] listing in s3://skewless/stalled-cli at ');
+    expect(run.stderr).toContain('got no answer within 300 ms');
+    expect(run.code).toBe(1);
+    const bad = await runCli(
+      built.cli,
+      ['upload', b.dir, '--to', 's3://skewless/x', '--request-timeout', 'soon'],
+      plainEnv(),
+    );
+    expect(bad.stderr).toContain("--request-timeout must be a whole number of milliseconds ≥ 1, not 'soon'");
+    expect(bad.code).toBe(2);
   });
 });

@@ -7,6 +7,7 @@ export const TARGET_FLAGS = {
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   concurrency: { type: 'string' },
+  'request-timeout': { type: 'string' },
   endpoint: { type: 'string' },
   region: { type: 'string' },
   profile: { type: 'string' },
@@ -21,6 +22,8 @@ export const TARGET_FLAGS_HELP = `  --dry-run             compute and print the 
   --json                print the result as JSON on stdout (for CI); on failure
                         { ok: false, error: { code, message } }
   --concurrency <n>     requests in flight (default 16)
+  --request-timeout <ms>
+                        deadline of one request, retried when it passes (default 60000)
   --endpoint <url>      S3 endpoint (R2, MinIO, dev-s3); default AWS_ENDPOINT_URL
   --region <region>     S3 region; default AWS_REGION, the profile's region, else us-east-1
                         with an endpoint
@@ -33,6 +36,7 @@ interface TargetFlagValues {
   to?: string;
   'dry-run'?: boolean;
   concurrency?: string;
+  'request-timeout'?: string;
   endpoint?: string;
   region?: string;
   profile?: string;
@@ -50,6 +54,11 @@ export function targetOptions(
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
     throw usage(`--concurrency must be a whole number ≥ 1, not '${values.concurrency}'`);
+  const timeout = values['request-timeout'] === undefined ? undefined : Number(values['request-timeout']);
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1))
+    throw usage(
+      `--request-timeout must be a whole number of milliseconds ≥ 1, not '${values['request-timeout']}'`,
+    );
   if (values.profile === '') throw usage('--profile needs a profile name from ~/.aws/config');
   if (values['path-style'] && values['virtual-host-style'])
     throw usage('--path-style and --virtual-host-style contradict each other: pass one');
@@ -59,6 +68,7 @@ export function targetOptions(
     to: values.to,
     dryRun: values['dry-run'],
     concurrency,
+    requestTimeoutMs: timeout,
     endpoint: values.endpoint,
     region: values.region,
     profile: values.profile,
