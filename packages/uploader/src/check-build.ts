@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { MANIFEST_PATH } from './constants.js';
 import { digestForSend, mapLimit, type SendDigest } from './digest.js';
 import { SkewlessError } from './errors.js';
+import { isPrecompressedSibling } from './precompress.js';
 import type { Manifest } from './types.js';
 import { walkFiles } from './walk.js';
 
@@ -44,7 +45,11 @@ export async function checkBuild(
     digests.set(file.path, found);
     return undefined;
   });
-  for (const path of onDisk) if (!listed.has(path)) problems.push(`${path} (not in the manifest)`);
+  // Precompressed siblings (`X.br` next to a listed `X`) are never in the manifest by design.
+  for (const path of onDisk) {
+    if (!listed.has(path) && !isPrecompressedSibling(path, listed))
+      problems.push(`${path} (not in the manifest)`);
+  }
   const wrong = problems.filter((p): p is string => p !== undefined);
   if (wrong.length === 0) return digests;
   const without = fromDisk

@@ -67,4 +67,15 @@ describe('skewless upload refuses bad input', () => {
     expect(run.code).toBe(1);
     expect(await written('stale')).toEqual([]);
   });
+
+  it('precompressed siblings (X.br next to a listed X) are not taken for files missing from the manifest', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    cleanups.push(b.remove);
+    await writeManifest(b.dir, await createManifest({ dir: b.dir, writeReleaseFile: true }));
+    const { brotliCompressSync } = await import('node:zlib');
+    await b.write('assets/index-1a2b3c4d.js.br', brotliCompressSync(VITE_LIKE['assets/index-1a2b3c4d.js']!));
+    const run = await runCli(built.cli, ['upload', b.dir, '--to', 's3://skewless/siblings'], env());
+    expect(run.stderr).not.toContain('not in the manifest');
+    expect(run.code).toBe(0);
+  });
 });
