@@ -91,6 +91,29 @@ describe('request deadlines', () => {
     expect((await s3.body(key)).toString()).toBe(VITE_LIKE['assets/lazy-9a8b7c6d.js']);
   });
 
+  it('a 503 SlowDown and a connection reset on PUTs are retried; every object reads back right', async () => {
+    const at = (prefix: string) => (r: { method: string; url: string }) =>
+      r.method === 'PUT' && r.url.startsWith(`/skewless/${prefix}`);
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: at('faults/assets/index-0a1b2c3d.css'), fault: 'slowdown', times: 2 },
+      { match: at('faults/assets/logo-5e6f7a8b.svg'), fault: 'reset', times: 1 },
+    ]);
+    cleanups.push(proxy.close);
+    const b = await build();
+    await upload({
+      dir: b.dir,
+      to: 's3://skewless/faults',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      retryDelayMs: 1,
+    });
+    expect(proxy.requests.filter((r) => r.fault === 'slowdown')).toHaveLength(2);
+    expect(proxy.requests.filter((r) => r.fault === 'reset')).toHaveLength(1);
+    for (const path of ['assets/index-0a1b2c3d.css', 'assets/logo-5e6f7a8b.svg']) {
+      expect((await s3.body(`faults/${path}`)).toString()).toBe(VITE_LIKE[path]);
+    }
+  });
+
   it('one PUT that always hangs fails the upload naming the key, and no document is written', async () => {
     const key = 'hang2/assets/lazy-9a8b7c6d.js';
     const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
