@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const resolveFromConsumer = createRequire(join(root, 'e2e', 'package.json')).resolve;
+const consumerRequire = createRequire(join(root, 'e2e', 'package.json'));
+const resolveFromConsumer = consumerRequire.resolve;
+const resolveRequire = (id) => consumerRequire(id);
 const BROWSER_ONLY = new Set(['@skewless/runtime', '@skewless/runtime/core', '@skewless/runtime/watch']);
 const problems = [];
 let checked = 0;
@@ -17,8 +19,13 @@ for (const dir of ['packages/uploader', 'packages/vite-plugin', 'packages/runtim
   for (const [subpath, target] of Object.entries(pkg.exports)) {
     if (typeof target === 'string') continue;
     const id = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
-    for (const file of [target.types, target.default]) {
-      if (!existsSync(join(root, dir, file))) problems.push(`${id}: ${file} is missing (run pnpm build)`);
+    // A dual entry nests { types, default } under "import" and "require"; each pair must exist.
+    const pairs =
+      target.import || target.require ? [target.import, target.require].filter(Boolean) : [target];
+    for (const pair of pairs) {
+      for (const file of [pair.types, pair.default]) {
+        if (!existsSync(join(root, dir, file))) problems.push(`${id}: ${file} is missing (run pnpm build)`);
+      }
     }
     if (BROWSER_ONLY.has(id)) continue;
     try {
@@ -26,6 +33,14 @@ for (const dir of ['packages/uploader', 'packages/vite-plugin', 'packages/runtim
       if (Object.keys(mod).length === 0) problems.push(`${id}: imports but exports nothing`);
     } catch (error) {
       problems.push(`${id}: does not import: ${error.message}`);
+    }
+    if (target.require) {
+      try {
+        const mod = resolveRequire(id);
+        if (Object.keys(mod).length === 0) problems.push(`${id}: requires but exports nothing`);
+      } catch (error) {
+        problems.push(`${id}: does not require: ${error.message}`);
+      }
     }
     checked++;
   }
