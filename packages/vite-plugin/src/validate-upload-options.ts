@@ -72,6 +72,7 @@ const CHECKS: Record<keyof SkewlessUploadOptions, Check> = {
   concurrency: wholeNumber(1, '16'),
   attempts: wholeNumber(1, '5'),
   retryDelayMs: wholeNumber(0, '200'),
+  requestTimeoutMs: wholeNumber(1, '60000'),
   multipartThreshold: wholeNumber(1, '16 * 1024 * 1024'),
   endpoint,
   region: (v) =>
