@@ -19,6 +19,7 @@ import { charsetFirst, releaseMetaTag } from './html.js';
 import { cspNonceConflictMessage, unmatchedUnhashedMessage } from './messages.js';
 import { checkNames } from './name-check.js';
 import { applyNames, type SeenPatterns } from './names.js';
+import { preloadPendingHooks } from './preload-pending.js';
 import { runUpload } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -71,6 +72,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     name: 'skewless:build',
     // Vite's dev server serves sources by their own names: nothing to name, record or upload.
     apply: 'build',
+    // A failed import the runtime recovers by reloading stays pending instead of resolving to undefined.
+    ...preloadPendingHooks(),
 
     // Vite 6+: never join a server environment's pipeline at all.
     applyToEnvironment(environment: { config?: { consumer?: string } }) {
