@@ -7,20 +7,26 @@ import { describe, expect, test } from 'vitest';
 import { rollupBuild, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { expectedFiles, filesOnDisk, readBuiltManifest } from './helpers/manifest.js';
 
-/** The manifest with hashes, digests and sizes replaced, so a snapshot shows structure and classes. */
+/**
+ * The manifest with hashes, digests and sizes replaced, so a snapshot shows structure and classes.
+ * Sorted after the replacement: the manifest sorts by real name, so the order of `index-<hash>.js`
+ * and `index-<hash>.css` would follow their hashes and change with any byte of the output.
+ */
 function placeholders(manifest: Manifest) {
   const hash = /-[a-f0-9]{8}(?=\.)/g;
   return {
     ...manifest,
     release: '<release>',
-    files: manifest.files.map((f) => ({
-      ...f,
-      path: f.path.replace(hash, '-<hash>'),
-      bytes: '<bytes>',
-      sha256: '<sha256>',
-      integrity: '<integrity>',
-      ...(f.references ? { references: f.references.map((r) => r.replace(hash, '-<hash>')) } : {}),
-    })),
+    files: manifest.files
+      .map((f) => ({
+        ...f,
+        path: f.path.replace(hash, '-<hash>'),
+        bytes: '<bytes>',
+        sha256: '<sha256>',
+        integrity: '<integrity>',
+        ...(f.references ? { references: f.references.map((r) => r.replace(hash, '-<hash>')).sort() } : {}),
+      }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
 }
 
