@@ -139,7 +139,8 @@ async function scenarioRows({ server, proxy, bucket, builds, list, runs, steps }
           );
         }
         samples[step.name] ??= {};
-        (samples[step.name][tool] ??= []).push({
+        samples[step.name][tool] ??= [];
+        samples[step.name][tool].push({
           ms: result.ms,
           counts,
           rssMiB: result.rssMiB,

@@ -3,12 +3,13 @@
 // wrong object). Files over 64 MiB go through lib-storage's multipart Upload. Run as a child process,
 // like the other tools, so Node's start-up is in every row.
 // usage: node sdk-loop.mjs <dir> <endpoint> <bucket> <prefix>
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { PutObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import fg from 'fast-glob';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const [dir, endpoint, bucket, prefix] = process.argv.slice(2);
 const client = new S3Client({

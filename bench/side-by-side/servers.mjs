@@ -196,7 +196,7 @@ export async function startSink() {
         return res.end(kind === 'GET' ? o.body : undefined);
       }
       if (kind === 'DeleteObjects') {
-        const unescape = (k) =>
+        const unescapeXml = (k) =>
           k.replace(
             /&(lt|gt|amp|apos|quot);/g,
             (_, e) => ({ lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' })[e],
@@ -205,7 +205,7 @@ export async function startSink() {
           ...Buffer.concat(chunks)
             .toString('utf8')
             .matchAll(/<Key>([^<]*)<\/Key>/g),
-        ].map((m) => unescape(m[1]));
+        ].map((m) => unescapeXml(m[1]));
         for (const k of keys) objects.delete(`${bucket}/${k}`);
         return xml(
           res,
