@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { forwarder } from './forward.js';
 
 /** A fault the proxy injects into the requests a matcher picks. */
 export type Fault = 'hang' | 'slowdown' | 'reset' | 'flip';
@@ -57,22 +58,7 @@ export async function startAwsProxy(
   const sockets = new Set<Socket>();
   const left = faults.map((f) => f.times ?? Number.POSITIVE_INFINITY);
 
-  const send = (method: string, url: string, headers: IncomingHttpHeaders, body?: Buffer) =>
-    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      const up = httpRequest(
-        { host: target.hostname, port: target.port, method, path: url, headers },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-          res.on('error', reject);
-        },
-      );
-      up.on('error', reject);
-      up.end(body);
-    });
+  const send = forwarder(target);
 
   const rewrite = (text: string) => {
     let out = text;
