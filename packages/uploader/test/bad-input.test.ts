@@ -7,7 +7,7 @@ import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { buildCli, plainEnv, runCli } from './helpers/cli.js';
 import { startS3 } from './helpers/s3.js';
 
-// Issue 13: bad input is refused with a non-zero exit, every problem named, and nothing written.
+// Bad input is refused with a non-zero exit, every problem named, and nothing written.
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let built: Awaited<ReturnType<typeof buildCli>>;

@@ -1,25 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prune } from '../src/prune.js';
 import { upload } from '../src/upload.js';
 import { startAwsProxy, startSilentServer } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { buildCli, plainEnv, runCli } from './helpers/cli.js';
-import { startS3 } from './helpers/s3.js';
+import { type startS3, useS3 } from './helpers/s3.js';
 
-// Issue 13: every request has a deadline. A server that accepts the connection and never answers must
+// Every request has a deadline. A server that accepts the connection and never answers must
 // fail the request (retried), never hang `upload` or `prune`.
 
 let s3: Awaited<ReturnType<typeof startS3>>;
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  s3 = await startS3();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
+const cleanups = useS3((started) => {
+  s3 = started;
 });
 
 async function build() {

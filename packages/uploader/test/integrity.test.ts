@@ -2,26 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { upload } from '../src/upload.js';
 import { startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
-import { startS3 } from './helpers/s3.js';
+import { type startS3, useS3 } from './helpers/s3.js';
 
-// Issue 13: no wrong byte ever goes live. Bytes damaged between us and the server (the proxy flips one)
+// No wrong byte ever goes live. Bytes damaged between us and the server (the proxy flips one)
 // are refused by the server because every PUT and every part carries Content-MD5, and sent again.
 
 let s3: Awaited<ReturnType<typeof startS3>>;
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  s3 = await startS3();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
+const cleanups = useS3((started) => {
+  s3 = started;
 });
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

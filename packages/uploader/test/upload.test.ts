@@ -2,27 +2,19 @@ import { rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import type { UploadOptions } from '../src/types.js';
 import { upload } from '../src/upload.js';
 import { startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
-import { describeRequest, startRecordingProxy, startS3 } from './helpers/s3.js';
+import { describeRequest, startRecordingProxy, type startS3, useS3 } from './helpers/s3.js';
 
 let s3: Awaited<ReturnType<typeof startS3>>;
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups = useS3((started) => {
+  s3 = started;
+});
 let prefixCount = 0;
-
-beforeAll(async () => {
-  s3 = await startS3();
-});
-afterAll(async () => {
-  await s3?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
 
 /** A fresh prefix per test, so tests share one server without seeing each other's objects. */
 function freshTarget() {

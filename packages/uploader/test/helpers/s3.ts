@@ -7,6 +7,7 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type DevS3Server, startDevS3 } from '../../src/dev-s3.js';
 import { forwarder } from './forward.js';
 
@@ -144,4 +145,24 @@ export function describeRequest(r: Recorded, prefix?: string): string {
     .replace(/-[0-9a-f]{8}\./g, '-[hash].');
   const extra = r.headers['if-none-match'] ? ' If-None-Match: *' : '';
   return `${r.method} ${path}${list ? ` (list prefix=${ours(url.searchParams.get('prefix') ?? '')})` : ''}${extra}`;
+}
+
+/**
+ * One local S3 for a test file: started before its tests (handed to `onStart`), closed after them.
+ * Returns the list of cleanups run after each test (proxies, temporary directories).
+ */
+export function useS3(onStart: (s3: Awaited<ReturnType<typeof startS3>>) => void): (() => Promise<void>)[] {
+  let started: Awaited<ReturnType<typeof startS3>> | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    started = await startS3();
+    onStart(started);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+  return cleanups;
 }
