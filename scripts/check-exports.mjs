@@ -14,7 +14,13 @@ const BROWSER_ONLY = new Set(['@skewless/runtime', '@skewless/runtime/core', '@s
 const problems = [];
 let checked = 0;
 
-for (const dir of ['packages/uploader', 'packages/vite-plugin', 'packages/runtime']) {
+for (const dir of [
+  'packages/core',
+  'packages/origin',
+  'packages/uploader',
+  'packages/vite-plugin',
+  'packages/runtime',
+]) {
   const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
   for (const [subpath, target] of Object.entries(pkg.exports)) {
     if (typeof target === 'string') continue;

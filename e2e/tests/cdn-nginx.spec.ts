@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type APIRequestContext, expect, request, test } from '@playwright/test';
+import { createOriginHandler } from '@skewless/origin';
 import { cdnConfig, classify, createManifest, precompress, writeManifest } from '@skewless/uploader';
-import { createOriginHandler } from '@skewless/uploader/origin';
 import { type NginxInstance, nginxTest, startNginx } from '../src/nginx.js';
 
 // `skewless cdn-config --provider nginx` in front of the Skewless origin handler, through a real nginx

@@ -1,11 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { sourceAliases } from '../../vitest.aliases.ts';
 
 export default defineProject({
-  resolve: {
-    // Test against the engine's source, not whatever dist/ was last built (a stale build hides changes).
-    alias: { '@skewless/uploader': fileURLToPath(new URL('../uploader/src/index.ts', import.meta.url)) },
-  },
+  resolve: { alias: sourceAliases },
   test: {
     name: 'vite-plugin',
     include: ['test/**/*.test.ts'],

@@ -6,7 +6,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** How an origin serves its build directory. */
 export type OriginKind =
-  /** `createOriginHandler` from @skewless/uploader/origin. */
+  /** `createOriginHandler` from @skewless/origin. */
   | { kind: 'skewless' }
   /** A hand-rolled static server with the given mistakes. */
   | ({ kind: 'naive' } & NaiveStaticOptions);
@@ -26,7 +26,7 @@ export interface OriginServer {
 async function handlerFor(dir: string, kind: OriginKind): Promise<Handler> {
   if (kind.kind === 'naive') return naiveStatic(dir, kind);
   // Loaded only here, so the unprotected scenarios do not depend on the origin middleware.
-  const { createOriginHandler } = await import('@skewless/uploader/origin');
+  const { createOriginHandler } = await import('@skewless/origin');
   const handler = createOriginHandler({ dir });
   return (req, res) => handler(req, res);
 }

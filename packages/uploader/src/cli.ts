@@ -1,31 +1,31 @@
 // The `skewless` command line. This file only picks a command, maps errors to output and exit codes;
 // each command parses its own flags (src/commands/*.ts) and calls the library API.
+
+import { createLogger, SkewlessError } from '@skewless/core';
 import pc from 'picocolors';
-import type { Command } from './commands/command.js';
-import { EXIT } from './commands/command.js';
-import { SkewlessError } from './errors.js';
-import { createLogger } from './logger.js';
+import type { Command } from './cli/command.js';
+import { EXIT } from './cli/command.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   upload: {
     summary: 'upload a build directory to s3:// or file:// storage',
-    load: () => import('./commands/upload.js'),
+    load: () => import('./cli/upload.js'),
   },
   'dev-s3': {
     summary: 'run a local S3-compatible server to try Skewless without a cloud account',
-    load: () => import('./commands/dev-s3.js'),
+    load: () => import('./cli/dev-s3.js'),
   },
   prune: {
     summary: 'delete what only releases older than the newest N reference',
-    load: () => import('./commands/prune.js'),
+    load: () => import('./cli/prune.js'),
   },
   'cdn-config': {
     summary: 'print CDN / cache configuration matching the emitted names',
-    load: () => import('./commands/cdn-config.js'),
+    load: () => import('./cli/cdn-config.js'),
   },
   'check-determinism': {
     summary: 'build the project twice and diff the outputs',
-    load: () => import('./commands/check-determinism.js'),
+    load: () => import('./cli/check-determinism.js'),
   },
 };
 

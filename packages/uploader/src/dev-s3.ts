@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SkewlessError } from './errors.js';
+import { SkewlessError } from '@skewless/core';
 
 /** Options of {@link startDevS3}. */
 export interface DevS3Options {

@@ -1,4 +1,4 @@
-// The '@skewless/uploader/origin' entry: a request handler that serves a build directory with the right headers.
-export type { OriginHandler } from './origin/handler.js';
-export { createOriginHandler } from './origin/handler.js';
-export type { OriginOptions } from './origin/types.js';
+// The '@skewless/uploader/origin' entry of earlier releases: the request handler now lives in
+// @skewless/origin, which a server installs without the upload engine.
+export type { OriginHandler, OriginOptions } from '@skewless/origin';
+export { createOriginHandler } from '@skewless/origin';

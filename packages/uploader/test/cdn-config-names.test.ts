@@ -1,6 +1,6 @@
+import type { HashFormat } from '@skewless/core';
 import { describe, expect, it } from 'vitest';
 import { type CdnConfigOptions, cdnConfig, classify } from '../src/index.js';
-import type { HashFormat } from '../src/types.js';
 
 // The CDN's year-long rule must cover exactly the names the classifier calls `immutable` (by name, as
 // on a bare directory): a wider rule caches changing bytes for a year, a narrower one costs revalidations.
@@ -197,12 +197,20 @@ describe('cdn-config: every provider caches for a year exactly what the classifi
 
   it('the Cloudflare expression stays under its 4,096-character cap for every hash format', () => {
     for (const characters of ['hex', 'base64'] as const) {
-      for (const length of [4, 8, 16, 64]) {
+      for (const length of [8, 12, 16, 21]) {
         const { rules } = JSON.parse(
           cdnConfig('cloudflare', { hash: { length, characters }, prefix: '/admin/static/' }),
         );
         expect(rules[1].expression.length).toBeLessThan(4096);
       }
+    }
+  });
+
+  it('accepts the hash lengths the plugin can build (8–21) and refuses others with the range', () => {
+    for (const length of [4, 7, 22, 64]) {
+      expect(() => cdnConfig('nginx', { hash: { length, characters: 'hex' } }), String(length)).toThrow(
+        /hash length must be an integer from 8 to 21/,
+      );
     }
   });
 });

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import command from '../src/commands/cdn-config.js';
+import command from '../src/cli/cdn-config.js';
 import { cdnConfig, cdnConfigNotes, isHashedName, MANIFEST_PATH, silentLogger } from '../src/index.js';
 
 const cloudflareRegex = (expression: string) => {

@@ -54,7 +54,7 @@ describe('skewless upload (the CLI)', () => {
 
     const badTarget = await runCli(built.cli, ['upload', 'dist', '--to', 'ftp://x'], plainEnv());
     expect(badTarget.code).toBe(2);
-    expect(badTarget.stderr).toContain('Use s3://bucket/prefix or file:///absolute/path');
+    expect(badTarget.stderr).toContain('--to must start with s3://<bucket> or file:///');
 
     const help = await runCli(built.cli, ['upload', '--help'], plainEnv());
     expect(help.code).toBe(0);
@@ -246,7 +246,7 @@ describe('skewless upload (the CLI)', () => {
   it('skewless prune: usage errors exit 2; --json reports kept and dropped releases', async () => {
     const bad = await runCli(built.cli, ['prune', '--to', 's3://skewless/cli', '--keep', '0'], s3Env());
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("--keep must be a whole number ≥ 1, not '0'");
+    expect(bad.stderr).toContain('--keep must be a whole number ≥ 1 such as 5 (got 0)');
     const missing = await runCli(built.cli, ['prune', '--to', 's3://skewless/cli'], s3Env());
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--keep is required: how many releases to keep');

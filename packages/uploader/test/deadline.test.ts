@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prune } from '../src/prune.js';
-import { upload } from '../src/upload.js';
+import { prune } from '../src/releases/prune.js';
+import { upload } from '../src/upload/upload.js';
 import { startAwsProxy, startSilentServer } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { buildCli, plainEnv, runCli } from './helpers/cli.js';
@@ -150,7 +150,9 @@ describe('request deadlines', () => {
       ['upload', b.dir, '--to', 's3://skewless/x', '--request-timeout', 'soon'],
       plainEnv(),
     );
-    expect(bad.stderr).toContain("--request-timeout must be a whole number of milliseconds ≥ 1, not 'soon'");
+    expect(bad.stderr).toContain(
+      '--request-timeout must be a whole number ≥ 1 such as 60000 (milliseconds) (got "soon")',
+    );
     expect(bad.code).toBe(2);
   });
 });

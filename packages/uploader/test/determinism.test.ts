@@ -1,12 +1,11 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Manifest, ManifestFile } from '@skewless/core';
+import { compareWithPrevious, diffManifests, silentLogger, withoutHash } from '@skewless/core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import command from '../src/commands/check-determinism.js';
-import { compareWithPrevious, diffManifests, renamedPairs } from '../src/determinism.js';
-import { withoutHash } from '../src/hashed-name.js';
-import { silentLogger } from '../src/logger.js';
-import type { Manifest, ManifestFile } from '../src/types.js';
+import command from '../src/cli/check-determinism.js';
+import { renamedPairs } from '../src/determinism.js';
 
 function file(path: string, sha256: string): ManifestFile {
   return {

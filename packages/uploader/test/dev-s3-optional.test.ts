@@ -29,7 +29,13 @@ describe('skewless dev-s3 without s3rver installed', () => {
       external: [/^[^./]/],
     });
     cli = join(app, 'cli', 'cli.js');
-    for (const dep of ['picocolors', 'fast-glob', '@aws-sdk/client-s3', '@aws-sdk/lib-storage']) {
+    for (const dep of [
+      'picocolors',
+      '@skewless/core',
+      '@skewless/origin',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/lib-storage',
+    ]) {
       await mkdir(dirname(join(app, 'node_modules', dep)), { recursive: true });
       await symlink(join(PACKAGE, 'node_modules', dep), join(app, 'node_modules', dep));
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uploadHint } from '../src/commands/dev-s3.js';
+import { uploadHint } from '../src/cli/dev-s3.js';
 import { legacyCiphersAvailable, startDevS3 } from '../src/dev-s3.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { buildCli, plainEnv, runCli } from './helpers/cli.js';

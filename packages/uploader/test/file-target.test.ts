@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import { createFileTarget } from '../src/targets/file.js';
-import { upload } from '../src/upload.js';
+import { upload } from '../src/upload/upload.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 
 const cleanups: (() => Promise<void>)[] = [];

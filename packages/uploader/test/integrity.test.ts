@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { upload } from '../src/upload.js';
+import { upload } from '../src/upload/upload.js';
 import { startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { type startS3, useS3 } from './helpers/s3.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManifest, parseManifest, serializeManifest, writeManifest } from '../src/index.js';
-import { upload } from '../src/upload.js';
+import { upload } from '../src/upload/upload.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 
 const cleanups: (() => Promise<void>)[] = [];

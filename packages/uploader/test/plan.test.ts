@@ -1,8 +1,9 @@
+import type { Manifest } from '@skewless/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest } from '../src/index.js';
-import { md5File, planUpload } from '../src/plan.js';
 import type { RemoteHead, RemoteObject } from '../src/targets/target.js';
-import type { Manifest } from '../src/types.js';
+import { md5File } from '../src/upload/digest.js';
+import { planUpload } from '../src/upload/plan.js';
 import { makeBuildDir } from './helpers/build-dir.js';
 
 // The planner on its own, fed listings as an S3 server would give them (multipart and SSE-KMS ETags

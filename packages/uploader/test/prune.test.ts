@@ -1,8 +1,8 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
-import { prune } from '../src/prune.js';
-import { upload } from '../src/upload.js';
+import { prune } from '../src/releases/prune.js';
+import { upload } from '../src/upload/upload.js';
 import { makeBuildDir } from './helpers/build-dir.js';
 import { startS3 } from './helpers/s3.js';
 

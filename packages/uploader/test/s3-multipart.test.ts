@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { upload } from '../src/upload.js';
+import { upload } from '../src/upload/upload.js';
 import { makeBuildDir } from './helpers/build-dir.js';
 import { startRecordingProxy, startS3 } from './helpers/s3.js';
 

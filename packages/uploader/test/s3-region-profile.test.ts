@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { UploadOptions } from '@skewless/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UploadOptions } from '../src/types.js';
-import { upload } from '../src/upload.js';
+import { upload } from '../src/upload/upload.js';
 import { makeBuildDir } from './helpers/build-dir.js';
 import { type Recorded, startRecordingProxy, startS3 } from './helpers/s3.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
-import { upload } from '../src/upload.js';
+import { upload } from '../src/upload/upload.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { startS3 } from './helpers/s3.js';
 

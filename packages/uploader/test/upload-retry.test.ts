@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRetryable, withRetry } from '../src/retry.js';
+import { isRetryable, withRetry } from '../src/targets/retry.js';
 
 describe('withRetry', () => {
   it('retries 5xx, SlowDown, throttling and connection resets, then succeeds', async () => {

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { UploadPlanEntry } from '@skewless/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteObject } from '../src/targets/target.js';
-import type { UploadPlanEntry } from '../src/types.js';
-import { verifyListing } from '../src/verify.js';
+import { verifyListing } from '../src/upload/verify.js';
 
 // The listing is plain data here: what the second ListObjectsV2 returns, e.g. after another writer.
 const body = 'console.log("v1")';

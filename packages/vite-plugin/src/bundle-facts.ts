@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
-import type { FileFacts } from '@skewless/uploader';
+import type { FileFacts } from '@skewless/core';
 
 /** A bundle entry as Rollup and Rolldown both describe it (only the fields Skewless reads). */
 export interface BundleEntry {

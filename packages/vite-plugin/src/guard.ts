@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { HashFormat } from '@skewless/uploader';
-import { RELEASE_FILE, SkewlessError } from '@skewless/uploader';
+import type { HashFormat } from '@skewless/core';
+import { RELEASE_FILE, SkewlessError } from '@skewless/core';
 import type { HtmlTag } from './html.js';
 
 /** The part of `@skewless/runtime/guard` the plugin uses. */

@@ -1,4 +1,4 @@
-import { RELEASE_META, RELEASE_PLACEHOLDER } from '@skewless/uploader';
+import { RELEASE_META, RELEASE_PLACEHOLDER } from '@skewless/core';
 
 /** A tag in Vite's `transformIndexHtml` descriptor form. */
 export interface HtmlTag {

@@ -24,19 +24,6 @@ export function offShapeMessage(files: string[], length: number): string {
 }
 
 /**
- * The warning for `unhashed` entries that name no output file (often a source path such as
- * `public/sw.js`), with the output path that has the same file name when there is one.
- */
-export function unmatchedUnhashedMessage(entries: string[], outputPaths: string[]): string {
-  const shown = entries.map((entry) => {
-    const name = entry.slice(entry.lastIndexOf('/') + 1);
-    const match = outputPaths.find((p) => p === name || p.endsWith(`/${name}`));
-    return match ? `'${entry}' (did you mean '${match}'?)` : `'${entry}'`;
-  });
-  return `[skewless] 'unhashed' lists ${shown.join(', ')}, which no file in the output directory has, so nothing is kept unhashed on purpose and those files are classed by name. Use paths inside the output directory, such as 'sw.js' for public/sw.js.`;
-}
-
-/**
  * The warning for a `guard.nonce` next to a different Vite `html.cspNonce`: Vite leaves a tag that has a
  * nonce alone, so the guard would carry the one the page's CSP header is not built for.
  */

@@ -1,4 +1,4 @@
-import type { HashFormat } from '@skewless/uploader';
+import type { HashFormat } from '@skewless/core';
 import type { BundleEntry } from './bundle-facts.js';
 import { noHashMessage, offShapeMessage } from './messages.js';
 import { NAME_OPTION, type NameKind, nameOrigin, patternsOf, type SeenPatterns } from './names.js';

@@ -1,5 +1,5 @@
-import type { HashFormat } from '@skewless/uploader';
-import { SkewlessError } from '@skewless/uploader';
+import type { HashFormat } from '@skewless/core';
+import { SkewlessError } from '@skewless/core';
 
 /** Which output option names a bundle file. */
 export type NameKind = 'entry' | 'chunk' | 'asset';

@@ -1,26 +1,17 @@
 import { resolve } from 'node:path';
-import type { Logger, Manifest } from '@skewless/uploader';
-import {
-  compareWithPrevious,
-  createManifest,
-  DETERMINISM_ENV,
-  hashSegmentSource,
-  loadManifest,
-  precompress,
-  SkewlessError,
-  writeManifest,
-} from '@skewless/uploader';
+import type { Logger } from '@skewless/core';
+import { finalizeBuild, hashSegmentSource, SkewlessError } from '@skewless/core';
 import type { Plugin } from 'vite';
 import type { BundleEntry } from './bundle-facts.js';
 import { BundleFacts } from './bundle-facts.js';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
 import type { HtmlTag } from './html.js';
 import { charsetFirst, releaseMetaTag } from './html.js';
-import { cspNonceConflictMessage, unmatchedUnhashedMessage } from './messages.js';
+import { cspNonceConflictMessage } from './messages.js';
 import { checkNames } from './name-check.js';
 import { applyNames, type SeenPatterns } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
-import { runUpload } from './run-upload.js';
+import { loadUploader, type Uploader } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
 
@@ -50,6 +41,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   let failed = false;
   let guardAsset: { fileName: string; code: string } | undefined;
   let viteLogger: { info(message: string): void } | undefined;
+  let uploader: Uploader | undefined;
   // The name shape the CDN rules of `skewless cdn-config` match as immutable: `-<hash>.` before the extension.
   const cdnShape = new RegExp(`${hashSegmentSource(hash)}[^/]+$`);
   const seen: SeenPatterns = new Map();
@@ -80,7 +72,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       return environment.config?.consumer !== 'server';
     },
 
-    configResolved(config) {
+    async configResolved(config) {
       root = config.root;
       base = config.base;
       assetsDir = config.build.assetsDir;
@@ -93,9 +85,13 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       const nonce = options.guard ? options.guard.nonce : undefined;
       if (nonce !== undefined && cspNonce !== undefined && nonce !== cspNonce)
         config.logger.warn(cspNonceConflictMessage(nonce, cspNonce));
+      // Loaded when the config resolves, so a missing @skewless/uploader fails before the build runs.
+      if (options.upload) uploader = await loadUploader();
     },
 
-    buildStart() {
+    async buildStart() {
+      // Plain Rollup has no configResolved: the engine is loaded here, still before any file is built.
+      if (options.upload) uploader ??= await loadUploader();
       facts = new BundleFacts(root);
       dirs = new Set();
       failed = false;
@@ -122,13 +118,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         facts.add({ type: 'asset', fileName, source: code, name: 'skewless-guard.js' }, true);
         if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source: code });
       }
-      const entries = Object.values(bundle) as BundleEntry[];
-      const named = checkNames(entries, outputOptions as unknown as Record<string, unknown>, nameSettings);
+      const named = record(Object.values(bundle) as BundleEntry[], outputOptions);
       problems.push(...named.problems);
-      for (const entry of entries) {
-        const conflict = facts.add(entry, named.hashed.has(entry.fileName));
-        if (conflict) problems.push(`[skewless] ${conflict}`);
-      }
       if (problems.length > 0) ctx.error(problems.join('\n'));
       if (named.warning) ctx.warn(named.warning);
     },
@@ -142,18 +133,13 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       // Rolldown's late emitted files, Vite's explicitly named index.html and .vite/manifest.json.
       // Their names came from the same output options, so they get the same check.
       const late = (Object.values(bundle) as BundleEntry[]).filter((entry) => !facts.has(entry.fileName));
-      const named = checkNames(late, outputOptions as unknown as Record<string, unknown>, nameSettings);
-      const problems = [...named.problems];
-      for (const entry of late) {
-        const conflict = facts.add(entry, named.hashed.has(entry.fileName));
-        if (conflict) problems.push(`[skewless] ${conflict}`);
-      }
+      const { problems, warning } = record(late, outputOptions);
       if (problems.length > 0) {
         // closeBundle still runs after a failed write (Rollup's bundle.close()): no manifest then.
         failed = true;
         ctx.error(problems.join('\n'));
       }
-      if (named.warning) ctx.warn(named.warning);
+      if (warning) ctx.warn(warning);
     },
 
     renderError() {
@@ -180,9 +166,11 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
           );
         }
         const dir = [...dirs][0]!;
-        const checking = process.env[DETERMINISM_ENV] === '1';
-        const manifest = await createManifest({
+        const logger = hookLogger(ctx, info);
+        const upload = options.upload;
+        await finalizeBuild({
           dir,
+          root,
           facts: facts.facts(),
           hash,
           base,
@@ -190,40 +178,15 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
           publicSourceMaps: options.publicSourceMaps,
           unhashed: options.unhashed,
           cacheControl: options.cacheControl,
-          writeReleaseFile: true,
-          stampRelease: true,
+          previousManifest: options.previousManifest,
+          precompress: options.precompress,
+          onUploadError: options.onUploadError,
+          logger,
+          upload:
+            upload && uploader
+              ? { to: upload.to, run: (manifest) => uploader!.upload({ ...upload, dir, manifest, logger }) }
+              : undefined,
         });
-        const paths = manifest.files.map((f) => f.path);
-        const unmatched = options.unhashed.filter((entry) => !paths.includes(entry));
-        if (unmatched.length > 0) ctx.warn(unmatchedUnhashedMessage(unmatched, paths));
-        if (options.previousManifest && !checking)
-          await checkPrevious(ctx, options.previousManifest, manifest);
-        await writeManifest(dir, manifest);
-        info(ctx, summary(manifest));
-        if (options.precompress) {
-          const siblings = await precompress(dir, manifest);
-          info(
-            ctx,
-            `[skewless] precompressed ${siblings.length} files (.br/.gz siblings, not in the manifest).`,
-          );
-        }
-        if (options.upload && !checking) {
-          try {
-            const result = await runUpload(options.upload, dir, manifest, hookLogger(ctx, info));
-            info(
-              ctx,
-              `[skewless] ${result.dryRun ? 'dry run: would upload' : 'uploaded'} ${result.uploaded} files (${result.skipped} already there) to ${result.target}, release ${result.release}.`,
-            );
-          } catch (error) {
-            const reason = (error as Error).message ?? String(error);
-            const message = reason.startsWith('[skewless]')
-              ? reason
-              : `[skewless] upload to ${options.upload.to} failed: ${reason}. Check the target and its credentials, then run 'skewless upload ${dir} --to ${options.upload.to}'.`;
-            if (options.onUploadError === 'warn')
-              ctx.warn(`${message} (onUploadError: 'warn' kept the build.)`);
-            else throw new SkewlessError('UPLOAD_FAILED', message, { cause: error });
-          }
-        }
       },
     },
 
@@ -245,27 +208,16 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     },
   } as Plugin;
 
-  async function checkPrevious(ctx: HookContext, where: string, manifest: Manifest): Promise<void> {
-    const previous = await loadManifest(where, root);
-    const result = compareWithPrevious(previous, manifest);
-    info(
-      ctx,
-      `[skewless] since release ${previous.release}: ${result.kept} files kept their names and bytes, ${result.changed} kept their names with new bytes (documents and public files, which revalidate), ${result.added} new names, ${result.removed} names gone.`,
-    );
-    if (result.conflicts.length > 0) {
-      throw new SkewlessError(
-        'NOT_DETERMINISTIC',
-        `these names now map to different bytes than in release ${previous.release}, so a CDN would keep serving the old bytes forever: ${result.conflicts.join(', ')}. Make the build deterministic (run 'skewless check-determinism'), or raise hashLength if two contents share a hash.`,
-      );
+  /** Check the names of bundle entries and record their facts; the problems fail the build. */
+  function record(entries: BundleEntry[], outputOptions: unknown): { problems: string[]; warning?: string } {
+    const named = checkNames(entries, outputOptions as Record<string, unknown>, nameSettings);
+    const problems = [...named.problems];
+    for (const entry of entries) {
+      const conflict = facts.add(entry, named.hashed.has(entry.fileName));
+      if (conflict) problems.push(`[skewless] ${conflict}`);
     }
+    return { problems, warning: named.warning };
   }
-}
-
-function summary(manifest: Manifest): string {
-  const counts = new Map<string, number>();
-  for (const f of manifest.files) counts.set(f.class, (counts.get(f.class) ?? 0) + 1);
-  const parts = [...counts].map(([cls, n]) => `${n} ${cls}`).join(', ');
-  return `[skewless] manifest: ${manifest.files.length} files (${parts}), release ${manifest.release}.`;
 }
 
 /** The engine logger, routed through the bundler's own log so its log level applies. */

@@ -1,19 +1,30 @@
-import type { Logger, Manifest, UploadResult } from '@skewless/uploader';
-import type { SkewlessUploadOptions } from './types.js';
+import { SkewlessError, type UploadOptions, type UploadResult } from '@skewless/core';
+
+/** The part of @skewless/uploader the plugin uses. */
+export interface Uploader {
+  upload(options: UploadOptions): Promise<UploadResult>;
+}
 
 /**
- * Hand the written build to the engine's `upload()`. Imported lazily so a build without `upload`
- * never loads the storage code (and the AWS SDK behind it).
+ * Load the upload engine, an optional peer of the plugin: an app without `upload` never installs it (nor
+ * the AWS SDK behind it). Called when the config resolves, so a missing engine fails before the build.
  */
-export async function runUpload(
-  options: SkewlessUploadOptions,
-  dir: string,
-  manifest: Manifest,
-  logger: Logger,
-): Promise<UploadResult> {
+export async function loadUploader(): Promise<Uploader> {
   // The AWS SDK's notice that its future releases want Node 22 is nobody's task during a build; the
   // `skewless` CLI silences it the same way. A user's own setting wins.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { upload } = await import('@skewless/uploader');
-  return upload({ ...options, dir, manifest, logger });
+  try {
+    return await import('@skewless/uploader');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const missing =
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+      String((error as Error).message).includes('@skewless/uploader');
+    if (!missing) throw error;
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      "the 'upload' option needs @skewless/uploader, which is not installed. Install it next to @skewless/vite: npm i -D @skewless/uploader (pnpm add -D @skewless/uploader, yarn add -D @skewless/uploader), or remove 'upload' and run 'skewless upload' after the build.",
+      { cause: error },
+    );
+  }
 }

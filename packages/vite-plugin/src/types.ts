@@ -1,4 +1,4 @@
-import type { CacheControlMap, HashCharacters, UploadOptions } from '@skewless/uploader';
+import type { CacheControlMap, HashCharacters, UploadOptions } from '@skewless/core';
 
 /**
  * Where and how to upload after the build: the options of `upload()` from `@skewless/uploader`

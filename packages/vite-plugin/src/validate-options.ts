@@ -1,8 +1,6 @@
-import type { CacheControlMap, HashFormat } from '@skewless/uploader';
-import { SkewlessError } from '@skewless/uploader';
-import { unknownOptionProblem } from './did-you-mean.js';
+import type { CacheControlMap, HashFormat } from '@skewless/core';
+import { HASH_LENGTH, optionProblems, SkewlessError, shown, unknownOptionProblem } from '@skewless/core';
 import type { SkewlessGuardOptions, SkewlessOptions, SkewlessUploadOptions } from './types.js';
-import { shown, uploadProblems } from './validate-upload-options.js';
 
 /** Options with defaults applied. */
 export interface ResolvedOptions {
@@ -18,8 +16,12 @@ export interface ResolvedOptions {
   assetsDir: string | undefined;
 }
 
-/** The longest `[hash:N]` Rollup 4 and Rolldown accept. */
-export const MAX_HASH_LENGTH = 21;
+/** What the plugin supplies to `upload()` itself, so a user value would be ignored or clash. */
+const SUPPLIED = {
+  dir: "the plugin (the build's output directory)",
+  manifest: "the plugin (the build's manifest)",
+  logger: "the plugin (Vite's logger)",
+};
 
 const CLASSES = ['immutable', 'revalidate', 'document', 'private'];
 const KNOWN = new Set([
@@ -44,14 +46,14 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
   const problems: string[] = [];
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) problems.push(unknownOptionProblem('', key, KNOWN));
+    if (!KNOWN.has(key)) problems.push(unknownOptionProblem(key, KNOWN));
   }
 
   const length = options.hashLength ?? 8;
-  // 21 is the most Rollup 4 and Rolldown accept in `[hash:N]`; beyond it they fail with a less helpful error.
-  if (!Number.isInteger(length) || length < 8 || length > MAX_HASH_LENGTH)
+  // The range every Skewless tool accepts: beyond 21 Rollup and Rolldown fail with a less helpful error.
+  if (!Number.isInteger(length) || length < HASH_LENGTH.min || length > HASH_LENGTH.max)
     problems.push(
-      `'hashLength' must be an integer from 8 to ${MAX_HASH_LENGTH} (got ${JSON.stringify(options.hashLength)}). Use 8, or 12–16 for thousands of chunks.`,
+      `'hashLength' must be an integer from ${HASH_LENGTH.min} to ${HASH_LENGTH.max} (got ${JSON.stringify(options.hashLength)}). Use 8, or 12–16 for thousands of chunks.`,
     );
   const characters = options.hashCharacters ?? 'hex';
   if (characters !== 'hex' && characters !== 'base64')
@@ -96,7 +98,20 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
   }
 
   const upload = options.upload;
-  if (upload !== undefined) problems.push(...uploadProblems(upload));
+  if (upload !== undefined) {
+    if (typeof upload !== 'object' || upload === null || Array.isArray(upload))
+      problems.push(
+        `'upload' must be an object such as { to: 's3://my-bucket/app' } (got ${shown(upload)}).`,
+      );
+    else
+      problems.push(
+        ...optionProblems(upload, {
+          command: 'upload',
+          supplied: SUPPLIED,
+          name: (key) => `'upload.${key}'`,
+        }),
+      );
+  }
   const onUploadError = options.onUploadError ?? 'error';
   if (onUploadError !== 'error' && onUploadError !== 'warn')
     problems.push(`'onUploadError' must be 'error' or 'warn'.`);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_PATH } from '@skewless/uploader';
+import { MANIFEST_PATH } from '@skewless/core';
 import type { Plugin as RollupPlugin } from 'rollup';
 import { describe, expect, test } from 'vitest';
 import { rollupBuild, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '@skewless/uploader';
-import { MANIFEST_PATH, RELEASE_FILE } from '@skewless/uploader';
+import type { Manifest } from '@skewless/core';
+import { MANIFEST_PATH, RELEASE_FILE } from '@skewless/core';
 import { describe, expect, test } from 'vitest';
 import { rollupBuild, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { expectedFiles, filesOnDisk, readBuiltManifest } from './helpers/manifest.js';

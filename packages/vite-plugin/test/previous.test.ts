@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '@skewless/uploader';
+import type { Manifest } from '@skewless/core';
 import { describe, expect, test } from 'vitest';
 import { captureLogger, tempDir, VITE_NAMES, viteBuild } from './helpers/builders.js';
 import { readBuiltManifest } from './helpers/manifest.js';

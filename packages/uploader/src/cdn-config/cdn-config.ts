@@ -1,4 +1,4 @@
-import { SkewlessError } from '../errors.js';
+import { SkewlessError } from '@skewless/core';
 import { cloudflareConfig, cloudflareNotes } from './cloudflare.js';
 import { cloudfrontConfig, cloudfrontNotes } from './cloudfront.js';
 import { fastlyConfig } from './fastly.js';

@@ -1,7 +1,5 @@
-import { DEFAULT_HASH, ONE_YEAR } from '../constants.js';
-import { SkewlessError } from '../errors.js';
-import { hashSegmentSource } from '../hashed-name.js';
-import type { HashFormat } from '../types.js';
+import type { HashFormat } from '@skewless/core';
+import { DEFAULT_HASH, hashFormatProblem, hashSegmentSource, ONE_YEAR, SkewlessError } from '@skewless/core';
 import type { CdnConfigOptions } from './types.js';
 
 /** What every generator needs, resolved once from the options and the manifest. */
@@ -28,19 +26,13 @@ export interface NamingRules {
 /** Longest TTL, for hashed names only. */
 export const HASHED_TTL = ONE_YEAR;
 
-const HASH_CHARACTERS = new Set(['hex', 'base64']);
-
 export function namingRules(options: CdnConfigOptions): NamingRules {
   const hash = options.hash ?? options.manifest?.hash ?? DEFAULT_HASH;
-  if (
-    !Number.isInteger(hash.length) ||
-    hash.length < 4 ||
-    hash.length > 64 ||
-    !HASH_CHARACTERS.has(hash.characters)
-  ) {
+  const problem = hashFormatProblem(hash);
+  if (problem) {
     throw new SkewlessError(
       'INVALID_OPTIONS',
-      `hash format ${JSON.stringify(hash)} is not valid: the length must be an integer from 4 to 64 and the characters 'hex' or 'base64'. Use the values of your @skewless/vite options.`,
+      `hash format ${JSON.stringify(hash)} is not valid: ${problem}. Use the values of your @skewless/vite options.`,
     );
   }
   const prefix = normalisePrefix(options.prefix ?? defaultPrefix(options));

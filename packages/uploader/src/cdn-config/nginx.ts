@@ -1,4 +1,4 @@
-import { SkewlessError } from '../errors.js';
+import { SkewlessError } from '@skewless/core';
 import { HASHED_TTL, type NamingRules, purgeNote } from './naming.js';
 import type { CdnConfigOptions } from './types.js';
 

@@ -1,5 +1,5 @@
-import { SkewlessError } from '../errors.js';
-import { RELEASES_DIR } from '../releases.js';
+import { SkewlessError } from '@skewless/core';
+import { RELEASES_DIR } from '../releases/paths.js';
 import type { NamingRules } from './naming.js';
 import type { CdnConfigOptions } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { HashFormat, Manifest } from '../types.js';
+import type { HashFormat, Manifest } from '@skewless/core';
 
 /** The caches `cdnConfig()` writes configuration for. */
 export type CdnProvider = 'nginx' | 'cloudfront' | 'cloudflare' | 'fastly' | 's3-lifecycle';

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { sha256File } from '../digest.js';
-import { walkFiles } from '../walk.js';
+import { sha256File, walkFiles } from '@skewless/core';
 import type { PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { UploadOptions } from '../types.js';
+import type { UploadOptions } from '@skewless/core';
 import { createFileTarget } from './file.js';
 import { parseTarget } from './parse.js';
 import type { Target } from './target.js';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { SkewlessError } from '../errors.js';
+import { SkewlessError } from '@skewless/core';
 
 /** A parsed `--to` value. */
 export type TargetLocation = { kind: 's3'; bucket: string; prefix: string } | { kind: 'file'; dir: string };

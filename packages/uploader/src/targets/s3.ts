@@ -2,12 +2,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SkewlessError } from '../errors.js';
-import { createLimiter } from '../limiter.js';
-import { MD5_ETAG } from '../plan.js';
-import { isRetryable } from '../retry.js';
-import type { UploadCredentials } from '../types.js';
+import type { UploadCredentials } from '@skewless/core';
+import { createLimiter, SkewlessError } from '@skewless/core';
+import { MD5_ETAG } from '../upload/plan.js';
 import { joinKey } from './parse.js';
+import { isRetryable } from './retry.js';
 import type { PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
 
 /** How to reach an S3-compatible bucket. */

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '@skewless/uploader';
-import { MANIFEST_PATH, RELEASE_FILE } from '@skewless/uploader';
+import type { Manifest } from '@skewless/core';
+import { MANIFEST_PATH, RELEASE_FILE } from '@skewless/core';
 import { FIXTURES } from './builders.js';
 
 export async function readBuiltManifest(dir: string): Promise<Manifest> {

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+
+/** Files up to this size are read whole: one syscall pair instead of a stream's machinery. */
+export const WHOLE_FILE_LIMIT = 1024 * 1024;
+
+/** What one read of a file yields: the digests asked for, its size, and a small file's bytes. */
+export interface FileDigest {
+  /** Hex digest per algorithm asked for (`sha256`, `md5`). */
+  hex: Record<string, string>;
+  /** Base64 digest per algorithm asked for. */
+  base64: Record<string, string>;
+  bytes: number;
+  /** The bytes themselves, for files up to {@link WHOLE_FILE_LIMIT}; large files are streamed, not kept. */
+  body?: Buffer;
+}
+
+/**
+ * Digests of a file in one read. A small file is read whole (and its bytes returned, so a caller can send
+ * the very bytes it hashed); a large one is streamed so it never sits in memory.
+ */
+export async function digestFile(path: string, algorithms: readonly string[]): Promise<FileDigest> {
+  const hashes = algorithms.map((a) => createHash(a));
+  let bytes = 0;
+  let body: Buffer | undefined;
+  if ((await stat(path)).size <= WHOLE_FILE_LIMIT) {
+    body = await readFile(path);
+    for (const h of hashes) h.update(body);
+    bytes = body.length;
+  } else {
+    for await (const chunk of createReadStream(path)) {
+      for (const h of hashes) h.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  }
+  const hex: Record<string, string> = {};
+  const base64: Record<string, string> = {};
+  algorithms.forEach((a, i) => {
+    const digest = hashes[i]!.digest();
+    hex[a] = digest.toString('hex');
+    base64[a] = digest.toString('base64');
+  });
+  return body ? { hex, base64, bytes, body } : { hex, base64, bytes };
+}
+
+/** SHA-256 of a file; large files are streamed so they do not sit in memory. */
+export async function sha256File(path: string): Promise<{ hex: string; base64: string; bytes: number }> {
+  const d = await digestFile(path, ['sha256']);
+  return { hex: d.hex.sha256!, base64: d.base64.sha256!, bytes: d.bytes };
+}

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { cacheControlFor, classify } from './classify.js';
+import { DEFAULT_HASH, MANIFEST_PATH, RELEASE_FILE, RELEASE_PLACEHOLDER } from './constants.js';
+import { contentTypeFor } from './content-type.js';
+import { SkewlessError } from './errors.js';
+import { sha256File } from './hash-file.js';
+import { htmlReferences } from './html-refs.js';
+import { checkManifestNames } from './manifest-names.js';
+import { mapLimit } from './pool.js';
+import { isPrecompressedSibling } from './precompress.js';
+import type { CacheControlMap, HashFormat, Manifest, ManifestFile, ReleaseInfo } from './types.js';
+import { compareBytes, walkFiles } from './walk.js';
+
+/** What the bundler knows about one output file; everything else is read from disk. */
+export interface FileFacts {
+  /** Path relative to the output directory, `/`-separated. */
+  path: string;
+  /** Whether the bundler gave the file a content-hashed name. */
+  hashed?: boolean;
+  /** Logical source name (entry or module name). */
+  source?: string;
+}
+
+export interface CreateManifestOptions {
+  /** Absolute path of the output directory. */
+  dir: string;
+  /** Facts from the bundler; files on disk without facts are classified by name. */
+  facts?: readonly FileFacts[];
+  /** @default { length: 8, characters: 'hex' } */
+  hash?: HashFormat;
+  /** @default '/' */
+  base?: string;
+  /** @default 'assets' */
+  assetsDir?: string;
+  /** @default false */
+  publicSourceMaps?: boolean;
+  /** Output paths deliberately unhashed (service workers); classed `document`. */
+  unhashed?: readonly string[];
+  /** Per-class Cache-Control overrides. */
+  cacheControl?: Partial<CacheControlMap>;
+  /** Glob patterns (relative to `dir`) to leave out. */
+  ignore?: readonly string[];
+  /**
+   * Write the release file ({@link RELEASE_FILE}) into `dir` and list it.
+   * @default false
+   */
+  writeReleaseFile?: boolean;
+  /**
+   * Replace {@link RELEASE_PLACEHOLDER} in `document` files with the release id (after the id is
+   * computed over the files as they were) and update their entries.
+   * @default false
+   */
+  stampRelease?: boolean;
+}
+
+/**
+ * Build the manifest of an output directory: every file with its digest, type, class and headers,
+ * HTML references, and a release id derived from the content. Deterministic: the same bytes on
+ * disk give the same manifest bytes.
+ */
+export async function createManifest(options: CreateManifestOptions): Promise<Manifest> {
+  const hash = options.hash ?? DEFAULT_HASH;
+  const base = options.base ?? '/';
+  const facts = new Map((options.facts ?? []).map((f) => [f.path, f]));
+  const walked = await walkFiles(options.dir, [MANIFEST_PATH, ...(options.ignore ?? [])]);
+  const onDisk = new Set(walked);
+  // Precompressed siblings are codings of listed files, not files (see precompress.ts).
+  const paths = walked.filter(
+    (p) => (p !== RELEASE_FILE || !options.writeReleaseFile) && !isPrecompressedSibling(p, onDisk),
+  );
+  const classifyOptions = { hash, publicSourceMaps: options.publicSourceMaps, unhashed: options.unhashed };
+
+  const files = await mapLimit(paths, 32, async (path): Promise<ManifestFile> => {
+    const fact = facts.get(path);
+    const digest = await sha256File(join(options.dir, path));
+    const cls = classify({ path, hashed: fact?.hashed }, classifyOptions);
+    const file: ManifestFile = {
+      path,
+      bytes: digest.bytes,
+      sha256: digest.hex,
+      integrity: `sha256-${digest.base64}`,
+      contentType: contentTypeFor(path),
+      class: cls,
+      cacheControl: cacheControlFor(cls, options.cacheControl),
+    };
+    if (fact?.source) file.source = fact.source;
+    return file;
+  });
+
+  const known = new Set(paths);
+  for (const file of files) {
+    if (!/\.html?$/i.test(file.path)) continue;
+    const html = await readFile(join(options.dir, file.path), 'utf8');
+    file.references = htmlReferences(html, file.path, base, known);
+  }
+
+  const release = releaseId(files.filter((f) => f.path !== RELEASE_FILE));
+  if (options.stampRelease) await stampRelease(options.dir, files, release);
+  if (options.writeReleaseFile) {
+    const body = `${JSON.stringify({ release } satisfies ReleaseInfo)}\n`;
+    await writeFile(join(options.dir, RELEASE_FILE), body);
+    const digest = createHash('sha256').update(body).digest();
+    files.push({
+      path: RELEASE_FILE,
+      bytes: Buffer.byteLength(body),
+      sha256: digest.toString('hex'),
+      integrity: `sha256-${digest.toString('base64')}`,
+      contentType: contentTypeFor(RELEASE_FILE),
+      class: 'document',
+      cacheControl: cacheControlFor('document', options.cacheControl),
+    });
+    files.sort((a, b) => compareBytes(a.path, b.path));
+  }
+
+  return { version: 1, release, hash, base, assetsDir: options.assetsDir ?? 'assets', files };
+}
+
+async function stampRelease(dir: string, files: ManifestFile[], release: string): Promise<void> {
+  for (const file of files) {
+    if (file.class !== 'document') continue;
+    const path = join(dir, file.path);
+    const text = await readFile(path, 'utf8');
+    if (!text.includes(RELEASE_PLACEHOLDER)) continue;
+    const body = text.replaceAll(RELEASE_PLACEHOLDER, release);
+    await writeFile(path, body);
+    const digest = createHash('sha256').update(body).digest();
+    file.bytes = Buffer.byteLength(body);
+    file.sha256 = digest.toString('hex');
+    file.integrity = `sha256-${digest.toString('base64')}`;
+  }
+}
+
+/** The release id: the first 16 hex characters of a SHA-256 over every (path, digest) pair. */
+export function releaseId(files: readonly Pick<ManifestFile, 'path' | 'sha256'>[]): string {
+  const h = createHash('sha256');
+  for (const f of [...files].sort((a, b) => compareBytes(a.path, b.path)))
+    h.update(`${f.path}\0${f.sha256}\n`);
+  return h.digest('hex').slice(0, 16);
+}
+
+/** The manifest as the bytes written to disk: stable key order, two-space indent, trailing newline. */
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** Write the manifest to `<dir>/.skewless/manifest.json`; returns its absolute path. */
+export async function writeManifest(dir: string, manifest: Manifest): Promise<string> {
+  const file = join(dir, MANIFEST_PATH);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, serializeManifest(manifest));
+  return file;
+}
+
+/** Parse and check a manifest document; `where` names its origin in error messages. */
+export function parseManifest(text: string, where: string): Manifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SkewlessError(
+      'INVALID_MANIFEST',
+      `${where} is not valid JSON. Rebuild with @skewless/vite or pass the right file.`,
+      { cause: error },
+    );
+  }
+  const m = data as Partial<Manifest>;
+  if (
+    !m ||
+    typeof m !== 'object' ||
+    m.version !== 1 ||
+    !Array.isArray(m.files) ||
+    typeof m.release !== 'string'
+  ) {
+    throw new SkewlessError(
+      'INVALID_MANIFEST',
+      `${where} is not a Skewless manifest (expected "version": 1, "release" and "files"). Rebuild with @skewless/vite, or remove it to classify the directory by file names.`,
+    );
+  }
+  checkManifestNames(m as Manifest, where);
+  return m as Manifest;
+}
+
+/** Read `<dir>/.skewless/manifest.json`, or undefined when the directory has none. */
+export async function readManifest(dir: string): Promise<Manifest | undefined> {
+  const file = join(dir, MANIFEST_PATH);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return parseManifest(text, file);
+}

@@ -1,0 +1,103 @@
+import type { OptionProblemsSettings, SkewlessError, TargetOptions } from '@skewless/core';
+import { optionProblems } from '@skewless/core';
+
+/** The flags every command that talks to a target shares, for node:util `parseArgs`. */
+export const TARGET_FLAGS = {
+  to: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  'path-style': { type: 'boolean' },
+  'virtual-host-style': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Their help lines. */
+export const TARGET_FLAGS_HELP = `  --dry-run             compute and print the plan; write nothing
+  --json                print the result as JSON on stdout (for CI); on failure
+                        { ok: false, error: { code, message } }
+  --concurrency <n>     requests in flight (default 16)
+  --request-timeout <ms>
+                        deadline of one request, retried when it passes (default 60000)
+  --endpoint <url>      S3 endpoint (R2, MinIO, dev-s3); default AWS_ENDPOINT_URL
+  --region <region>     S3 region; default AWS_REGION, the profile's region, else us-east-1
+                        with an endpoint
+  --profile <name>      AWS profile for credentials and region; default AWS_PROFILE
+  --path-style          path-style addressing (default when an endpoint is set)
+  --virtual-host-style  bucket.endpoint addressing even with an endpoint (services that
+                        refuse path-style requests)`;
+
+interface TargetFlagValues {
+  to?: string;
+  'dry-run'?: boolean;
+  concurrency?: string;
+  'request-timeout'?: string;
+  endpoint?: string;
+  region?: string;
+  profile?: string;
+  'path-style'?: boolean;
+  'virtual-host-style'?: boolean;
+}
+
+/** The flag that sets each engine option, for messages in the CLI's own terms. */
+const FLAG_OF: Record<string, string> = {
+  to: '--to',
+  dir: 'the build directory',
+  dryRun: '--dry-run',
+  concurrency: '--concurrency',
+  requestTimeoutMs: '--request-timeout',
+  endpoint: '--endpoint',
+  region: '--region',
+  profile: '--profile',
+  forcePathStyle: '--path-style',
+  keep: '--keep',
+  acl: '--acl',
+  headers: '--header',
+};
+
+/** A numeric flag as a number, or as the text given when it is not one (so the message can show it). */
+function flagNumber(value: string | undefined): number | string | undefined {
+  return value === undefined ? undefined : /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
+/** Turn the shared flags into engine options; {@link checkFlags} checks them with the rest. */
+export function targetOptions(
+  values: TargetFlagValues,
+  usage: (problem: string) => SkewlessError,
+): TargetOptions & { to: string } {
+  if (values['path-style'] && values['virtual-host-style'])
+    throw usage('--path-style and --virtual-host-style contradict each other: pass one');
+  // The SDK's notice about its future Node support is not the user's problem during a command.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return {
+    to: values.to as string,
+    dryRun: values['dry-run'],
+    concurrency: flagNumber(values.concurrency) as number | undefined,
+    requestTimeoutMs: flagNumber(values['request-timeout']) as number | undefined,
+    endpoint: values.endpoint,
+    region: values.region,
+    profile: values.profile,
+    forcePathStyle: values['path-style'] ? true : values['virtual-host-style'] ? false : undefined,
+  };
+}
+
+/** A numeric flag as engine options take it (see {@link targetOptions}). */
+export { flagNumber };
+
+/**
+ * Check a command's options with the engine's one validator (@skewless/core), naming each option by its
+ * flag, and throw every problem at once as a usage error.
+ */
+export function checkFlags(
+  options: object,
+  command: OptionProblemsSettings['command'],
+  usage: (problem: string) => SkewlessError,
+): void {
+  const problems = optionProblems(options, { command, name: (key) => FLAG_OF[key] ?? `'${key}'` });
+  if (problems.length > 0) throw usage(problems.join(' ').replace(/\.$/, ''));
+}

@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import type { UploadOptions, UploadResult } from '@skewless/core';
+import { SkewlessError } from '@skewless/core';
+import { createProgressLine, formatBytes } from '../upload/progress.js';
+import { upload } from '../upload/upload.js';
+import type { Command } from './command.js';
+import { EXIT } from './command.js';
+import { checkFlags, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
+
+const HELP = `Usage: skewless upload <dir> --to <s3://bucket/prefix | file:///path> [options]
+
+Uploads a build: immutable and public files first, then a verifying listing, then (with --html) the
+HTML documents. Files the target already holds are skipped; other bytes under a hashed name stop the
+upload before anything is written. Without .skewless/manifest.json, files are classed by name.
+
+Options:
+  --to <url>            target: s3://bucket/prefix or file:///absolute/path (required)
+  --html                also upload documents (HTML, skewless.json) after the assets
+  --force               overwrite hashed names that hold other bytes (repair only)
+${TARGET_FLAGS_HELP}
+  --acl public-read     send a public-read ACL (off by default)
+  --header 'K: V'       extra header on every object (repeatable)
+  --include-private     also upload private files (source maps)
+  --verbose             explain each decision; stacks on errors
+  -h, --help            show this help
+
+Credentials come from the standard AWS chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ...
+Exit codes: 0 ok, 1 failed (nothing or only assets written), 2 usage error.`;
+
+const command: Command = async (argv, { logger, verbose }) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ...TARGET_FLAGS,
+      html: { type: 'boolean' },
+      force: { type: 'boolean' },
+      acl: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      'include-private': { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  const usage = (problem: string) =>
+    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless upload --help' for the options.`);
+  if (positionals.length !== 1) throw usage('give exactly one build directory');
+  const target = targetOptions(values, usage);
+  const headers: Record<string, string> = {};
+  for (const header of values.header ?? []) {
+    const colon = header.indexOf(':');
+    const name = header.slice(0, colon).trim();
+    if (colon < 1 || !/^[A-Za-z0-9-]+$/.test(name)) throw usage(`--header '${header}' is not 'Name: value'`);
+    headers[name] = header.slice(colon + 1).trim();
+  }
+
+  const json = values.json ?? false;
+  const tty = !json && process.stderr.isTTY === true;
+  const progress = tty ? createProgressLine(process.stderr) : undefined;
+  const options: UploadOptions = {
+    ...target,
+    dir: positionals[0] as string,
+    html: values.html,
+    force: values.force,
+    acl: values.acl as 'public-read' | undefined,
+    headers,
+    includePrivate: values['include-private'],
+    logger,
+    onProgress: progress?.onProgress,
+  };
+  checkFlags(options, 'upload', usage);
+
+  let result: UploadResult;
+  try {
+    result = await upload(options);
+  } catch (error) {
+    // cli.ts reports it, on stdout too with --json.
+    progress?.clear();
+    throw error;
+  }
+  progress?.clear();
+
+  if (verbose || result.dryRun) {
+    for (const f of result.files) {
+      if (f.action === 'omit' && !verbose) continue;
+      const verb = result.dryRun && f.action === 'upload' ? 'would upload' : f.action;
+      logger.info(`${verb.padEnd(12)} ${f.key} (${f.class}, ${formatBytes(f.bytes)}): ${f.reason}`);
+    }
+  }
+  if (json)
+    process.stdout.write(`${JSON.stringify({ ok: result.conflicts.length === 0, ...result }, null, 2)}\n`);
+  const summary = `${result.dryRun ? 'dry run: would upload' : 'uploaded'} ${result.uploaded} file(s) (${formatBytes(result.bytes)}), skipped ${result.skipped} already there, in ${result.seconds.toFixed(1)} s → ${result.target} (release ${result.release})`;
+  logger.info(summary);
+  if (result.conflicts.length > 0) {
+    logger.error(
+      `${result.conflicts.length} immutable name(s) hold other bytes in the target: ${result.conflicts.join(', ')}. A real upload would stop; check the build's determinism, or use --force to repair.`,
+    );
+    return EXIT.failed;
+  }
+  const omittedDocs = result.files.filter((f) => f.action === 'omit' && f.class === 'document').length;
+  if (omittedDocs > 0 && !options.html) {
+    logger.info(`${omittedDocs} document(s) left out: pass --html to publish them after the assets.`);
+  }
+  return EXIT.ok;
+};
+export default command;
