@@ -1,5 +1,5 @@
 // The `skewless` command line. This file only picks a command, maps errors to output and exit codes;
-// each command parses its own flags (src/commands/*.ts) and calls the library API.
+// each command parses its own flags (src/cli/*.ts) and calls the library API.
 
 import { createLogger, SkewlessError } from '@skewless/core';
 import pc from 'picocolors';
