@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { nodeLibrary } from '../../tsup.node-library.ts';
 
-// Dual ESM/CJS: the Vite plugin ships a CommonJS entry too, and it requires this package.
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  target: 'node20',
-  platform: 'node',
-  clean: true,
-});
+export default nodeLibrary();

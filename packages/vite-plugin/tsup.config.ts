@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { nodeLibrary } from '../../tsup.node-library.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  target: 'node20',
-  platform: 'node',
-  clean: true,
-  external: ['vite', 'rollup', '@skewless/uploader'],
-});
+// The uploader is an optional peer, loaded only when the upload option is set.
+export default nodeLibrary({ external: ['vite', 'rollup', '@skewless/uploader'] });

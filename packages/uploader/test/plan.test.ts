@@ -32,7 +32,7 @@ async function plan(remote: RemoteObject[], heads: Record<string, RemoteHead> = 
   const entries = await planUpload({
     manifest,
     dir: build.dir,
-    prefix: 'p',
+    key: (path) => `p/${path}`,
     remote: new Map(remote.map((r) => [r.path, r])),
     head: async (path) => {
       asked.push(path);
@@ -52,7 +52,7 @@ describe('planUpload', () => {
     const entries = await planUpload({
       manifest,
       dir: build.dir,
-      prefix: 'p',
+      key: (path) => `p/${path}`,
       remote: new Map(),
       head: async () => undefined,
       html: false,

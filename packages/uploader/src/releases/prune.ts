@@ -1,8 +1,15 @@
 import type { PruneOptions, PruneResult, ReleaseInfo } from '@skewless/core';
-import { assertOptions, parseManifest, RELEASE_FILE, SkewlessError, silentLogger } from '@skewless/core';
+import {
+  assertOptions,
+  mapLimit,
+  parseManifest,
+  RELEASE_FILE,
+  SkewlessError,
+  silentLogger,
+} from '@skewless/core';
 import { openTarget } from '../targets/open.js';
-import { joinKey, parseTarget } from '../targets/parse.js';
-import { withRetry } from '../targets/retry.js';
+import { parseTarget } from '../targets/parse.js';
+import { withRetries } from '../targets/retry.js';
 import type { RemoteObject } from '../targets/target.js';
 import { RELEASES_DIR, releaseManifestPath } from './paths.js';
 
@@ -20,27 +27,24 @@ const RELEASE_MANIFEST = new RegExp(
 export async function prune(options: PruneOptions): Promise<PruneResult> {
   const logger = options.logger ?? silentLogger;
   assertOptions(options, { command: 'prune' });
-  const location = parseTarget(options.to);
-  const prefix = location.kind === 's3' ? location.prefix : '';
+  parseTarget(options.to);
   const retry = { attempts: options.attempts ?? 5, baseDelayMs: options.retryDelayMs ?? 200 };
-  const target = await openTarget(options);
+  const target = withRetries(await openTarget(options), retry);
   try {
-    const listing = await withRetry(() => target.list(), retry);
+    const listing = await target.list();
     const found = [...listing.values()]
       .map((o) => ({ object: o, id: RELEASE_MANIFEST.exec(o.path)?.[1] }))
       .filter((r): r is { object: RemoteObject; id: string } => r.id !== undefined);
-    const releases = await Promise.all(
-      found.map(async (r) => {
-        const head = await withRetry(() => target.head(r.object.path), retry);
-        // The server's clock first (LastModified, to the second on S3): a client clock that runs ahead
-        // must not make an old release look newest. Within one second, the writer's ms break the tie.
-        const server = r.object.modified ?? head?.uploaded ?? 0;
-        return { id: r.id, second: Math.floor(server / 1000), at: head?.uploaded ?? server };
-      }),
-    );
+    const releases = await mapLimit(found, options.concurrency ?? 16, async (r) => {
+      const head = await target.head(r.object.path);
+      // The server's clock first (LastModified, to the second on S3): a client clock that runs ahead
+      // must not make an old release look newest. Within one second, the writer's ms break the tie.
+      const server = r.object.modified ?? head?.uploaded ?? 0;
+      return { id: r.id, second: Math.floor(server / 1000), at: head?.uploaded ?? server };
+    });
     releases.sort((a, b) => b.second - a.second || b.at - a.at || (a.id < b.id ? -1 : 1));
 
-    const live = await withRetry(() => target.readText(RELEASE_FILE), retry);
+    const live = await target.readText(RELEASE_FILE);
     const liveId = live === undefined ? undefined : releaseOf(live);
     if (live !== undefined && !releases.some((r) => r.id === liveId) && releases.length > options.keep) {
       // The live release's files are unknown: any of them may be listed by a release about to be dropped.
@@ -55,7 +59,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
 
     const filesOf = async (id: string, needed: boolean) => {
       const path = releaseManifestPath(id);
-      const text = await withRetry(() => target.readText(path), retry);
+      const text = await target.readText(path);
       if (text === undefined && needed) {
         throw new SkewlessError(
           'INVALID_MANIFEST',
@@ -77,24 +81,16 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
     logger.debug(`keeping ${kept.join(', ') || 'no release'}; dropping ${dropped.join(', ') || 'none'}`);
 
     if (!options.dryRun) {
-      let next = 0;
-      const concurrency = options.concurrency ?? 16;
       const assets = order.slice(0, doomed.size);
-      const worker = async () => {
-        while (next < assets.length) {
-          const path = assets[next++]!;
-          await withRetry(() => target.remove(path), retry);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, assets.length) }, worker));
-      for (const path of order.slice(doomed.size)) await withRetry(() => target.remove(path), retry);
+      await mapLimit(assets, options.concurrency ?? 16, (path) => target.remove(path));
+      for (const path of order.slice(doomed.size)) await target.remove(path);
     }
     return {
       target: options.to,
       dryRun: options.dryRun ?? false,
       kept,
       dropped,
-      deleted: order.map((path) => joinKey(prefix, path)),
+      deleted: order.map((path) => target.key(path)),
       bytes,
     };
   } finally {

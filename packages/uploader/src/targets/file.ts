@@ -22,6 +22,7 @@ export function createFileTarget(dir: string, url: string): Target {
 
   return {
     url,
+    key: (path) => path,
 
     async list() {
       const found = new Map<string, RemoteObject>();

@@ -1,3 +1,5 @@
+import type { Target } from './target.js';
+
 /** How {@link withRetry} spaces attempts. */
 export interface RetryOptions {
   /** Total attempts, the first included. */
@@ -68,4 +70,24 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+/**
+ * The target with every request retried by {@link withRetry}: the one place retries are added, so the
+ * engine's steps call the target as if it never failed transiently. `close` is not retried.
+ */
+export function withRetries(target: Target, options: RetryOptions): Target {
+  const retry = <T>(fn: () => Promise<T>) => withRetry(fn, options);
+  return {
+    url: target.url,
+    key: (path) => target.key(path),
+    list: () => retry(() => target.list()),
+    head: (path) => retry(() => target.head(path)),
+    put: (request) => retry(() => target.put(request)),
+    putText: (path, body, contentType, cacheControl) =>
+      retry(() => target.putText(path, body, contentType, cacheControl)),
+    readText: (path) => retry(() => target.readText(path)),
+    remove: (path) => retry(() => target.remove(path)),
+    close: () => target.close(),
+  };
 }

@@ -151,33 +151,31 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
 
   const target: Target = {
     url: where,
+    key,
 
     async list() {
       const found = new Map<string, RemoteObject>();
       const strip = options.prefix ? options.prefix.length + 1 : 0;
-      let token: string | undefined;
-      do {
-        const page = await client
-          .send(
-            new sdk.ListObjectsV2Command({
-              Bucket: options.bucket,
-              Prefix: options.prefix ? `${options.prefix}/` : undefined,
-              ContinuationToken: token,
-            }),
-          )
-          .catch(fail('listing'));
-        for (const object of page.Contents ?? []) {
-          if (!object.Key) continue;
-          const path = object.Key.slice(strip);
-          found.set(path, {
-            path,
-            size: object.Size ?? 0,
-            etag: unquote(object.ETag),
-            modified: object.LastModified?.getTime(),
-          });
+      const pages = sdk.paginateListObjectsV2(
+        { client },
+        { Bucket: options.bucket, Prefix: options.prefix ? `${options.prefix}/` : undefined },
+      );
+      try {
+        for await (const page of pages) {
+          for (const object of page.Contents ?? []) {
+            if (!object.Key) continue;
+            const path = object.Key.slice(strip);
+            found.set(path, {
+              path,
+              size: object.Size ?? 0,
+              etag: unquote(object.ETag),
+              modified: object.LastModified?.getTime(),
+            });
+          }
         }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+      } catch (error) {
+        fail('listing')(error);
+      }
       return found;
     },
 

@@ -67,6 +67,8 @@ export type PutOutcome = 'written' | 'exists';
 export interface Target {
   /** `s3://bucket/prefix` or `file:///dir`, for messages. */
   readonly url: string;
+  /** The key a manifest path is written to, as the user sees it (S3: with the prefix). */
+  key(path: string): string;
   /** Every object below the prefix (one paginated pass). A missing prefix lists as empty. */
   list(): Promise<Map<string, RemoteObject>>;
   /** One object's size, ETag and stored sha256, or undefined when absent. */

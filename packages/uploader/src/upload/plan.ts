@@ -1,8 +1,8 @@
 import type { Manifest, ManifestFile, UploadPlanEntry } from '@skewless/core';
 import { mapLimit } from '@skewless/core';
-import { joinKey } from '../targets/parse.js';
 import type { RemoteHead, RemoteObject } from '../targets/target.js';
 import { LocalDigests } from './digest.js';
+import { compareHead } from './same-bytes.js';
 
 /** What the planner needs besides the manifest. */
 export interface PlanInput {
@@ -11,8 +11,8 @@ export interface PlanInput {
   dir: string;
   /** The upload's MD5 cache, so the verifying listing does not read a file again. @default a fresh one */
   digests?: LocalDigests;
-  /** The target's key prefix, for the `key` of each entry. */
-  prefix: string;
+  /** The key a manifest path is written to (the target's own, with its prefix). */
+  key: (path: string) => string;
   /** The target's listing, by manifest path. */
   remote: ReadonlyMap<string, RemoteObject>;
   /** HEAD one object, where the listing cannot decide. */
@@ -21,6 +21,11 @@ export interface PlanInput {
   includePrivate: boolean;
   force: boolean;
   concurrency: number;
+}
+
+/** A plan entry with the manifest file it is about, so no later step looks it up by path. */
+export interface PlannedEntry extends UploadPlanEntry {
+  file: ManifestFile;
 }
 
 /** A single-part S3 ETag is the hex MD5 of the bytes; multipart (`…-N`) and SSE-KMS ones are not. */
@@ -32,12 +37,13 @@ export const MD5_ETAG = /^[0-9a-f]{32}$/;
  * targets without ETags, and keys of the same size whose ETag differs (an SSE-KMS ETag is no MD5, an
  * immutable key is never called in conflict on an ETag alone, and a re-run must not re-send the rest).
  */
-export async function planUpload(input: PlanInput): Promise<UploadPlanEntry[]> {
+export async function planUpload(input: PlanInput): Promise<PlannedEntry[]> {
   const digests = input.digests ?? new LocalDigests(input.dir);
   return mapLimit(input.manifest.files, input.concurrency, async (file) => {
-    const entry: UploadPlanEntry = {
+    const entry: PlannedEntry = {
+      file,
       path: file.path,
-      key: joinKey(input.prefix, file.path),
+      key: input.key(file.path),
       class: file.class,
       bytes: file.bytes,
       action: 'upload',
@@ -81,12 +87,9 @@ async function sameBytes(
   // A 32-hex ETag that is not the local MD5 may still be the same bytes (SSE-KMS): the HEAD decides.
   if (remote.etag && MD5_ETAG.test(remote.etag) && (await digests.md5(file.path)) === remote.etag)
     return true;
-  const head = await input.head(file.path);
-  if (!head) return false;
-  // The server's word over our metadata: an MD5 ETag that differs means other bytes.
-  if (head.etagIsMd5 && head.etag !== (await digests.md5(file.path))) {
-    return head.sha256 === file.sha256 ? 'damaged' : false;
-  }
-  if (head.sha256) return head.sha256 === file.sha256;
+  const verdict = compareHead(await input.head(file.path), file, await digests.md5(file.path));
+  if (verdict === 'same') return true;
+  if (verdict === 'damaged') return 'damaged';
+  if (verdict === 'other') return false;
   return file.class === 'immutable' ? undefined : false;
 }

@@ -13,6 +13,7 @@ import {
   assertOptions,
   checkManifestNames,
   createManifest,
+  mapLimit,
   RELEASE_FILE,
   readManifest,
   SkewlessError,
@@ -22,12 +23,12 @@ import {
 import { RELEASES_DIR, releaseManifestPath } from '../releases/paths.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
-import type { RetryOptions } from '../targets/retry.js';
-import { withRetry } from '../targets/retry.js';
-import type { PutRequest, RemoteHead, RemoteObject, Target } from '../targets/target.js';
+import { withRetries } from '../targets/retry.js';
+import type { PutRequest, RemoteObject, Target } from '../targets/target.js';
 import { checkBuild } from './check-build.js';
 import { digestForSend, LocalDigests, type SendDigest } from './digest.js';
-import { planUpload } from './plan.js';
+import { type PlannedEntry, planUpload } from './plan.js';
+import { compareHead } from './same-bytes.js';
 import { verifyListing } from './verify.js';
 
 const DEFAULT_CONCURRENCY = 16;
@@ -44,8 +45,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
   const logger = options.logger ?? silentLogger;
   const dir = resolve(options.dir ?? '');
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const location = parseTarget(options.to);
-  const prefix = location.kind === 's3' ? location.prefix : '';
+  parseTarget(options.to);
   const { manifest, walked } = await resolveManifest(dir, options.manifest, logger);
   // A manifest built by walking the directory matches it by construction; only an empty one is refused.
   const checked =
@@ -65,10 +65,10 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       totalBytes: total.reduce((n, e) => n + e.bytes, 0),
     });
 
-  const target = await openTarget(options);
+  const target = withRetries(await openTarget(options), retry);
   try {
     report({ phase: 'list', files: 0, bytes: 0 }, []);
-    const remote = await withRetry(() => target.list(), retry);
+    const remote = await target.list();
     logger.debug(`${target.url} holds ${remote.size} object(s)`);
     // Each file's MD5 is computed once per upload, by whichever step reads the file first.
     const digests = new LocalDigests(dir);
@@ -77,9 +77,9 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       manifest,
       dir,
       digests,
-      prefix,
+      key: (path) => target.key(path),
       remote,
-      head: (path) => withRetry(() => target.head(path), retry),
+      head: (path) => target.head(path),
       html: options.html ?? false,
       includePrivate: options.includePrivate ?? false,
       force: options.force ?? false,
@@ -98,7 +98,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
         bytes: sent.reduce((n, e) => n + e.bytes, 0),
         seconds: Math.round(performance.now() - started) / 1000,
         conflicts,
-        files: plan,
+        files: plan.map(({ file: _file, ...entry }) => entry),
       };
     };
     for (const e of plan) {
@@ -118,7 +118,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       );
     }
 
-    const send: Sender = { target, manifest, dir, digests, checked, concurrency, retry };
+    const send: Sender = { target, manifest, dir, digests, checked, concurrency };
     const assets = plan.filter((e) => e.action === 'upload' && e.class !== 'document');
     await transfer(send, 'assets', [assets], (p) => report(p, assets));
     const present = plan.filter(
@@ -126,19 +126,15 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     );
     report({ phase: 'verify', files: 0, bytes: 0 }, []);
     if (present.length > 0) {
-      const sha256Of = new Map(manifest.files.map((f) => [f.path, f.sha256]));
       // Only where the server does not call its ETag an MD5 (SSE-KMS) may the stored sha256 settle it.
-      const confirm = async (e: UploadPlanEntry) => {
-        const head = await withRetry(() => target.head(e.path), retry);
-        if (head?.etagIsMd5) return head.etag === (await digests.md5(e.path));
-        return head?.sha256 !== undefined && head.sha256 === sha256Of.get(e.path);
-      };
-      await verifyListing(present, await withRetry(() => target.list(), retry), target.url, digests, confirm);
+      const confirm = async (e: PlannedEntry) =>
+        compareHead(await target.head(e.path), e.file, await digests.md5(e.path)) === 'same';
+      await verifyListing(present, await target.list(), target.url, digests, confirm);
     }
 
     // The release manifest is stored before any document goes live: prune keeps only the files of
     // releases it can read, so a published release without one could lose its assets.
-    await storeReleaseManifest(target, manifest, remote, retry);
+    await storeReleaseManifest(target, manifest, remote);
 
     // The release file goes last and alone: the runtime reloads when it changes, and that reload must
     // find the new HTML already in place.
@@ -160,7 +156,6 @@ async function storeReleaseManifest(
   target: Target,
   manifest: Manifest,
   remote: ReadonlyMap<string, RemoteObject>,
-  retry: RetryOptions,
 ): Promise<void> {
   const path = releaseManifestPath(manifest.release);
   const body = serializeManifest(manifest);
@@ -176,7 +171,7 @@ async function storeReleaseManifest(
   );
   if (stored?.size === Buffer.byteLength(body) && !newer) return;
   try {
-    await withRetry(() => target.putText(path, body, 'application/json', 'no-cache'), retry);
+    await target.putText(path, body, 'application/json', 'no-cache');
   } catch (error) {
     if (error instanceof SkewlessError) throw error;
     const e = error as Error;
@@ -214,23 +209,22 @@ async function resolveManifest(
 /**
  * Send entries with bounded concurrency. The first failure stops new work; requests in flight finish,
  * then the failure is thrown. A conditional write that finds the key taken (412) is accepted only when
- * the object there holds the same bytes (see {@link sameBytes}).
+ * the object there holds the same bytes (see {@link compareHead}).
  */
 async function transfer(
   send: Sender,
   phase: 'assets' | 'documents',
-  waves: UploadPlanEntry[][],
+  waves: PlannedEntry[][],
   report: (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>) => void,
 ): Promise<void> {
-  const { target, manifest, dir, digests, concurrency, retry } = send;
-  const byPath = new Map(manifest.files.map((f) => [f.path, f]));
+  const { target, manifest, dir, digests, concurrency } = send;
   if (waves.every((w) => w.length === 0)) return;
   let files = 0;
   let bytes = 0;
   report({ phase, files, bytes });
 
-  const one = async (entry: UploadPlanEntry) => {
-    const file = byPath.get(entry.path)!;
+  const one = async (entry: PlannedEntry) => {
+    const { file } = entry;
     const local = join(dir, ...entry.path.split('/'));
     // The manifest's sha256 is stored as the object's metadata and later trusted to call bytes equal,
     // so it must be the digest of what is sent, not only of a file of the same size. The same read
@@ -265,10 +259,9 @@ async function transfer(
       release: manifest.release,
       ifNoneMatch: file.class === 'immutable' && entry.reason === 'new',
     };
-    const outcome = await withRetry(() => target.put(request), retry);
+    const outcome = await target.put(request);
     if (outcome === 'exists') {
-      const head = await withRetry(() => target.head(entry.path), retry);
-      if (!sameBytes(head, file.sha256, file.bytes, digest.md5)) {
+      if (compareHead(await target.head(entry.path), file, digest.md5) !== 'same') {
         throw new SkewlessError(
           'IMMUTABLE_CONFLICT',
           `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
@@ -282,36 +275,15 @@ async function transfer(
     report({ phase, files, bytes, key: entry.key });
   };
 
+  // One wave after the other; in each, the first failure stops new work and is thrown once the requests
+  // in flight have settled (the pool's rule).
   for (const entries of waves) {
-    let next = 0;
-    let failure: unknown;
-    const worker = async () => {
-      while (failure === undefined && next < entries.length) {
-        const entry = entries[next++]!;
-        try {
-          await one(entry);
-        } catch (error) {
-          failure ??= wrap(error, entry);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
-    if (failure !== undefined) throw failure;
+    await mapLimit(entries, concurrency, (entry) =>
+      one(entry).catch((error: unknown) => {
+        throw wrap(error, entry);
+      }),
+    );
   }
-}
-
-/**
- * Whether the object a lost conditional write found holds the bytes we meant to write: its stored
- * sha256 says so, or, written by another tool that stores none, its single-part ETag is our MD5 at the
- * same size (a multipart ETag, `<md5>-<parts>`, never equals an MD5). Stored sha256 metadata that
- * differs wins over the ETag: the object was written as other bytes.
- */
-function sameBytes(head: RemoteHead | undefined, sha256: string, bytes: number, md5: string): boolean {
-  if (!head) return false;
-  // The server's word first: an MD5 ETag tells what the object holds, whatever its metadata says.
-  if (head.etagIsMd5) return head.size === bytes && head.etag === md5;
-  if (head.sha256 !== undefined) return head.sha256 === sha256;
-  return head.size === bytes && head.etag === md5;
 }
 
 /** What every transfer needs. */
@@ -323,7 +295,6 @@ interface Sender {
   /** Digests (and small files' bytes) from the check before the upload; each is used once. */
   checked: Map<string, SendDigest>;
   concurrency: number;
-  retry: RetryOptions;
 }
 
 function wrap(error: unknown, entry: UploadPlanEntry): unknown {

@@ -11,12 +11,12 @@ import { MD5_ETAG } from './plan.js';
  * `confirm` (HEAD and compare the stored sha256) settles an ETag that differs from the local MD5.
  * `local` is the build directory, or the upload's MD5 cache (files hashed to send are not read again).
  */
-export async function verifyListing(
-  entries: readonly UploadPlanEntry[],
+export async function verifyListing<E extends UploadPlanEntry>(
+  entries: readonly E[],
   listing: ReadonlyMap<string, RemoteObject>,
   where: string,
   local: string | LocalDigests,
-  confirm?: (entry: UploadPlanEntry) => Promise<boolean>,
+  confirm?: (entry: E) => Promise<boolean>,
 ): Promise<void> {
   const digests = typeof local === 'string' ? new LocalDigests(local) : local;
   const problems = await mapLimit(entries, 16, async (entry) => {
