@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type RequestListener, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SkewlessError } from '@skewless/core';
 
 /** Options of {@link startDevS3}. */
@@ -49,15 +48,6 @@ export interface DevS3Server {
 /** s3rver accepts any signature made with these keys. */
 const DEV_KEY = 'S3RVER';
 
-interface S3rverInstance {
-  configureBuckets(): Promise<void>;
-  callback(): RequestListener;
-  close(): Promise<void>;
-  httpServer?: Server;
-  logger: { close(): void };
-}
-type S3rverClass = new (options: Record<string, unknown>) => S3rverInstance;
-
 /**
  * s3rver encrypts ListObjectsV2 continuation tokens with single DES, which OpenSSL 3 serves only through
  * its legacy provider (TOOLCHAIN.md); without it every truncated listing is a 500. Probe that very cipher:
@@ -86,7 +76,7 @@ export async function startDevS3(options: DevS3Options = {}): Promise<DevS3Serve
   await mkdir(dir, { recursive: true });
   const settings = { port, address: '127.0.0.1', directory: dir, bucket };
 
-  let started: { port: number; stop: () => Promise<void> };
+  let started: Started;
   try {
     started = legacyCiphersAvailable()
       ? await inProcess(s3rverPath, settings)
@@ -141,72 +131,22 @@ interface Settings {
   bucket: string;
 }
 
-async function inProcess(s3rverPath: string, s: Settings) {
-  const S3rver = createRequire(import.meta.url)(s3rverPath) as S3rverClass;
-  const server = new S3rver({
-    port: s.port,
-    address: s.address,
-    directory: s.directory,
-    silent: true,
-    configureBuckets: [{ name: s.bucket }],
-  });
-  // Not server.run(): s3rver's listen() leaves an EADDRINUSE as an unhandled 'error' event, which would
-  // take the caller's process down instead of rejecting.
-  await server.configureBuckets();
-  const http = createServer(server.callback());
-  await new Promise<void>((ok, fail) => {
-    http.once('error', fail);
-    http.listen(s.port, s.address, () => {
-      http.off('error', fail);
-      ok();
-    });
-  });
-  server.httpServer = http;
-  http.on('close', () => server.logger.close());
-  return {
-    port: (http.address() as AddressInfo).port,
-    stop: async () => {
-      // Keep-alive sockets of SDK clients would hold close() open.
-      server.httpServer?.closeAllConnections?.();
-      await server.close();
-    },
-  };
-}
+/** bin/dev-s3-server.cjs, beside src/ and dist/ alike. */
+const SERVER = fileURLToPath(new URL('../bin/dev-s3-server.cjs', import.meta.url));
 
-// Runs inside `node --openssl-legacy-provider -e`: start, print the port as one JSON line, stop on
-// SIGTERM/SIGINT or when the parent goes away (stdin closes).
-const CHILD = `
-const [s3rverPath, json] = process.argv.slice(1);
-const s = JSON.parse(json);
-const S3rver = require(s3rverPath);
-const server = new S3rver({ port: s.port, address: s.address, directory: s.directory, silent: true,
-  configureBuckets: [{ name: s.bucket }] });
-let stopping = false;
-const stop = () => {
-  if (stopping) return;
-  stopping = true;
-  if (server.httpServer && server.httpServer.closeAllConnections) server.httpServer.closeAllConnections();
-  server.close().catch(() => {}).finally(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
-// Listen here rather than with server.run(), whose listen() throws EADDRINUSE as an unhandled event.
-server.configureBuckets().then(() => new Promise((ok, fail) => {
-  const http = require('node:http').createServer(server.callback());
-  http.once('error', fail);
-  http.listen(s.port, s.address, () => { server.httpServer = http; ok(http.address().port); });
-})).then(
-  (port) => process.stdout.write(JSON.stringify({ port }) + '\\n'),
-  (e) => { process.stderr.write(String(e && e.message) + '\\n'); process.exit(1); },
-);
-`;
+type Started = { port: number; stop: () => Promise<void> };
+
+function inProcess(s3rverPath: string, s: Settings): Promise<Started> {
+  const { start } = createRequire(import.meta.url)(SERVER) as {
+    start: (s3rverPath: string, s: Settings) => Promise<Started>;
+  };
+  return start(s3rverPath, s);
+}
 
 async function childProcess(s3rverPath: string, s: Settings) {
   const child = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', '-e', CHILD, s3rverPath, JSON.stringify(s)],
+    ['--openssl-legacy-provider', SERVER, s3rverPath, JSON.stringify(s)],
     { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   const exited = new Promise<void>((done) => child.once('exit', () => done()));

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +9,7 @@ const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
  * Bundle the CLI from src/ (so the tests never run a stale dist/) into a folder under the package's
  * node_modules, where its bare imports (picocolors, the AWS SDK, s3rver) resolve as they do in dist/.
+ * The layout is the package's own: `<out>/dist/cli.js` beside `<out>/bin/` (the dev-s3 server file).
  */
 export async function buildCli(): Promise<{ cli: string; remove: () => Promise<void> }> {
   const out = join(
@@ -20,7 +21,7 @@ export async function buildCli(): Promise<{ cli: string; remove: () => Promise<v
   const { build } = await import('tsup');
   await build({
     entry: { cli: join(PACKAGE, 'src/cli.ts') },
-    outDir: out,
+    outDir: join(out, 'dist'),
     format: ['esm'],
     target: 'node20',
     platform: 'node',
@@ -30,7 +31,8 @@ export async function buildCli(): Promise<{ cli: string; remove: () => Promise<v
     config: false,
     external: [/^[^./]/],
   });
-  return { cli: join(out, 'cli.js'), remove: () => rm(out, { recursive: true, force: true }) };
+  await cp(join(PACKAGE, 'bin'), join(out, 'bin'), { recursive: true });
+  return { cli: join(out, 'dist', 'cli.js'), remove: () => rm(out, { recursive: true, force: true }) };
 }
 
 /** The environment of a plain shell: no legacy-provider flag, no AWS settings from the machine. */
