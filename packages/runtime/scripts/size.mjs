@@ -9,7 +9,7 @@ import { minify } from 'terser';
 import { build } from 'tsup';
 import { bundleGuard, URL_TOKEN } from './guard-bundle.mjs';
 
-/** Budgets from issue 5, in bytes min+gzip. */
+/** Budgets in bytes min+gzip (README.md, the size table). */
 export const BUDGET = { runtime: 1024, guard: 512 };
 
 const gzip = (text) => gzipSync(text, { level: 9 }).length;
