@@ -151,3 +151,25 @@ export interface WatchOptions {
    */
   onNewRelease?: (info: { current: string; live: string }) => void;
 }
+
+/**
+ * `vite:preloadError` as a preload helper that offers a retry dispatches it: the contract between the
+ * build (`@skewless/vite`'s rewrite of Vite's preload helper) and `retryImports()` from
+ * `@skewless/runtime/retry`.
+ */
+export interface PreloadErrorEvent extends Event {
+  /** What failed, as Vite sets it: the `import()` rejection, or `Unable to preload CSS for <url>`. */
+  payload?: unknown;
+  /**
+   * Set by the helper before dispatching, for a failed dynamic import only (not a CSS preload): runs the
+   * same `import()` again. Absent: nothing to retry, the runtime reloads.
+   * @default undefined
+   */
+  skewlessRetry?: () => Promise<unknown>;
+  /**
+   * Set by `retryImports()` when it took the failure (and prevented the event): the helper returns it
+   * instead of its never-settling promise, so the app's `import()` settles with the retry.
+   * @default undefined
+   */
+  skewlessResult?: Promise<unknown>;
+}

@@ -86,13 +86,22 @@ export function fakeWindow(options: FakeOptions = {}) {
       fn: (event: unknown) => unknown,
       opts?: boolean | AddEventListenerOptions,
     ) => {
-      // Browsers convert a non-object third argument to boolean (the minified guard passes 1); Node throws.
-      const normalized = typeof opts === 'object' ? opts : !!opts;
+      // Browsers convert a non-object third argument to boolean (the minified guard passes 1); Node throws,
+      // and Node 20 does not remove a listener added with a plain `true`: always an object here.
+      const normalized = typeof opts === 'object' ? opts : { capture: !!opts };
       listeners.push({ type, fn, capture: typeof opts === 'object' ? !!opts.capture : !!opts });
       target.addEventListener(type, fn as EventListener, normalized);
     },
-    removeEventListener: (type: string, fn: (event: unknown) => unknown) => {
-      target.removeEventListener(type, fn as EventListener);
+    removeEventListener: (
+      type: string,
+      fn: (event: unknown) => unknown,
+      opts?: boolean | EventListenerOptions,
+    ) => {
+      target.removeEventListener(
+        type,
+        fn as EventListener,
+        typeof opts === 'object' ? opts : { capture: !!opts },
+      );
     },
     dispatchEvent: (event: Event) => target.dispatchEvent(event),
     get sessionStorage(): FakeStorage {
