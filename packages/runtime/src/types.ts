@@ -8,9 +8,9 @@ export type SkewReason =
    * An asset failed and the live release is not checked (yet), so new and same release are not told apart.
    * The `skewless:reload` event carries it: the app is asked at once, while Vite waits for the answer; the
    * reload follows at once too, and the page after it fetches the release file and calls `onSkew` with
-   * `new-release` or `same-release`. Also the inline guard's reason for the entry script, a static import, a
-   * modulepreload link or an HTML-linked stylesheet failing before the runtime was installed: it skips the
-   * release fetch and the report (size).
+   * `new-release` or `same-release`. Also the inline guard's reason for the entry script, a static import or
+   * an HTML-linked stylesheet failing before the runtime was installed: it skips the release fetch and the
+   * report (size).
    */
   | 'load-error'
   /** The browser was offline; it reloads once it is back online. */
