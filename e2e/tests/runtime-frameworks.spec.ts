@@ -92,6 +92,8 @@ function records(page: Page) {
     return {
       skews: read('fixture:skews'),
       errors: read('fixture:errors') as string[],
+      /** One entry per retry retryImports() ran (the fixture's index.html counts them). */
+      retries: read('fixture:retries') as string[],
       lastDom: read('fixture:last-dom') as { url: string; html: string }[],
     };
   });
@@ -117,7 +119,9 @@ for (const app of ['react', 'vue'] as const) {
       await expect
         .poll(async () => (await records(page)).skews)
         .toEqual([{ action: 'reload', reason: 'new-release', current: r1.release, live: r2.release }]);
-      const { errors, lastDom } = await records(page);
+      const { errors, lastDom, retries } = await records(page);
+      // The plain build's helper offers no retry: the runtime reloaded on the first failure.
+      expect(retries).toEqual([]);
       // The DOM as the old page left it, just before the reload: the app, no error screen.
       expect(lastDom).toHaveLength(1);
       expect(lastDom[0]?.html).toContain('home r1');
@@ -192,7 +196,8 @@ for (const app of ['react', 'vue'] as const) {
       expect(requests).toBe(2);
       expect(seen.loads.count).toBe(1);
       expect(seen.order).toEqual(['document']);
-      const { skews, errors } = await records(page);
+      const { skews, errors, retries } = await records(page);
+      expect(retries).toEqual(['/']);
       expect(skews).toEqual([]);
       expect(errors).toEqual([]);
       expect(seen.pageErrors).toEqual([]);
@@ -218,7 +223,9 @@ for (const app of ['react', 'vue'] as const) {
       // Imported twice (the import and its retry), then the reload. A browser that keeps the failure in its
       // module map fails the retry without a request.
       expect(server.log.filter((line) => line === `404 ${retry1.lazyChunk}`)).toHaveLength(refetches ? 2 : 1);
-      const { errors, lastDom } = await records(page);
+      const { errors, lastDom, retries } = await records(page);
+      // The retry ran on the old page, once, and failed: then the reload.
+      expect(retries).toEqual(['/']);
       expect(lastDom[0]?.html).not.toContain('error screen');
       expect(errors).toEqual([]);
       expect(seen.pageErrors).toEqual([]);

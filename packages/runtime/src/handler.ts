@@ -45,8 +45,9 @@ export function currentRelease(w: Window, s: SharedState): string {
  * and returns true when a reload will follow (so `vite:preloadError` may be prevented), false when the
  * error must reach the app.
  */
-export function createHandler(w: Window, s: SharedState = sharedState(w)): (error?: unknown) => boolean {
-  // `s` is created once per window and never replaced, by the guard or the runtime, whichever comes first.
+export function createHandler(w: Window, s: SharedState): (error?: unknown) => boolean {
+  // `s`: sharedState(w), created once per window and never replaced (by the guard or the runtime, whichever
+  // comes first), so the handler holds it rather than looking it up per failure.
   return (error) => {
     // A reload is under way in this tab (or waits for `online`): this failure joins it.
     if (s.p) return true;

@@ -1,12 +1,12 @@
 import { isChunkLoadError } from './chunk-error.js';
-import { createHandler, sharedState } from './handler.js';
+import { sharedState } from './handler.js';
 import type { PreloadErrorEvent } from './types.js';
 
 /**
  * Optional (off unless called): imports a failed chunk once more before the guarded reload. Browsers no
  * longer keep a failed module fetch in the module map (the HTML standard changed; Chromium 156, Firefox
- * 154 and WebKit followed), so the same URL can be imported again, and a transient failure (a dropped connection,
- * a CDN's passing 5xx) then costs no reload. Where the browser still keeps the failure, the retry fails at
+ * 154 and WebKit followed), so the same URL can be imported again, and a transient failure (a dropped
+ * connection, a CDN's passing 5xx) then costs no reload. Where the browser still keeps the failure, the retry fails at
  * once, without a request, and the reload follows as before: it cannot be feature-detected, nor need it be.
  *
  * A prevented import is left pending by the build (`@skewless/vite`), so only the build's preload helper
@@ -14,29 +14,32 @@ import type { PreloadErrorEvent } from './types.js';
  * run again) and returns `event.skewlessResult` when set (see {@link PreloadErrorEvent}). An event without
  * `skewlessRetry` (a CSS preload, a helper that does not offer it) goes to the runtime as before.
  *
- * Retried only when it can help: online (offline, the runtime waits for `online` instead), no reload
- * already under way, and a fetch failure (`isChunkLoadError`), not a module that threw while it ran. A retry
- * that fails goes to the runtime's guarded reload, so there is one retry per failure and never a loop.
- * Returns a function that stops retrying. Does nothing outside a browser.
+ * It plugs into the runtime's own `vite:preloadError` listener (install()), which asks it first, so the
+ * order of `retryImports()`, `install()` and `import '@skewless/runtime'` does not matter; without the
+ * runtime installed it does nothing. Retried only when it can help: online (offline, the runtime waits for
+ * `online` instead), no reload already under way, and a fetch failure (`isChunkLoadError`), not a module
+ * that threw while it ran. A retry that fails goes to the runtime's guarded reload, so there is one retry
+ * per failure and never a loop. Returns a function that stops retrying. Does nothing outside a browser.
  */
 export function retryImports(): () => void {
   if (typeof window === 'undefined') return () => {};
   const w = window;
-  const onPreloadError = (event: PreloadErrorEvent) => {
+  const s = sharedState(w);
+  const take = (event: PreloadErrorEvent): boolean => {
     const retry = event.skewlessRetry;
-    const s = sharedState(w);
-    if (typeof retry !== 'function' || s.p || !w.navigator.onLine || !isChunkLoadError(event.payload)) return;
-    // Capture phase on the target: this runs before the runtime's listener, which must not reload now.
+    if (typeof retry !== 'function' || s.p || !w.navigator.onLine || !isChunkLoadError(event.payload))
+      return false;
     event.preventDefault();
-    event.stopImmediatePropagation();
     event.skewlessResult = retry().catch((error: unknown) => {
       // Failed again: the runtime decides, as it would have on the first failure. A reload leaves the
       // import pending (the page goes away); otherwise (loop guard, no storage, cancelled) it rejects.
-      if ((s.f ?? createHandler(w))(error)) return new Promise<never>(() => {});
+      if (s.f?.(error)) return new Promise<never>(() => {});
       throw error;
     });
+    return true;
   };
-  const listener = onPreloadError as unknown as EventListener;
-  w.addEventListener('vite:preloadError', listener, true);
-  return () => w.removeEventListener('vite:preloadError', listener, true);
+  s.r = take as (event: Event) => boolean;
+  return () => {
+    if (s.r === take) s.r = undefined;
+  };
 }

@@ -127,6 +127,11 @@ export interface SharedState {
   /** The runtime's failure handler, once installed: the guard hands failures to it. */
   f?: (error?: unknown) => boolean;
   /**
+   * `retryImports()`'s hook, asked first by the runtime's `vite:preloadError` listener: true when it took
+   * the failure to retry it (and prevented the event).
+   */
+  r?: (event: Event) => boolean;
+  /**
    * When the page was last restored from the back-forward cache: reloads counted before it do not count
    * (the runtime's loop guard; the inline guard, which hands failures to the runtime, does not read it).
    */

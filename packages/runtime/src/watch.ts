@@ -33,7 +33,7 @@ export function watchRelease(options: WatchOptions = {}): () => void {
   const onNavigate = () => {
     if (!stale) return;
     const s = sharedState(w);
-    (s.f ?? createHandler(w))('watchRelease: a newer release is live');
+    (s.f ?? createHandler(w, s))('watchRelease: a newer release is live');
   };
 
   const history = w.history;

@@ -14,7 +14,7 @@ function setup(fake: FakeWindow, cancel = false) {
     events.push({ ...(event as CustomEvent<SkewInfo>).detail });
     if (cancel) event.preventDefault();
   });
-  return { fail: createHandler(fake.window), seen, events };
+  return { fail: createHandler(fake.window, sharedState(fake.window)), seen, events };
 }
 
 /** The page after a reload: same tab (sessionStorage), its own onSkew; reports what led to it. */
@@ -72,14 +72,14 @@ describe('createHandler', () => {
   it('resolves the release URL from the options, else from the guard', async () => {
     const fake = fakeWindow({ current: 'aaa', live: 'aaa' });
     sharedState(fake.window).u = '/app/skewless.json';
-    createHandler(fake.window)();
+    createHandler(fake.window, sharedState(fake.window))();
     const guardUrl = fake.reloadPage();
     sharedState(guardUrl.window).u = '/app/skewless.json';
     await reportReload(guardUrl.window, sharedState(guardUrl.window));
     expect(guardUrl.fetched).toEqual(['https://app.example/app/skewless.json no-store']);
 
     guardUrl.storage.items.clear(); // past the loop guard's window
-    createHandler(guardUrl.window)();
+    createHandler(guardUrl.window, sharedState(guardUrl.window))();
     const option = guardUrl.reloadPage();
     sharedState(option.window).u = '/app/skewless.json';
     sharedState(option.window).o = { releaseUrl: 'https://cdn.example/v2/skewless.json' };
@@ -127,7 +127,7 @@ describe('createHandler', () => {
     storage.setItem(`${STORAGE_PREFIX}aaa`, String(Date.now() - 5_000));
     const fake = fakeWindow({ current: 'aaa', storage });
     sharedState(fake.window).o = { windowMs: 60_000 };
-    expect(createHandler(fake.window)()).toBe(false);
+    expect(createHandler(fake.window, sharedState(fake.window))()).toBe(false);
   });
 
   it('never reloads when sessionStorage cannot be read', async () => {
@@ -276,7 +276,7 @@ describe('createHandler', () => {
         throw new Error('telemetry down');
       },
     };
-    expect(() => createHandler(fake.window)()).toThrow('telemetry down');
+    expect(() => createHandler(fake.window, sharedState(fake.window))()).toThrow('telemetry down');
     fake.goOnline();
     expect(fake.reloads).toHaveLength(1);
   });

@@ -125,16 +125,6 @@ describe('install', () => {
     expect(preloadError(next.window)).toBe(false);
   });
 
-  it('after uninstall, a back-forward cache restore changes nothing', () => {
-    const fake = fakeWindow({ current: 'aaa' });
-    g.window = fake.window;
-    install()();
-    const event = new Event('pageshow') as Event & { persisted: boolean };
-    event.persisted = true;
-    fake.window.dispatchEvent(event);
-    expect((fake.window as unknown as { __skewless: { t?: number } }).__skewless.t).toBeUndefined();
-  });
-
   it('does nothing outside a browser (SSR import)', () => {
     expect(() => install()()).not.toThrow();
   });

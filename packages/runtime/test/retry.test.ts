@@ -51,10 +51,10 @@ describe('retryImports', () => {
     for (const stop of stops.splice(0)) stop();
     delete g.window;
   });
-  /** retryImports() first: in a browser its capture listener runs first; Node's EventTarget has no phases. */
+  /** The runtime, then retryImports(): the runtime's listener asks it first whatever the order. */
   function setup(fake: FakeWindow) {
     g.window = fake.window;
-    stops.push(retryImports(), install());
+    stops.push(install(), retryImports());
   }
 
   it('a retry that loads: the import resolves with it, no reload, nothing counted', async () => {
@@ -127,20 +127,35 @@ describe('retryImports', () => {
     expect(calls).toBe(0);
   });
 
-  it('works without install(): the retry falls through to a handler with the default options', async () => {
+  it('in either order: retryImports() before install() takes the failure too', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    g.window = fake.window;
+    stops.push(retryImports(), install());
+    const { result } = preloadError(fake, async () => 'module');
+    expect(await state(result)).toBe('resolved module');
+    expect(fake.reloads).toHaveLength(0);
+  });
+
+  it('without the runtime installed it does nothing', () => {
     const fake = fakeWindow({ current: 'aaa' });
     g.window = fake.window;
     stops.push(retryImports());
-    const { result } = preloadError(fake, () => Promise.reject(FAILED()));
-    expect(await state(result)).toBe('pending');
-    expect(fake.reloads).toHaveLength(1);
+    let calls = 0;
+    const { event } = preloadError(fake, async () => void calls++);
+    expect(event.defaultPrevented).toBe(false);
+    expect(calls).toBe(0);
   });
 
-  it('stopping removes the listener', () => {
+  it('stopping hands failures back to the runtime alone', async () => {
     const fake = fakeWindow({ current: 'aaa' });
     g.window = fake.window;
+    stops.push(install());
     retryImports()();
-    const { event } = preloadError(fake, async () => 'module');
-    expect(event.defaultPrevented).toBe(false);
+    let calls = 0;
+    const { event } = preloadError(fake, async () => void calls++);
+    expect(event.defaultPrevented).toBe(true);
+    expect(event.skewlessResult).toBeUndefined();
+    expect(calls).toBe(0);
+    expect(fake.reloads).toHaveLength(1);
   });
 });
