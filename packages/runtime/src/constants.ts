@@ -35,7 +35,7 @@ export const STATE_KEY = '__skewless';
 /**
  * The sessionStorage key of a reload's {@link SkewInfo}, which the page after it completes with the live
  * release and reports (report.ts). One key for every prefix: the page after a reload is the same app, and
- * the first install() there takes the report. A `#` cannot start a release id, so it never meets a
- * loop-guard key of the default prefix.
+ * the first install() there takes the report. A release id starts with a letter or digit (SAFE_RELEASE in
+ * packages/uploader/src/manifest-names.ts), so it never meets a loop-guard key of the default prefix.
  */
 export const REPORT_KEY = 'skewless:#reload';
