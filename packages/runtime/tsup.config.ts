@@ -8,6 +8,7 @@ export default defineConfig(async () => ({
     core: 'src/core.ts',
     guard: 'src/guard.ts',
     watch: 'src/watch-entry.ts',
+    retry: 'src/retry-entry.ts',
   },
   format: ['esm'],
   dts: true,

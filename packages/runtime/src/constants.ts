@@ -32,5 +32,10 @@ export const WINDOW_MS = 30_000;
  */
 export const STATE_KEY = '__skewless';
 
-/** How long the runtime waits for the release file before reloading without knowing the live release. */
-export const FETCH_TIMEOUT_MS = 5_000;
+/**
+ * The sessionStorage key of a reload's {@link SkewInfo}, which the page after it completes with the live
+ * release and reports (report.ts). One key for every prefix: the page after a reload is the same app, and
+ * the first install() there takes the report. A release id starts with a letter or digit (SAFE_RELEASE in
+ * packages/uploader/src/manifest-names.ts), so it never meets a loop-guard key of the default prefix.
+ */
+export const REPORT_KEY = 'skewless:#reload';

@@ -1,5 +1,5 @@
-/** `pending`: join the reload under way; `reload`: reload now; `wait`: reload when online; `surface`: leave it. */
-export type Decision = 'pending' | 'reload' | 'wait' | 'surface';
+/** `reload`: reload now; `wait`: reload when online; `surface`: leave it. A reload under way is joined first. */
+export type Decision = 'reload' | 'wait' | 'surface';
 
 /**
  * The loop guard's state machine. It decides synchronously, because Vite reads `defaultPrevented` right
@@ -7,13 +7,11 @@ export type Decision = 'pending' | 'reload' | 'wait' | 'surface';
  * Positional arguments keep the runtime under its 1 KB budget; guard-source.ts inlines the same rule
  * (covered by test/guard.test.ts), since the inline guard cannot import.
  *
- * @param pending a reload is already under way in this tab
  * @param online `navigator.onLine`
  * @param since ms since this release last reloaded this tab (huge when never, NaN when the value is corrupt)
  * @param windowMs the loop guard's window
  */
-export function decide(pending: boolean, online: boolean, since: number, windowMs: number): Decision {
-  if (pending) return 'pending';
+export function decide(online: boolean, since: number, windowMs: number): Decision {
   // NaN: the stored value is not a time this code wrote (another script's write, another version's
   // format). Read as a recent reload, not as none: it may stand for a reload this code cannot read, and
   // surfacing is the loop guard's own fallback; reloading on an unreadable count is how loops start. The

@@ -2,9 +2,14 @@ import { RELEASE_META, RELOAD_EVENT, STORAGE_PREFIX, WINDOW_MS } from './constan
 import type { SharedState, SkewInfo } from './types.js';
 
 /**
- * The inline `<head>` guard. `vite:preloadError` never fires for the entry script, static imports,
- * modulepreload links or stylesheets linked in HTML, so this catches their `error` events (they do not
- * bubble, hence the capture phase on window). Inline, so it works when the entry itself is gone.
+ * The inline `<head>` guard. `vite:preloadError` never fires for the entry script, static imports or
+ * stylesheets linked in HTML, so this catches their `error` events (they do not bubble, hence the capture
+ * phase on window). Inline, so it works when the entry itself is gone.
+ *
+ * Not `<link rel=modulepreload>`: a preload is a hint, and the module's own load reports a real failure (a
+ * static import gone fails the entry `<script type=module>`, whose graph it is in; a lazy chunk's
+ * dependency fails its import, through `vite:preloadError`). A preload's `error` alone (a passing failure
+ * the real load refetches past, or one on a link whose module loaded fine) must not reload a working page.
  *
  * Once the runtime is installed the guard hands failures to the runtime's handler (`s.f`: options, onSkew,
  * release check). Before that (or without the runtime) it applies the same guarded reload with the default
@@ -30,9 +35,9 @@ export function guard(url?: string): void {
     const current = document.querySelector<HTMLMetaElement>(`meta[name=${RELEASE_META}]`)?.content || '';
     const key = STORAGE_PREFIX + current;
     const offline = !navigator.onLine;
-    // <script>, <link rel=stylesheet|modulepreload>; and only the app's origins: a blocked analytics
-    // script or font stylesheet is not skew.
-    if (!/^(st|mo|SC)/.test(el.rel || el.tagName) || !origins.includes(new URL(src).origin)) return;
+    // <script>, <link rel=stylesheet> (not modulepreload: see above); and only the app's origins: a blocked
+    // analytics script or font stylesheet is not skew.
+    if (!/^(st|SC)/.test(el.rel || el.tagName) || !origins.includes(new URL(src).origin)) return;
     if (s.f) return s.f(src);
     try {
       const since = Date.now() - (sessionStorage.getItem(key) as unknown as number);

@@ -1,28 +1,34 @@
 import {
-  FETCH_TIMEOUT_MS,
   RELEASE_FILE,
   RELEASE_META,
   RELOAD_EVENT,
+  REPORT_KEY,
   STATE_KEY,
   STORAGE_PREFIX,
   WINDOW_MS,
 } from './constants.js';
-import { type Decision, decide } from './decide.js';
+import { decide } from './decide.js';
 import type { SharedState, SkewInfo } from './types.js';
 
 // Every browser global goes through `w`, so unit tests can pass a fake window.
 
 /** The state shared with the inline guard, created on first use. */
 export function sharedState(w: Window): SharedState {
-  const g = w as unknown as Record<string, SharedState>;
-  // Not `||=`: the es2020 target would lower it to a longer form (the 1 KB budget).
-  // biome-ignore lint/suspicious/noAssignInExpressions: create-or-reuse in one expression
-  return g[STATE_KEY] || (g[STATE_KEY] = {});
+  // Not `||=`: the es2020 target would lower it to a longer form (the 1 KB budget). The casts inline, not
+  // in a variable: terser would keep the variable.
+  return (
+    (w as unknown as Record<string, SharedState>)[STATE_KEY] ||
+    // biome-ignore lint/suspicious/noAssignInExpressions: create-or-reuse in one expression
+    ((w as unknown as Record<string, SharedState>)[STATE_KEY] = {})
+  );
 }
 
-/** The live release file's URL: the runtime's option, else the guard's, else `skewless.json` at the base. */
-export function releaseUrl(w: Window, s: SharedState): URL {
-  return new URL(s.o?.releaseUrl || s.u || RELEASE_FILE, w.document.baseURI);
+/**
+ * The live release file's URL: the runtime's option, else the guard's, else `skewless.json`. Left relative:
+ * fetch() resolves it against the document's base URL, as `document.baseURI` would.
+ */
+export function releaseUrl(s: SharedState): string {
+  return s.o?.releaseUrl || s.u || RELEASE_FILE;
 }
 
 /** The page's release id: the runtime's option, else the meta tag the plugin writes, else `''`. */
@@ -39,88 +45,72 @@ export function currentRelease(w: Window, s: SharedState): string {
  * and returns true when a reload will follow (so `vite:preloadError` may be prevented), false when the
  * error must reach the app.
  */
-export function createHandler(w: Window): (error?: unknown) => boolean {
+export function createHandler(w: Window, s: SharedState): (error?: unknown) => boolean {
+  // `s`: sharedState(w), created once per window and never replaced (by the guard or the runtime, whichever
+  // comes first), so the handler holds it rather than looking it up per failure.
   return (error) => {
-    const s = sharedState(w);
+    // A reload is under way in this tab (or waits for `online`): this failure joins it.
+    if (s.p) return true;
     const o = s.o || {};
     const current = currentRelease(w, s);
     const key = (o.storageKeyPrefix || STORAGE_PREFIX) + current;
     const now = Date.now();
-    let action: Decision = 'surface';
-    let stored = true;
+    // As it stands when sessionStorage throws on read or write: never reload what cannot be counted.
+    const info: SkewInfo = { action: 'surface', reason: 'no-storage', current, error };
     try {
-      action = decide(
-        !!s.p,
+      const stored = w.sessionStorage.getItem(key) as unknown as number;
+      // The subtraction reads the stored text as a number, as Number() would (null: 0, never reloaded). A
+      // time before a back-forward cache restore (`s.t`) reads as never: the window starts afresh there.
+      // Not NaN: `NaN < t` is false, so a corrupt value still blocks.
+      const action = decide(
         w.navigator.onLine,
-        now - Number(w.sessionStorage.getItem(key)),
+        now - (stored < (s.t as number) ? 0 : stored),
         o.windowMs || WINDOW_MS,
       );
-      // Counted before the reload, so a page that dies while loading still counts; a storage that cannot
-      // write means no reload at all (never reload what cannot be counted).
-      if (action === 'reload' || action === 'wait') w.sessionStorage.setItem(key, '' + now);
-    } catch {
-      action = 'surface';
-      stored = false;
-    }
-    if (action === 'pending') return true;
-    // The release is not fetched yet: the app is asked now, while Vite waits for its answer, so the reason
-    // is 'load-error' (or 'offline') until the fetch below tells new from same release.
-    const info: SkewInfo = {
-      action,
-      reason:
-        action === 'surface'
-          ? stored
-            ? 'loop-guard'
-            : 'no-storage'
-          : action === 'wait'
-            ? 'offline'
-            : 'load-error',
-      current,
-      error,
-    };
-    // Telemetry and the second count must never stop the recovery.
-    const attempt = (f: () => void) => {
-      try {
-        f();
-      } catch {}
-    };
-    const report = () => attempt(() => o.onSkew?.(info));
-    // Asked synchronously, before `vite:preloadError` is prevented (issue 5: prevent only when it will
-    // reload). Deferred by the app: nothing is counted, the next failure asks again, and the error reaches
-    // the app instead of a failed import resolving to undefined.
-    if (action === 'surface') {
-      report();
-      return false;
-    }
-    if (!w.dispatchEvent(new CustomEvent(RELOAD_EVENT, { cancelable: true, detail: info }))) {
+      // Counted before the reload, so a page that dies while loading still counts. Storage writes text.
+      if (action !== 'surface') w.sessionStorage.setItem(key, now as unknown as string);
+      info.action = action;
+      // The release is not fetched: the app is asked now, while Vite waits for its answer, so the reason
+      // is 'load-error' (or 'offline'); the page after the reload tells new from same release (report.ts).
+      info.reason = action === 'surface' ? 'loop-guard' : action === 'wait' ? 'offline' : 'load-error';
+    } catch {}
+    // Asked synchronously, before `vite:preloadError` is prevented (prevent only when it will reload).
+    // Deferred by the app: nothing is counted, the next failure asks again, and the error reaches the app
+    // instead of a failed import resolving to undefined.
+    if (
+      info.action !== 'surface' &&
+      !w.dispatchEvent(new CustomEvent(RELOAD_EVENT, { cancelable: true, detail: info }))
+    ) {
       info.action = 'cancelled';
       w.sessionStorage.removeItem(key);
-      report();
-      return false;
     }
-    s.p = true;
-    if (action === 'wait') report();
-    (async () => {
-      // No `once`: a later `online` only calls a settled promise's resolve again, and bytes count here.
-      if (!w.navigator.onLine) await new Promise((resolve) => w.addEventListener('online', resolve));
+    const reload = () => {
       try {
-        // Bounded: a stalled release file must not hold the reload (and every later failure) forever.
-        const init: RequestInit = { cache: 'no-store', signal: AbortSignal.timeout?.(FETCH_TIMEOUT_MS) };
-        info.live = (await (await w.fetch(releaseUrl(w, s), init)).json()).release;
-      } catch {
-        // No release file, or not JSON: the reason stays unknown, the reload still helps once.
-      }
-      if (action === 'reload')
-        info.reason = info.live && info.live !== current ? 'new-release' : 'same-release';
-      info.action = 'reload';
-      report();
-      // Counted again at the reload itself: a tab that waited offline longer than the window would
-      // otherwise reload into a page that finds the count expired and may reload again. It was counted at
-      // the decision already, and the reload was promised to Vite, so a failing write does not stop it.
-      attempt(() => w.sessionStorage.setItem(key, '' + Date.now()));
-      // reload() keeps the URL, history and scroll position, and cannot leave the origin.
+        // Counted again at the reload itself: a tab that waited offline longer than the window would
+        // otherwise reload into a page that finds the count expired and may reload again. It was counted at
+        // the decision already, and the reload was promised to Vite, so a failing write does not stop it.
+        w.sessionStorage.setItem(key, Date.now() as unknown as string);
+        // What the next page reports once it has fetched the live release (report.ts). The error as text:
+        // an Error object does not survive JSON.
+        w.sessionStorage.setItem(
+          REPORT_KEY,
+          JSON.stringify({ ...info, action: 'reload', error: '' + error }),
+        );
+      } catch {}
+      // At once: waiting for the release file here would leave the app on its failed import meanwhile.
+      // reload() keeps the URL (query string and hash), history and scroll position, and cannot leave
+      // the origin.
       w.location.reload();
-    })();
-    return true;
+    };
+    const recovering = info.action === 'reload' || info.action === 'wait';
+    if (recovering) {
+      s.p = true;
+      // No `once`: the reload ends the page, and bytes count here.
+      info.action === 'wait' ? w.addEventListener('online', reload) : reload();
+    }
+    // A reload is reported by the page after it (report.ts). onSkew runs unguarded: it comes after what it
+    // could stop (the uncount, the online listener), so a throw only ends the event listener early.
+    if (info.action !== 'reload') o.onSkew?.(info);
+    return recovering;
   };
 }

@@ -6,10 +6,11 @@ export type SkewReason =
   | 'same-release'
   /**
    * An asset failed and the live release is not checked (yet), so new and same release are not told apart.
-   * The `skewless:reload` event carries it: the app is asked before the release fetch, while Vite waits for
-   * the answer; `onSkew` then gets `new-release` or `same-release`. Also the inline guard's reason for the
-   * entry script, a static import, a modulepreload link or an HTML-linked stylesheet failing before the
-   * runtime was installed: it skips the release fetch (size).
+   * The `skewless:reload` event carries it: the app is asked at once, while Vite waits for the answer; the
+   * reload follows at once too, and the page after it fetches the release file and calls `onSkew` with
+   * `new-release` or `same-release`. Also the inline guard's reason for the entry script, a static import or
+   * an HTML-linked stylesheet failing before the runtime was installed: it skips the release fetch and the
+   * report (size).
    */
   | 'load-error'
   /** The browser was offline; it reloads once it is back online. */
@@ -24,7 +25,10 @@ export type SkewReason =
 
 /** What the runtime does about a failure. */
 export type SkewAction =
-  /** It reloads the page now. */
+  /**
+   * It reloads the page now. `onSkew` hears of it on the page after the reload, once the live release is
+   * known; the `skewless:reload` event, before it.
+   */
   | 'reload'
   /** It waits for the `online` event, then reloads. */
   | 'wait'
@@ -42,11 +46,20 @@ export interface SkewInfo {
   action: SkewAction;
   /** Why. */
   reason: SkewReason;
-  /** The page's release id (from the meta tag or `currentRelease`); `''` when unknown. */
+  /**
+   * The page's release id (from the meta tag or `currentRelease`); `''` when unknown. For a reload, reported
+   * after it: the release of the page that reloaded, not of the page reporting it.
+   */
   current: string;
-  /** The live release id fetched from the release file; `undefined` when not fetched or unreadable. */
+  /**
+   * The live release id fetched from the release file (after a reload, by the page after it); `undefined`
+   * when not fetched or unreadable.
+   */
   live?: string | undefined;
-  /** What failed: the `vite:preloadError` payload, or the URL of a script or stylesheet. */
+  /**
+   * What failed: the `vite:preloadError` payload, or the URL of a script or stylesheet. For a reload,
+   * reported after it, that as a string (`String(error)`): an Error object does not survive the reload.
+   */
   error?: unknown;
 }
 
@@ -75,9 +88,12 @@ export interface InstallOptions {
    */
   storageKeyPrefix?: string;
   /**
-   * Called for every decision (reload, wait, surface, cancelled), for telemetry. To defer a reload,
-   * call `preventDefault()` on the `skewless:reload` event instead: it is dispatched synchronously, before
-   * the failure is prevented, so a cancelled reload leaves the error to the app.
+   * Called for every decision, for telemetry: wait, surface and cancelled at once; a reload by the page
+   * after it (its first `install()` of the entry's first run), once it has fetched the release file, with
+   * the reason `new-release` or `same-release` (`offline` for a reload that waited for `online`). To defer
+   * a reload, call `preventDefault()` on the `skewless:reload` event instead: it is dispatched
+   * synchronously, before the failure is prevented, so a cancelled reload leaves the error to the app. It
+   * should not throw: a throw ends the `vite:preloadError` listener it runs in (nothing is prevented then).
    * @default undefined
    */
   onSkew?: (info: SkewInfo) => void;
@@ -110,6 +126,16 @@ export interface SharedState {
   p?: boolean;
   /** The runtime's failure handler, once installed: the guard hands failures to it. */
   f?: (error?: unknown) => boolean;
+  /**
+   * `retryImports()`'s hook, asked first by the runtime's `vite:preloadError` listener: true when it took
+   * the failure to retry it (and prevented the event).
+   */
+  r?: (event: Event) => boolean;
+  /**
+   * When the page was last restored from the back-forward cache: reloads counted before it do not count
+   * (the runtime's loop guard; the inline guard, which hands failures to the runtime, does not read it).
+   */
+  t?: number;
 }
 
 /** Options of `watchRelease` (`@skewless/runtime/watch`), the optional proactive check. */
@@ -129,4 +155,26 @@ export interface WatchOptions {
    * @default undefined
    */
   onNewRelease?: (info: { current: string; live: string }) => void;
+}
+
+/**
+ * `vite:preloadError` as a preload helper that offers a retry dispatches it: the contract between the
+ * build (`@skewless/vite`'s rewrite of Vite's preload helper) and `retryImports()` from
+ * `@skewless/runtime/retry`.
+ */
+export interface PreloadErrorEvent extends Event {
+  /** What failed, as Vite sets it: the `import()` rejection, or `Unable to preload CSS for <url>`. */
+  payload?: unknown;
+  /**
+   * Set by the helper before dispatching, for a failed dynamic import only (not a CSS preload): runs the
+   * same `import()` again. Absent: nothing to retry, the runtime reloads.
+   * @default undefined
+   */
+  skewlessRetry?: () => Promise<unknown>;
+  /**
+   * Set by `retryImports()` when it took the failure (and prevented the event): the helper returns it
+   * instead of its never-settling promise, so the app's `import()` settles with the retry.
+   * @default undefined
+   */
+  skewlessResult?: Promise<unknown>;
 }

@@ -18,7 +18,7 @@ export function watchRelease(options: WatchOptions = {}): () => void {
     if (stale || w.document.visibilityState === 'hidden') return;
     const s = sharedState(w);
     try {
-      const live = (await (await w.fetch(releaseUrl(w, s), { cache: 'no-store' })).json()).release;
+      const live = (await (await w.fetch(releaseUrl(s), { cache: 'no-store' })).json()).release;
       const current = currentRelease(w, s);
       if (stale || typeof live !== 'string' || !live || !current || live === current) return;
       stale = true;
@@ -33,7 +33,7 @@ export function watchRelease(options: WatchOptions = {}): () => void {
   const onNavigate = () => {
     if (!stale) return;
     const s = sharedState(w);
-    (s.f ?? createHandler(w))('watchRelease: a newer release is live');
+    (s.f ?? createHandler(w, s))('watchRelease: a newer release is live');
   };
 
   const history = w.history;

@@ -37,6 +37,8 @@ export function fakeWindow(options: FakeOptions = {}) {
   const storage = options.storage ?? new FakeStorage();
   const fetched: string[] = [];
   const reloads: number[] = [];
+  /** Every new address given to `location` (href, assign, replace): a reload must keep the page's own. */
+  const assigned: string[] = [];
   const listeners: { type: string; fn: (event: unknown) => unknown; capture: boolean }[] = [];
   const documentEvents = new EventTarget();
   const pushed: string[] = [];
@@ -53,7 +55,18 @@ export function fakeWindow(options: FakeOptions = {}) {
           : null,
     },
     navigator: { onLine: options.online ?? true },
-    location: { origin, reload: () => void reloads.push(Date.now()) },
+    location: {
+      origin,
+      get href() {
+        return `${origin}/users/42?tab=2#notes`;
+      },
+      set href(url: string) {
+        assigned.push(url);
+      },
+      assign: (url: string) => void assigned.push(url),
+      replace: (url: string) => void assigned.push(url),
+      reload: () => void reloads.push(Date.now()),
+    },
     history: {
       pushState(_state: unknown, _title: string, url?: string) {
         pushed.push(String(url));
@@ -62,7 +75,8 @@ export function fakeWindow(options: FakeOptions = {}) {
     setInterval,
     clearInterval,
     fetch: async (url: URL | string, init?: RequestInit) => {
-      fetched.push(`${String(url)} ${init?.cache}`);
+      // Resolved as a browser's fetch() resolves a relative URL: against the document's base URL.
+      fetched.push(`${new URL(url, w.document.baseURI)} ${init?.cache}`);
       if (options.live instanceof Error) throw options.live;
       const body = options.live === undefined ? '<h1>404</h1>' : JSON.stringify({ release: options.live });
       return new Response(body, { status: options.live === undefined ? 404 : 200 });
@@ -72,13 +86,22 @@ export function fakeWindow(options: FakeOptions = {}) {
       fn: (event: unknown) => unknown,
       opts?: boolean | AddEventListenerOptions,
     ) => {
-      // Browsers convert a non-object third argument to boolean (the minified guard passes 1); Node throws.
-      const normalized = typeof opts === 'object' ? opts : !!opts;
+      // Browsers convert a non-object third argument to boolean (the minified guard passes 1); Node throws,
+      // and Node 20 does not remove a listener added with a plain `true`: always an object here.
+      const normalized = typeof opts === 'object' ? opts : { capture: !!opts };
       listeners.push({ type, fn, capture: typeof opts === 'object' ? !!opts.capture : !!opts });
       target.addEventListener(type, fn as EventListener, normalized);
     },
-    removeEventListener: (type: string, fn: (event: unknown) => unknown) => {
-      target.removeEventListener(type, fn as EventListener);
+    removeEventListener: (
+      type: string,
+      fn: (event: unknown) => unknown,
+      opts?: boolean | EventListenerOptions,
+    ) => {
+      target.removeEventListener(
+        type,
+        fn as EventListener,
+        typeof opts === 'object' ? opts : { capture: !!opts },
+      );
     },
     dispatchEvent: (event: Event) => target.dispatchEvent(event),
     get sessionStorage(): FakeStorage {
@@ -93,6 +116,7 @@ export function fakeWindow(options: FakeOptions = {}) {
     storage,
     fetched,
     reloads,
+    assigned,
     /** URLs passed to history.pushState (the app's route changes). */
     pushed,
     /** Fire an element's load failure as the browser does: a non-bubbling `error` seen by capture listeners. */

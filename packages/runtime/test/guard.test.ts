@@ -55,13 +55,30 @@ describe('the inline guard', () => {
     expect(fake.reloads).toHaveLength(0);
   });
 
-  it('catches HTML-linked stylesheets and modulepreload links', async () => {
-    for (const rel of ['stylesheet', 'modulepreload']) {
-      const fake = fakeWindow({ current: 'aaa' });
-      runGuard(fake);
-      await fake.elementError({ tagName: 'LINK', rel, href: 'https://app.example/assets/x-0a1b2c3d.css' });
-      expect(fake.reloads, rel).toHaveLength(1);
-    }
+  it('catches HTML-linked stylesheets', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(fake);
+    await fake.elementError({
+      tagName: 'LINK',
+      rel: 'stylesheet',
+      href: 'https://app.example/assets/x-0a1b2c3d.css',
+    });
+    expect(fake.reloads).toHaveLength(1);
+  });
+
+  it('leaves modulepreload links alone: the module is reported by its own load (the entry, the import)', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(fake);
+    await fake.elementError({
+      tagName: 'LINK',
+      rel: 'modulepreload',
+      href: 'https://app.example/assets/x-0a1b2c3d.js',
+    });
+    expect(fake.reloads).toHaveLength(0);
+    expect(fake.storage.items.size).toBe(0);
+    // The static import really is gone: the entry script fails too, and that reloads.
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://app.example/assets/index-0a1b2c3d.js' });
+    expect(fake.reloads).toHaveLength(1);
   });
 
   it('ignores other elements, other link types and third-party origins', async () => {

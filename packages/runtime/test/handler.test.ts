@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { STORAGE_PREFIX } from '../src/constants.js';
 import { createHandler, sharedState } from '../src/handler.js';
+import { reportReload } from '../src/report.js';
 import type { SkewInfo } from '../src/types.js';
-import { FakeStorage, type FakeWindow, fakeWindow, settle } from './fake-window.js';
+import { type FakeOptions, FakeStorage, type FakeWindow, fakeWindow, settle } from './fake-window.js';
 
 /** Installs options the way install() does and records what onSkew and the reload event saw. */
 function setup(fake: FakeWindow, cancel = false) {
@@ -13,37 +14,86 @@ function setup(fake: FakeWindow, cancel = false) {
     events.push({ ...(event as CustomEvent<SkewInfo>).detail });
     if (cancel) event.preventDefault();
   });
-  return { fail: createHandler(fake.window), seen, events };
+  return { fail: createHandler(fake.window, sharedState(fake.window)), seen, events };
+}
+
+/** The page after a reload: same tab (sessionStorage), its own onSkew; reports what led to it. */
+async function afterReload(fake: FakeWindow, next: FakeOptions = {}) {
+  const page = fake.reloadPage(next);
+  const seen: SkewInfo[] = [];
+  const state = sharedState(page.window);
+  state.o = { onSkew: (info) => seen.push({ ...info }) };
+  await reportReload(page.window, state);
+  return { page, seen };
 }
 
 describe('createHandler', () => {
-  it('reloads once when the live release is newer, fetching it with no-store', async () => {
+  it('reloads at once, without fetching; the next page fetches the release file and reports new-release', async () => {
     const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
     const { fail, seen, events } = setup(fake);
     expect(fail(new Error('chunk'))).toBe(true);
-    await settle();
+    // Synchronously: no fetch, no await, between the decision and location.reload().
     expect(fake.reloads).toHaveLength(1);
-    expect(fake.fetched).toEqual(['https://app.example/users/skewless.json no-store']);
-    expect(seen).toMatchObject([{ action: 'reload', reason: 'new-release', current: 'aaa', live: 'bbb' }]);
+    expect(fake.fetched).toEqual([]);
+    expect(seen).toEqual([]);
     expect(events).toMatchObject([{ action: 'reload', reason: 'load-error', current: 'aaa' }]);
     expect(fake.storage.items.has(`${STORAGE_PREFIX}aaa`)).toBe(true);
+
+    const next = await afterReload(fake, { current: 'bbb' });
+    expect(next.page.fetched).toEqual(['https://app.example/users/skewless.json no-store']);
+    expect(next.seen).toEqual([
+      { action: 'reload', reason: 'new-release', current: 'aaa', live: 'bbb', error: 'Error: chunk' },
+    ]);
+    // Reported once: the report is taken from storage.
+    expect(next.page.storage.items.has('skewless:#reload')).toBe(false);
+    const state = sharedState(next.page.window);
+    await reportReload(next.page.window, state);
+    expect(next.seen).toHaveLength(1);
+    expect(next.page.fetched).toHaveLength(1);
+  });
+
+  it('a page load without a reload before it fetches nothing', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
+    const seen: SkewInfo[] = [];
+    const state = sharedState(fake.window);
+    state.o = { onSkew: (info) => seen.push(info) };
+    await reportReload(fake.window, state);
+    expect(fake.fetched).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('a reload keeps the URL, query string and hash: location.reload(), never a new address', () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    setup(fake).fail();
+    expect(fake.reloads).toHaveLength(1);
+    expect(fake.assigned).toEqual([]);
   });
 
   it('resolves the release URL from the options, else from the guard', async () => {
     const fake = fakeWindow({ current: 'aaa', live: 'aaa' });
     sharedState(fake.window).u = '/app/skewless.json';
-    createHandler(fake.window)();
-    await settle();
-    expect(fake.fetched).toEqual(['https://app.example/app/skewless.json no-store']);
+    createHandler(fake.window, sharedState(fake.window))();
+    const guardUrl = fake.reloadPage();
+    sharedState(guardUrl.window).u = '/app/skewless.json';
+    await reportReload(guardUrl.window, sharedState(guardUrl.window));
+    expect(guardUrl.fetched).toEqual(['https://app.example/app/skewless.json no-store']);
+
+    guardUrl.storage.items.clear(); // past the loop guard's window
+    createHandler(guardUrl.window, sharedState(guardUrl.window))();
+    const option = guardUrl.reloadPage();
+    sharedState(option.window).u = '/app/skewless.json';
+    sharedState(option.window).o = { releaseUrl: 'https://cdn.example/v2/skewless.json' };
+    await reportReload(option.window, sharedState(option.window));
+    expect(option.fetched).toEqual(['https://cdn.example/v2/skewless.json no-store']);
   });
 
   it('same release: reloads once, then surfaces the error on the next page within the window', async () => {
     const first = fakeWindow({ current: 'aaa', live: 'aaa' });
     const one = setup(first);
     expect(one.fail()).toBe(true);
-    await settle();
-    expect(one.seen).toMatchObject([{ action: 'reload', reason: 'same-release' }]);
     expect(first.reloads).toHaveLength(1);
+    const after = await afterReload(first);
+    expect(after.seen).toMatchObject([{ action: 'reload', reason: 'same-release', live: 'aaa' }]);
 
     const second = first.reloadPage();
     const two = setup(second);
@@ -77,7 +127,7 @@ describe('createHandler', () => {
     storage.setItem(`${STORAGE_PREFIX}aaa`, String(Date.now() - 5_000));
     const fake = fakeWindow({ current: 'aaa', storage });
     sharedState(fake.window).o = { windowMs: 60_000 };
-    expect(createHandler(fake.window)()).toBe(false);
+    expect(createHandler(fake.window, sharedState(fake.window))()).toBe(false);
   });
 
   it('never reloads when sessionStorage cannot be read', async () => {
@@ -98,7 +148,7 @@ describe('createHandler', () => {
     expect(seen).toMatchObject([{ action: 'surface', reason: 'no-storage' }]);
   });
 
-  it('offline: waits, and reloads only after the online event', async () => {
+  it('offline: waits, and reloads only after the online event; the next page reports it', async () => {
     const fake = fakeWindow({ current: 'aaa', live: 'aaa', online: false });
     const { fail, seen } = setup(fake);
     expect(fail()).toBe(true);
@@ -106,18 +156,21 @@ describe('createHandler', () => {
     expect(fake.reloads).toHaveLength(0);
     expect(seen).toMatchObject([{ action: 'wait', reason: 'offline' }]);
     fake.goOnline();
-    await settle();
+    // At once on `online`: nothing is fetched first.
     expect(fake.reloads).toHaveLength(1);
-    expect(seen[1]).toMatchObject({ action: 'reload', reason: 'offline', live: 'aaa' });
+    expect(fake.fetched).toEqual([]);
+    const next = await afterReload(fake);
+    expect(next.seen).toMatchObject([{ action: 'reload', reason: 'offline', current: 'aaa', live: 'aaa' }]);
   });
 
   it('joins a reload under way: many failures, one reload', async () => {
     const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
-    const { fail, seen } = setup(fake);
+    const { fail, seen, events } = setup(fake);
     expect([fail(), fail(), fail()]).toEqual([true, true, true]);
-    await settle();
     expect(fake.reloads).toHaveLength(1);
-    expect(seen).toHaveLength(1);
+    expect(events).toHaveLength(1);
+    expect(seen).toHaveLength(0);
+    expect((await afterReload(fake)).seen).toHaveLength(1);
   });
 
   it('a cancelled skewless:reload: asked before deciding, the error reaches the app, asked again next time', async () => {
@@ -150,14 +203,12 @@ describe('createHandler', () => {
     expect(fake.reloads).toHaveLength(0);
   });
 
-  it('the event is dispatched before the handler returns; the release fetch refines onSkew only', async () => {
+  it('a stalled release file holds only the report, never the reload', async () => {
     const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
-    const { fail, seen, events } = setup(fake);
+    fake.raw.fetch = () => new Promise<Response>(() => {});
+    const { fail, events } = setup(fake);
     expect(fail()).toBe(true);
     expect(events).toMatchObject([{ action: 'reload', reason: 'load-error' }]);
-    expect(seen).toEqual([]);
-    await settle();
-    expect(seen).toMatchObject([{ action: 'reload', reason: 'new-release', live: 'bbb' }]);
     expect(fake.reloads).toHaveLength(1);
   });
 
@@ -195,25 +246,38 @@ describe('createHandler', () => {
     expect(seen).toMatchObject([{ action: 'surface', reason: 'loop-guard' }]);
   });
 
-  it('an unreadable release file still reloads once, as same-release', async () => {
+  it('an unreadable release file: reported as same-release, without a live release', async () => {
     const fake = fakeWindow({ current: 'aaa', live: new Error('offline server') });
-    const { fail, seen } = setup(fake);
+    const { fail } = setup(fake);
     expect(fail()).toBe(true);
-    await settle();
     expect(fake.reloads).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ reason: 'same-release' });
+    const { seen } = await afterReload(fake);
+    expect(seen[0]).toMatchObject({ action: 'reload', reason: 'same-release', current: 'aaa' });
     expect(seen[0]?.live).toBeUndefined();
   });
 
-  it('a throwing onSkew does not stop the reload', async () => {
-    const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
+  it('a reload whose report cannot be written still happens (storage full at reload time)', () => {
+    const storage = new FakeStorage();
+    const fake = fakeWindow({ current: 'aaa', storage });
+    const { fail } = setup(fake);
+    const setItem = storage.setItem.bind(storage);
+    storage.setItem = (key, value) => {
+      if (key === 'skewless:#reload') throw new DOMException('quota', 'QuotaExceededError');
+      setItem(key, value);
+    };
+    expect(fail()).toBe(true);
+    expect(fake.reloads).toHaveLength(1);
+  });
+
+  it('a throwing onSkew does not stop the reload (offline: it is called before the wait)', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb', online: false });
     sharedState(fake.window).o = {
       onSkew: () => {
         throw new Error('telemetry down');
       },
     };
-    createHandler(fake.window)();
-    await settle();
+    expect(() => createHandler(fake.window, sharedState(fake.window))()).toThrow('telemetry down');
+    fake.goOnline();
     expect(fake.reloads).toHaveLength(1);
   });
 

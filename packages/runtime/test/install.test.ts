@@ -74,6 +74,57 @@ describe('install', () => {
     expect(preloadError(fake.window)).toBe(false);
   });
 
+  it('the page after a reload reports it to the install() the entry ends with', async () => {
+    const fake = fakeWindow({ current: 'aaa', live: 'bbb' });
+    g.window = fake.window;
+    uninstall = install();
+    // This page's own look for a report comes first, as in a browser (a microtask after install).
+    await settle();
+    expect(preloadError(fake.window)).toBe(true);
+    expect(fake.reloads).toHaveLength(1);
+
+    const next = fake.reloadPage({ current: 'bbb' });
+    g.window = next.window;
+    const seen: string[] = [];
+    // `import '@skewless/runtime'` (defaults), then the entry's own install({ onSkew }) in the same run.
+    install();
+    uninstall = install({
+      onSkew: (info) => seen.push(`${info.action} ${info.reason} ${info.current}>${info.live}`),
+    });
+    await settle();
+    expect(seen).toEqual(['reload new-release aaa>bbb']);
+    expect(next.fetched).toHaveLength(1);
+  });
+
+  it('a page restored from the back-forward cache starts its loop-guard window afresh', async () => {
+    const storage = new FakeStorage();
+    const fake = fakeWindow({ current: 'aaa', live: 'aaa', storage });
+    g.window = fake.window;
+    uninstall = install();
+    // This release reloaded this tab a moment ago, and a reload is under way (abandoned when the user left).
+    storage.setItem(`${STORAGE_PREFIX}aaa`, String(Date.now() - 1_000));
+    expect(preloadError(fake.window)).toBe(false);
+    const state = (fake.window as unknown as { __skewless: { p?: boolean } }).__skewless;
+    state.p = true;
+
+    const show = (persisted: boolean) => {
+      const event = new Event('pageshow') as Event & { persisted: boolean };
+      event.persisted = persisted;
+      fake.window.dispatchEvent(event);
+    };
+    show(false);
+    expect(state.p).toBe(true);
+    show(true);
+    expect(state.p).toBe(false);
+    expect(preloadError(fake.window)).toBe(true);
+    expect(fake.reloads).toHaveLength(1);
+    // Counted anew: the page after this reload is guarded as before.
+    const next = fake.reloadPage();
+    g.window = next.window;
+    uninstall = install();
+    expect(preloadError(next.window)).toBe(false);
+  });
+
   it('does nothing outside a browser (SSR import)', () => {
     expect(() => install()()).not.toThrow();
   });

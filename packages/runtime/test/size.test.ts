@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 // @ts-expect-error plain ESM script, typed by its JSDoc
 import { BUDGET, measure } from '../scripts/size.mjs';
 
-// A measurement against the budgets of issue 5, not a timing.
+// A measurement against the budgets in scripts/size.mjs, not a timing.
 it('the runtime and the inline guard stay within their min+gzip budgets', async () => {
   const sizes = await measure();
   expect(sizes.runtime.gzip).toBeLessThanOrEqual(BUDGET.runtime);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { STORAGE_PREFIX } from '../src/constants.js';
 import { sharedState } from '../src/handler.js';
+import { reportReload } from '../src/report.js';
 import type { SkewInfo } from '../src/types.js';
 import { watchRelease } from '../src/watch.js';
 import { FakeStorage, type FakeWindow, fakeWindow, settle } from './fake-window.js';
@@ -35,7 +36,13 @@ describe('watchRelease (the optional proactive check)', () => {
     await settle();
     expect(fake.pushed).toEqual(['/next']);
     expect(fake.reloads).toHaveLength(1);
-    expect(w.seen).toMatchObject([{ action: 'reload', reason: 'new-release', live: 'bbb' }]);
+    // Reported by the page after the reload, once it has fetched the live release.
+    expect(w.seen).toEqual([]);
+    const next = fake.reloadPage({ current: 'bbb' });
+    const state = sharedState(next.window);
+    state.o = { onSkew: (info) => w.seen.push({ ...info }) };
+    await reportReload(next.window, state);
+    expect(w.seen).toMatchObject([{ action: 'reload', reason: 'new-release', current: 'aaa', live: 'bbb' }]);
   });
 
   it('the same release: route changes stay client-side', async () => {
