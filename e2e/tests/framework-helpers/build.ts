@@ -2,7 +2,6 @@ import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import skewless from '@skewless/vite';
 import { build, type Plugin } from 'vite';
-import { retryHelperPlugin } from './retry-helper.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/frameworks/', import.meta.url));
 const RUN = fileURLToPath(new URL('../../.run/frameworks/', import.meta.url));
@@ -19,13 +18,13 @@ export interface AppBuild {
 
 /**
  * Builds a framework fixture with @skewless/vite (names, release meta, inline guard, skewless.json, the
- * pending preload helper) into e2e/.run/frameworks/<app>-<variant>/<label>. `label` is shown on the page and
- * changes the code, so two labels are two releases with different chunk names. `retry`: the preload helper
- * also offers the retry `retryImports()` takes (retry-helper.ts).
+ * pending preload helper that offers the failed import to `retryImports()`) into
+ * e2e/.run/frameworks/<app>/<label>. `label` is shown on the page and changes the code, so two labels are
+ * two releases with different chunk names.
  */
-export async function buildApp(app: App, label: string, { retry = false } = {}): Promise<AppBuild> {
+export async function buildApp(app: App, label: string): Promise<AppBuild> {
   const root = `${FIXTURES}${app}/`;
-  const outDir = `${RUN}${app}-${retry ? 'retry' : 'plain'}/${label}`;
+  const outDir = `${RUN}${app}/${label}`;
   await rm(outDir, { recursive: true, force: true });
   await build({
     root,
@@ -38,7 +37,7 @@ export async function buildApp(app: App, label: string, { retry = false } = {}):
       __VUE_PROD_DEVTOOLS__: 'false',
       __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
     },
-    plugins: [skewless() as Plugin, ...(retry ? [retryHelperPlugin()] : [])],
+    plugins: [skewless() as Plugin],
     build: { outDir, emptyOutDir: true, minify: false },
   });
   const release = JSON.parse(await readFile(`${outDir}/skewless.json`, 'utf8')).release as string;

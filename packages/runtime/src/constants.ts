@@ -2,13 +2,13 @@
 
 /**
  * The meta tag that carries the page's release id: `<meta name="skewless-release" content="<id>">`.
- * Same string as RELEASE_META in packages/uploader/src/constants.ts; the runtime does not import the engine.
+ * Same string as RELEASE_META in packages/core/src/constants.ts (the runtime imports nothing); packages/core/test/contracts.test.ts ties the two.
  */
 export const RELEASE_META = 'skewless-release';
 
 /**
  * The live release file, `{"release": "<id>"}`, at the build root.
- * Same string as RELEASE_FILE in packages/uploader/src/constants.ts.
+ * Same string as RELEASE_FILE in packages/core/src/constants.ts.
  */
 export const RELEASE_FILE = 'skewless.json';
 

@@ -20,6 +20,23 @@ describe('pendingOnPrevent', () => {
     );
     expect(pendingOnPrevent('function f() {}')).toBeUndefined();
   });
+
+  test('offers the failed import for one retry and returns what a retry set', () => {
+    const helper = [
+      'function handlePreloadError(err) {',
+      "  const e = new Event('vite:preloadError', { cancelable: true });",
+      '  e.payload = err;',
+      '  window.dispatchEvent(e);',
+      '  if (!e.defaultPrevented) throw err;',
+      '}',
+      'return baseModule().catch(handlePreloadError);',
+    ].join('\n');
+    const out = pendingOnPrevent(helper)!;
+    expect(out).toContain('function handlePreloadError(err, retry) {');
+    expect(out).toContain('if (retry) e.skewlessRetry = retry;');
+    expect(out).toContain('return e.skewlessResult || new Promise(() => {});');
+    expect(out).toContain('baseModule().catch((err) => handlePreloadError(err, baseModule))');
+  });
 });
 
 describe.each(VITE_NAMES)('preload helper with %s', (vite) => {
@@ -29,8 +46,11 @@ describe.each(VITE_NAMES)('preload helper with %s', (vite) => {
       await viteBuild(vite, { outDir: out.dir });
       const js = await builtJs(out.dir);
       expect(js).toContain('vite:preloadError');
-      // Minified: `if(!e.defaultPrevented)throw t;return new Promise(()=>{})` or the like.
-      expect(js).toMatch(/\.defaultPrevented\)throw [\w$]+;return new Promise\(\(\)=>\{\}\)/);
+      // Minified: `if(!e.defaultPrevented)throw t;return e.skewlessResult||new Promise(()=>{})` or the like.
+      expect(js).toMatch(
+        /\.defaultPrevented\)throw [\w$]+;return [\w$]+\.skewlessResult\|\|new Promise\(\(\)=>\{\}\)/,
+      );
+      expect(js).toMatch(/\.skewlessRetry=/);
     } finally {
       await out.cleanup();
     }
