@@ -1,4 +1,5 @@
 import { DEFAULT_CACHE_CONTROL, MANIFEST_PATH, RELEASE_FILE } from './constants.js';
+import { isControlFile } from './control-file.js';
 import { isHashedName } from './hashed-name.js';
 import type { CacheClass, CacheControlMap, HashFormat } from './types.js';
 
@@ -14,7 +15,10 @@ export interface ClassifyOptions {
   hash: HashFormat;
   /** Serve source maps publicly (class `immutable`/`revalidate` like other files) instead of `private`. */
   publicSourceMaps?: boolean;
-  /** Paths (relative to the output directory) deliberately kept unhashed, e.g. a service worker: `document`. */
+  /**
+   * Paths (relative to the output directory) deliberately kept unhashed and served as documents, for
+   * control files {@link isControlFile} does not know by name (a service worker called `worker.js`).
+   */
   unhashed?: readonly string[];
 }
 
@@ -35,7 +39,10 @@ export function classify(file: ClassifyInput, options: ClassifyOptions): CacheCl
   if (DOCUMENT.test(path) || path === RELEASE_FILE || path === MANIFEST_PATH) return 'document';
   if (options.unhashed?.includes(path)) return 'document';
   const hashed = file.hashed ?? isHashedName(path, options.hash);
-  return hashed ? 'immutable' : 'revalidate';
+  if (hashed) return 'immutable';
+  // Service workers, import maps, federation entries: they name the release's files, so they ship with
+  // the HTML, after the files they name (see control-file.ts).
+  return isControlFile(path, options.hash) ? 'document' : 'revalidate';
 }
 
 /** Cache-Control for a class, with per-class overrides. */

@@ -13,6 +13,7 @@ export {
   RELEASE_PLACEHOLDER,
 } from './constants.js';
 export { contentTypeFor } from './content-type.js';
+export { isControlFile } from './control-file.js';
 export { closestName, unknownOptionProblem } from './did-you-mean.js';
 export type { SkewlessErrorCode } from './errors.js';
 export { SkewlessError } from './errors.js';

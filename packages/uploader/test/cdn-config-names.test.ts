@@ -77,6 +77,17 @@ function names(format: HashFormat): string[] {
     'skewless.json',
     '.skewless/manifest.json',
     '.vite/manifest.json',
+    // Control files: documents by name, so never under the year-long rule.
+    'sw.js',
+    'assets/sw.js',
+    'assets/service-worker.js',
+    'assets/custom-sw.js',
+    'assets/sw-prod.js',
+    'assets/remoteEntry.js',
+    'assets/mf-manifest.json',
+    'assets/importmap.json',
+    'assets/_app/version.json',
+    '_app/version.json',
   ];
   for (const h of [...good, ...bad]) {
     out.push(
@@ -108,6 +119,12 @@ function names(format: HashFormat): string[] {
       `other/x-${h}.js`,
       `x-${h}.js`,
       `.skewless/x-${h}.js`,
+      // Hashed names of the control file shapes: immutable like any hashed name.
+      `assets/sw-${h}.js`,
+      `assets/sw-prod-${h}.js`,
+      `assets/remoteEntry-${h}.js`,
+      `assets/workbox-${h}.js`,
+      `assets/${h}-sw.js`,
     );
   }
   return out;
@@ -192,6 +209,28 @@ describe('cdn-config: every provider caches for a year exactly what the classifi
       ).toBe(expected);
       for (const [provider, test] of Object.entries(rules))
         expect(test(path), `${provider} ${path}`).toBe(expected);
+    }
+  });
+
+  it('control files are documents that no provider caches for a year; their hashed names are immutable', () => {
+    const hash = { length: 8, characters: 'hex' } as const;
+    const rules = providerRules({ hash });
+    for (const [path, cls] of [
+      ['/assets/sw.js', 'document'],
+      ['/assets/service-worker.js', 'document'],
+      ['/assets/firebase-messaging-sw.js', 'document'],
+      ['/assets/remoteEntry.js', 'document'],
+      ['/assets/mf-manifest.json', 'document'],
+      ['/assets/importmap.json', 'document'],
+      ['/assets/_app/version.json', 'document'],
+      ['/assets/sw-1a2b3c4d.js', 'immutable'],
+      ['/assets/remoteEntry-1a2b3c4d.js', 'immutable'],
+      ['/assets/workbox-1a2b3c4d.js', 'immutable'],
+      ['/assets/swiper.js', 'revalidate'],
+    ] as const) {
+      expect(classify({ path: path.slice(1) }, { hash }), path).toBe(cls);
+      for (const [provider, test] of Object.entries(rules))
+        expect(test(path), `${provider} ${path}`).toBe(cls === 'immutable');
     }
   });
 

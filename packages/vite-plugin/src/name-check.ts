@@ -1,4 +1,5 @@
 import type { HashFormat } from '@skewless/core';
+import { isControlFile } from '@skewless/core';
 import type { BundleEntry } from './bundle-facts.js';
 import { noHashMessage, offShapeMessage } from './messages.js';
 import { NAME_OPTION, type NameKind, nameOrigin, patternsOf, type SeenPatterns } from './names.js';
@@ -22,7 +23,8 @@ export interface NameCheckResult {
   warning?: string;
 }
 
-// Files the classifier never caches by name need no hash: HTML is a document, dot folders (Vite's
+// Files the classifier never caches by name need no hash: HTML and control files (a worker built as
+// an entry named sw.js, a federation remoteEntry.js) are documents, dot folders (Vite's
 // .vite/manifest.json) are private. Vite names index.html and its manifest explicitly, on purpose.
 const NEEDS_NO_HASH = /(^|\/)\.|\.html?$/i;
 
@@ -50,7 +52,8 @@ export function checkNames(
     } else if (
       origin.kind === 'no-hash-pattern' &&
       !unhashed.includes(entry.fileName) &&
-      !NEEDS_NO_HASH.test(entry.fileName)
+      !NEEDS_NO_HASH.test(entry.fileName) &&
+      !isControlFile(entry.fileName, hash)
     ) {
       const key = `${option}\0${origin.pattern}`;
       const found = noHash.get(key) ?? { option, pattern: origin.pattern, files: [] };

@@ -4,6 +4,7 @@ import { finalizeBuild, hashSegmentSource, SkewlessError } from '@skewless/core'
 import type { Plugin } from 'vite';
 import type { BundleEntry } from './bundle-facts.js';
 import { BundleFacts } from './bundle-facts.js';
+import { configuredControlFiles } from './control-files.js';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
 import type { HtmlTag } from './html.js';
 import { charsetFirst, releaseMetaTag } from './html.js';
@@ -42,6 +43,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   let guardAsset: { fileName: string; code: string } | undefined;
   let viteLogger: { info(message: string): void } | undefined;
   let uploader: Uploader | undefined;
+  let controlFiles: string[] = [];
   // The name shape the CDN rules of `skewless cdn-config` match as immutable: `-<hash>.` before the extension.
   const cdnShape = new RegExp(`${hashSegmentSource(hash)}[^/]+$`);
   const seen: SeenPatterns = new Map();
@@ -77,6 +79,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       base = config.base;
       assetsDir = config.build.assetsDir;
       ssrBuild = Boolean(config.build.ssr);
+      controlFiles = configuredControlFiles(config.build as Parameters<typeof configuredControlFiles>[0]);
       // Vite's logger honours --logLevel and prints without a second "[plugin …]" prefix.
       viteLogger = config.logger;
       // Vite 5.3+ stamps html.cspNonce on every script and link tag without a nonce, the guard's included
@@ -176,7 +179,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
           base,
           assetsDir,
           publicSourceMaps: options.publicSourceMaps,
-          unhashed: options.unhashed,
+          // Only those the build wrote, so a configured name never counts as an unmatched `unhashed` entry.
+          unhashed: [...options.unhashed, ...controlFiles.filter((p) => facts.has(p))],
           cacheControl: options.cacheControl,
           previousManifest: options.previousManifest,
           precompress: options.precompress,

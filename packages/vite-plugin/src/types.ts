@@ -39,8 +39,10 @@ export interface SkewlessOptions {
    */
   hashCharacters?: HashCharacters;
   /**
-   * Output paths (relative to the output directory) that deliberately keep a stable name, e.g.
-   * `sw.js`. They are classed `document` (always revalidated).
+   * Output paths (relative to the output directory) that deliberately keep a stable name, e.g. a
+   * service worker called `worker.js`. They are classed `document` (always revalidated). Control files
+   * (`sw.js`, `service-worker.js`, `importmap.json`, `remoteEntry.js`…, see `isControlFile` in
+   * `@skewless/core`) are documents by name and need no entry.
    * @default []
    */
   unhashed?: string[];

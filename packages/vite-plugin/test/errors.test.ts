@@ -131,6 +131,21 @@ describe('build errors with plain Rollup 4', () => {
     }
   });
 
+  test('an entry named as a control file (a federation remoteEntry.js) needs no hash, and is classed document', async () => {
+    const out = await tempDir();
+    try {
+      await rollupBuild(out.dir, {}, [{ format: 'es', entryFileNames: 'remoteEntry.js' }]);
+      const manifest = await readBuiltManifest(out.dir);
+      expect(manifest.files.find((f) => f.path === 'remoteEntry.js')).toMatchObject({
+        class: 'document',
+        cacheControl: 'no-cache',
+      });
+      expect(manifest.files.find((f) => /^lazy-[a-f0-9]{8}\.js$/.test(f.path))?.class).toBe('immutable');
+    } finally {
+      await out.cleanup();
+    }
+  });
+
   test('two different contents under one name across outputs fail the build', async () => {
     const out = await tempDir();
     try {

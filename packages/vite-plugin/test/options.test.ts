@@ -117,7 +117,7 @@ test('guard: true means the default inline guard', () => {
 });
 
 describe.each(VITE_NAMES)('unhashed entries with %s', (vite) => {
-  test("a source path ('public/sw.js') that names no output file warns with the output path", async () => {
+  test("a source path ('public/robots.txt') that names no output file warns with the output path", async () => {
     const out = await tempDir();
     const warnings: string[] = [];
     const onwarn = (w: { message: string }) => {
@@ -126,15 +126,16 @@ describe.each(VITE_NAMES)('unhashed entries with %s', (vite) => {
     try {
       await viteBuild(vite, {
         outDir: out.dir,
-        skewless: { unhashed: ['public/sw.js'] },
+        skewless: { unhashed: ['public/robots.txt'] },
         rollupOptions: { onwarn },
       });
       expect(warnings.join('\n')).toContain(
-        "[skewless] 'unhashed' lists 'public/sw.js' (did you mean 'sw.js'?), which no file in the output directory has",
+        "[skewless] 'unhashed' lists 'public/robots.txt' (did you mean 'robots.txt'?), which no file in the output directory has",
       );
-      // Not silently what the user meant: sw.js is classed by name.
+      // Not silently what the user meant: robots.txt is classed by name. (Not sw.js: a service worker is
+      // a document by its name alone.)
       const manifest = await readBuiltManifest(out.dir);
-      expect(manifest.files.find((f) => f.path === 'sw.js')?.class).toBe('revalidate');
+      expect(manifest.files.find((f) => f.path === 'robots.txt')?.class).toBe('revalidate');
     } finally {
       await out.cleanup();
     }
@@ -149,12 +150,12 @@ describe.each(VITE_NAMES)('unhashed entries with %s', (vite) => {
     try {
       await viteBuild(vite, {
         outDir: out.dir,
-        skewless: { unhashed: ['sw.js'] },
+        skewless: { unhashed: ['robots.txt'] },
         rollupOptions: { onwarn },
       });
       expect(warnings.join('\n')).not.toContain("'unhashed' lists");
       const manifest = await readBuiltManifest(out.dir);
-      expect(manifest.files.find((f) => f.path === 'sw.js')?.class).toBe('document');
+      expect(manifest.files.find((f) => f.path === 'robots.txt')?.class).toBe('document');
     } finally {
       await out.cleanup();
     }

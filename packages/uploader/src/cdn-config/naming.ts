@@ -147,7 +147,8 @@ function escapeRegExp(text: string): string {
 export function purgeNote(): string[] {
   return [
     'Purging: hashed names never need a purge (new bytes get a new name). After a deploy purge only the',
-    'documents (HTML, skewless.json), or purge by the release tag the origin sends (Surrogate-Key / Cache-Tag).',
+    'documents (HTML, skewless.json, service workers and the other control files), or purge by the release tag',
+    'the origin sends (Surrogate-Key / Cache-Tag).',
     'With an origin shield or tiered cache, purge the shield first and the edges after it; an edge purged',
     'first refills from the shield copy that is still old.',
   ];

@@ -122,8 +122,9 @@ server {
         ${proxy.join('\n        ')}
     }
 
-    # Everything else (HTML, skewless.json, public files): the origin's Cache-Control decides; HTML is
-    # no-cache there. Nothing is stored without one: no proxy_cache_valid here on purpose.
+    # Everything else (HTML, skewless.json, service workers and other control files, public files): the
+    # origin's Cache-Control decides; documents are no-cache there. Nothing is stored without one: no
+    # proxy_cache_valid here on purpose.
     location / {
         ${proxy.join('\n        ')}
     }

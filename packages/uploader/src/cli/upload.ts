@@ -10,12 +10,13 @@ import { checkFlags, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './ta
 const HELP = `Usage: skewless upload <dir> --to <s3://bucket/prefix | file:///path> [options]
 
 Uploads a build: immutable and public files first, then a verifying listing, then (with --html) the
-HTML documents. Files the target already holds are skipped; other bytes under a hashed name stop the
+documents: HTML and the control files that name the release's files (sw.js, importmap.json,
+remoteEntry.js…). Files the target already holds are skipped; other bytes under a hashed name stop the
 upload before anything is written. Without .skewless/manifest.json, files are classed by name.
 
 Options:
   --to <url>            target: s3://bucket/prefix or file:///absolute/path (required)
-  --html                also upload documents (HTML, skewless.json) after the assets
+  --html                also upload documents (HTML, skewless.json, control files) after the assets
   --force               overwrite hashed names that hold other bytes (repair only)
 ${TARGET_FLAGS_HELP}
   --acl public-read     send a public-read ACL (off by default)

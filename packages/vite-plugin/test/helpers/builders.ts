@@ -41,6 +41,8 @@ export interface ViteBuildOptions {
   logger?: unknown;
   /** Vite's `html` options, e.g. `{ cspNonce }` (Vite 5.3+). */
   html?: { cspNonce?: string };
+  /** More `build` options, e.g. Vite 8's `{ chunkImportMap: true }`. */
+  build?: Record<string, unknown>;
 }
 
 /** A Vite logger that keeps every info and warning line, for tests that read what the build reports. */
@@ -94,6 +96,7 @@ export async function viteBuild(name: string, o: ViteBuildOptions): Promise<stri
       manifest: o.manifest ?? false,
       ssr: o.ssr,
       rollupOptions: o.rollupOptions,
+      ...o.build,
     },
   });
   return reportedFiles(result);
