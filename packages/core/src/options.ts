@@ -3,7 +3,7 @@
 // the options its own way (`'concurrency'`, `--concurrency`, `'upload.concurrency'`).
 import { unknownOptionProblem } from './did-you-mean.js';
 import { SkewlessError } from './errors.js';
-import type { HashFormat, PruneOptions, UploadOptions } from './types.js';
+import type { HashFormat, PruneOptions, RollbackOptions, UploadOptions } from './types.js';
 
 type Check = (value: unknown) => string | undefined;
 
@@ -69,7 +69,7 @@ const nonEmpty =
     typeof v === 'string' && v !== '' ? undefined : `must be ${what} (got ${shown(v)})`;
 
 /** Every option key of the engine's commands. */
-export type EngineOptionKey = keyof UploadOptions | keyof PruneOptions;
+export type EngineOptionKey = keyof UploadOptions | keyof PruneOptions | keyof RollbackOptions;
 
 /**
  * One check per engine option. Typed over every key of {@link UploadOptions} and {@link PruneOptions}, so
@@ -77,7 +77,13 @@ export type EngineOptionKey = keyof UploadOptions | keyof PruneOptions;
  */
 const CHECKS: Record<EngineOptionKey, Check> = {
   dir: nonEmpty('the build output directory'),
-  keep: wholeNumber(1, '5'),
+  keep: wholeNumber(1, '10'),
+  minAgeMs: wholeNumber(0, '604800000 (7 days)'),
+  release: nonEmpty("a release id, a label, or 'previous'"),
+  label: (v) =>
+    typeof v === 'string' && /^[\x21-\x7e][\x20-\x7e]{0,99}$/.test(v)
+      ? undefined
+      : `must be up to 100 printable characters such as a commit id (got ${shown(v)})`,
   manifest: (v) =>
     typeof v === 'object' && v !== null && Array.isArray((v as { files?: unknown }).files)
       ? undefined
@@ -121,28 +127,48 @@ const CHECKS: Record<EngineOptionKey, Check> = {
   onProgress: fn,
 };
 
+/** The options of every command that talks to a target ({@link TargetOptions} and `to`). */
+const TARGET_KEYS: EngineOptionKey[] = [
+  'to',
+  'dryRun',
+  'concurrency',
+  'endpoint',
+  'region',
+  'profile',
+  'forcePathStyle',
+  'credentials',
+  'attempts',
+  'retryDelayMs',
+  'requestTimeoutMs',
+  'logger',
+];
+
 /** Which command the options are for: each has its own keys and required keys. */
 const COMMANDS = {
   upload: {
-    keys: Object.keys(CHECKS).filter((k) => k !== 'keep') as EngineOptionKey[],
+    keys: [
+      ...TARGET_KEYS,
+      'dir',
+      'manifest',
+      'html',
+      'force',
+      'acl',
+      'headers',
+      'includePrivate',
+      'multipartThreshold',
+      'onProgress',
+      'label',
+    ] as EngineOptionKey[],
     required: ['dir', 'to'] as EngineOptionKey[],
   },
   prune: {
-    keys: Object.keys(CHECKS).filter(
-      (k) =>
-        ![
-          'dir',
-          'manifest',
-          'html',
-          'force',
-          'acl',
-          'headers',
-          'includePrivate',
-          'multipartThreshold',
-          'onProgress',
-        ].includes(k),
-    ) as EngineOptionKey[],
-    required: ['to', 'keep'] as EngineOptionKey[],
+    keys: [...TARGET_KEYS, 'keep', 'minAgeMs'] as EngineOptionKey[],
+    required: ['to'] as EngineOptionKey[],
+  },
+  releases: { keys: TARGET_KEYS, required: ['to'] as EngineOptionKey[] },
+  rollback: {
+    keys: [...TARGET_KEYS, 'release'] as EngineOptionKey[],
+    required: ['to', 'release'] as EngineOptionKey[],
   },
 };
 
@@ -194,7 +220,7 @@ export function optionProblems(given: unknown, settings: OptionProblemsSettings)
 const REQUIRED_HELP: Partial<Record<EngineOptionKey, string>> = {
   dir: 'the build output directory',
   to: "'s3://bucket/prefix' or 'file:///absolute/path'",
-  keep: 'how many releases to keep, such as 5',
+  release: "the release id, its label, or 'previous'",
 };
 
 /** Throw one error listing every problem of {@link optionProblems}, or return when there is none. */

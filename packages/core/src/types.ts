@@ -245,6 +245,12 @@ export interface UploadOptions extends TargetOptions {
    * @default undefined
    */
   onProgress?: (progress: UploadProgress) => void;
+  /**
+   * A name for the release in `skewless releases` and `rollback --release`, such as a commit or a
+   * version. Up to 100 printable characters.
+   * @default the CI's commit variable when one is set (`GITHUB_SHA`, `CI_COMMIT_SHA`, …), else none
+   */
+  label?: string;
 }
 
 /** What {@link upload} did. */
@@ -271,15 +277,31 @@ export interface UploadResult {
   files: UploadPlanEntry[];
 }
 
-/** Options of {@link prune}: remove what only old releases reference. */
+/** Options of {@link prune}: remove what only old, long-retired releases reference. */
 export interface PruneOptions extends TargetOptions {
   /** The target: `s3://bucket/prefix` or `file:///absolute/path`, as given to `upload`. */
   to: string;
   /**
-   * Releases to keep, newest first by when their manifest was stored. The live release (named by the
-   * target's `skewless.json`) is kept too, whatever its age, so a rollback is never pruned.
+   * Releases to keep, newest first by when they were uploaded. The current release and releases still
+   * being uploaded are kept too, whatever their age.
+   * @default 10
    */
-  keep: number;
+  keep?: number;
+  /**
+   * A release beyond `keep` is dropped only once it was retired (replaced as current) at least this long
+   * ago, in milliseconds: a tab opened on it lives on after it was replaced, not after it was created.
+   * Both rules must allow a drop.
+   * @default 604800000 (7 days)
+   */
+  minAgeMs?: number;
+}
+
+/** Options of {@link rollback}: make an earlier release current again. */
+export interface RollbackOptions extends TargetOptions {
+  /** The target, as given to `upload`. */
+  to: string;
+  /** The release to go back to: its id, its label, or `previous` (the one the current release replaced). */
+  release: string;
 }
 
 /** What {@link prune} did. */

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 // The runtime is browser code with no dependencies, so it keeps its own copies of the names it shares
 // with the build; this test is what keeps the copies equal.
 import * as runtime from '../../runtime/src/constants.js';
-import { RELEASES_DIR, releaseManifestPath } from '../../uploader/src/releases/paths.js';
+import {
+  CURRENT_PATH,
+  DOCUMENTS_DIR,
+  documentCopyPath,
+  LEASE_PATH,
+  RELEASES_DIR,
+  releaseRecordPath,
+} from '../../uploader/src/releases/paths.js';
 import {
   createManifest,
   MANIFEST_PATH,
@@ -25,7 +32,13 @@ describe('the contracts between the packages (CONTRIBUTING.md)', () => {
     expect(RELEASE_FILE).toBe('skewless.json');
     expect(RELEASE_PLACEHOLDER).toBe('__SKEWLESS_RELEASE__');
     expect(RELEASES_DIR).toBe('.skewless/releases');
-    expect(releaseManifestPath('0123456789abcdef')).toBe('.skewless/releases/0123456789abcdef.json');
+    expect(releaseRecordPath('0123456789abcdef')).toBe('.skewless/releases/0123456789abcdef.json');
+    expect(CURRENT_PATH).toBe('.skewless/current.json');
+    expect(LEASE_PATH).toBe('.skewless/prune-lease.json');
+    expect(DOCUMENTS_DIR).toBe('.skewless/documents');
+    expect(documentCopyPath('0123456789abcdef', 'admin/index.html')).toBe(
+      '.skewless/documents/0123456789abcdef/admin/index.html',
+    );
   });
 
   it('a manifest is version 1 with a 16-hex release id', async () => {

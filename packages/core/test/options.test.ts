@@ -58,10 +58,13 @@ describe('the one validator of engine options', () => {
     expect(problems).not.toContain('AKIAEXAMPLE');
   });
 
-  it('prune has its own keys: keep is required, upload-only options are unknown', () => {
-    expect(optionProblems({ to: 's3://b', html: true }, { command: 'prune' })).toEqual([
+  it('prune has its own keys: upload-only options are unknown, keep and minAgeMs are checked', () => {
+    expect(optionProblems({ to: 's3://b', html: true, label: 'v1' }, { command: 'prune' })).toEqual([
       `unknown option 'html'. Remove it or check its spelling.`,
-      `'keep' is required: how many releases to keep, such as 5.`,
+      `unknown option 'label'. Remove it or check its spelling.`,
+    ]);
+    expect(optionProblems({ to: 's3://b', minAgeMs: -1 }, { command: 'prune' })).toEqual([
+      `'minAgeMs' must be a whole number ≥ 0 such as 604800000 (7 days) (got -1).`,
     ]);
     expect(() => assertOptions({ to: 's3://b', keep: 0 }, { command: 'prune' })).toThrow(
       /invalid prune options: 'keep' must be a whole number ≥ 1/,

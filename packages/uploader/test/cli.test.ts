@@ -246,10 +246,10 @@ describe('skewless upload (the CLI)', () => {
   it('skewless prune: usage errors exit 2; --json reports kept and dropped releases', async () => {
     const bad = await runCli(built.cli, ['prune', '--to', 's3://skewless/cli', '--keep', '0'], s3Env());
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--keep must be a whole number ≥ 1 such as 5 (got 0)');
-    const missing = await runCli(built.cli, ['prune', '--to', 's3://skewless/cli'], s3Env());
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('--keep is required: how many releases to keep');
+    expect(bad.stderr).toContain('--keep must be a whole number ≥ 1 such as 10 (got 0)');
+    const age = await runCli(built.cli, ['prune', '--to', 's3://skewless/cli', '--min-age', 'soon'], s3Env());
+    expect(age.code).toBe(2);
+    expect(age.stderr).toContain("--min-age must be a duration such as 30d, 12h, 90m, 45s or 0, not 'soon'");
 
     const b = await buildDir();
     await runCli(built.cli, ['upload', b.dir, '--to', 's3://skewless/cliprune', '--html'], s3Env());

@@ -36,6 +36,9 @@ describe('file:// target', () => {
     expect(result.uploaded).toBe(7);
     const site = join(out, 'site');
     expect(await tree(site)).toEqual([
+      '.skewless/current.json',
+      `.skewless/documents/${result.release}/index.html`,
+      `.skewless/documents/${result.release}/skewless.json`,
       `.skewless/releases/${result.release}.json`,
       'assets/index-0a1b2c3d.css',
       'assets/index-1a2b3c4d.js',
@@ -89,17 +92,20 @@ describe('file:// target', () => {
     expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('stores the release manifest before any document: a release prune cannot see is never published', async () => {
+  it('stores the release record before anything else: a release prune cannot see is never sent, let alone published', async () => {
     const { b, out, to } = await setup();
     const first = await upload({ dir: b.dir, to, html: true });
     const site = join(out, 'site');
-    // Make the next release manifest impossible to store: its folder is a file now.
+    // Make the next release record impossible to store: its folder is a file now.
     await rm(join(site, '.skewless/releases'), { recursive: true });
     await writeFile(join(site, '.skewless/releases'), 'not a folder');
     await b.write('index.html', `${VITE_LIKE['index.html']}<!-- v2 -->`);
     await writeManifest(b.dir, await createManifest({ dir: b.dir, writeReleaseFile: true }));
 
-    await expect(upload({ dir: b.dir, to, html: true })).rejects.toMatchObject({ code: 'UPLOAD_FAILED' });
+    await expect(upload({ dir: b.dir, to, html: true })).rejects.toMatchObject({
+      code: 'UPLOAD_FAILED',
+      message: expect.stringContaining('storing the record of release'),
+    });
     expect(JSON.parse(await readFile(join(site, 'skewless.json'), 'utf8'))).toEqual({
       release: first.release,
     });

@@ -34,8 +34,9 @@ function publish(dir: string, to: string) {
   return upload({ dir, to, html: true, endpoint: s3.server.endpoint, credentials: s3.credentials });
 }
 
+/** Prune by count alone: a release replaced a moment ago may go (minAgeMs 0). */
 function pruneAt(to: string, keep: number, dryRun = false) {
-  return prune({ to, keep, dryRun, endpoint: s3.server.endpoint, credentials: s3.credentials });
+  return prune({ to, keep, minAgeMs: 0, dryRun, endpoint: s3.server.endpoint, credentials: s3.credentials });
 }
 
 const under = async (prefix: string) =>
@@ -47,16 +48,18 @@ describe('prune (real s3rver)', () => {
     const a = await release('4d4d4d4d');
     const b = await release('5e5e5e5e');
     await publish(a.dir, to);
-    // Release a's manifest as a writer with a clock one day ahead stores it.
+    // Release a's record as a writer with a clock one day ahead stores it.
     const key = `clock/.skewless/releases/${a.id}.json`;
     const got = await s3.client.send(new GetObjectCommand({ Bucket: 'skewless', Key: key }));
+    const record = JSON.parse(await got.Body!.transformToString());
+    record.clock += 86_400_000;
     await s3.client.send(
       new PutObjectCommand({
         Bucket: 'skewless',
         Key: key,
-        Body: await got.Body!.transformToString(),
+        Body: JSON.stringify(record),
         ContentType: 'application/json',
-        Metadata: { uploaded: String(Date.now() + 86_400_000) },
+        Metadata: { uploaded: String(record.clock) },
       }),
     );
     // LastModified counts seconds: b must be stored in a later one (setup, not a timed assertion).
@@ -79,15 +82,25 @@ describe('prune (real s3rver)', () => {
     const before = await under('pr');
     const dry = await pruneAt(to, 2, true);
     expect(dry).toMatchObject({ kept: [c.id, b.id], dropped: [a.id] });
-    expect(dry.deleted).toEqual(['pr/assets/entry-1a1a1a1a.js', `pr/.skewless/releases/${a.id}.json`]);
+    expect(dry.deleted).toEqual([
+      'pr/assets/entry-1a1a1a1a.js',
+      `pr/.skewless/documents/${a.id}/index.html`,
+      `pr/.skewless/documents/${a.id}/skewless.json`,
+      `pr/.skewless/releases/${a.id}.json`,
+    ]);
     expect(await under('pr')).toEqual(before);
 
     const done = await pruneAt(to, 2);
     expect(done.deleted).toEqual(dry.deleted);
     expect(await under('pr')).toEqual(
       [
+        '.skewless/current.json',
         `.skewless/releases/${b.id}.json`,
+        `.skewless/documents/${b.id}/index.html`,
+        `.skewless/documents/${b.id}/skewless.json`,
         `.skewless/releases/${c.id}.json`,
+        `.skewless/documents/${c.id}/index.html`,
+        `.skewless/documents/${c.id}/skewless.json`,
         'assets/entry-2b2b2b2b.js',
         'assets/entry-3c3c3c3c.js',
         'assets/other-tool.js',
@@ -100,13 +113,13 @@ describe('prune (real s3rver)', () => {
     expect((await pruneAt(to, 2)).deleted).toEqual([]);
   });
 
-  it('refuses to prune when the live release has no stored manifest, and deletes nothing', async () => {
+  it('refuses to prune when the live release has no stored record, and deletes nothing', async () => {
     const to = 's3://skewless/nolive';
     const a = await release('7a7a7a7a');
     const b = await release('8b8b8b8b');
     const c = await release('9c9c9c9c');
     for (const r of [a, b, c]) await publish(r.dir, to);
-    // The live release C lost its manifest (an upload from before manifests were stored, or a manual
+    // The live release C lost its record (an upload from before records were stored, or a manual
     // skewless.json): prune cannot know which files it needs, so it must not guess.
     await s3.client.send(
       new DeleteObjectCommand({ Bucket: 'skewless', Key: `nolive/.skewless/releases/${c.id}.json` }),
@@ -141,8 +154,8 @@ describe('prune (real s3rver)', () => {
     const b = await release('5e5e5e5e');
     const c = await release('6f6f6f6f');
     for (const r of [a, b, c]) await publish(r.dir, to);
-    // Roll back by switching the release file alone: A is live while its manifest is the oldest.
-    // (A full re-upload of A stores its manifest anew: see the container rollback test.)
+    // Roll back by switching the release file alone (no skewless rollback): A is live while its record
+    // is the oldest and the current pointer still names C. Both are kept.
     await s3.client.send(
       new PutObjectCommand({
         Bucket: 'skewless',
@@ -152,7 +165,7 @@ describe('prune (real s3rver)', () => {
     );
 
     const result = await pruneAt(to, 1);
-    expect(result.kept).toEqual([c.id, a.id]);
+    expect(result.kept.sort()).toEqual([c.id, a.id].sort());
     expect(result.dropped).toEqual([b.id]);
     const left = await under('rollback');
     expect(left).toContain('assets/entry-4d4d4d4d.js');

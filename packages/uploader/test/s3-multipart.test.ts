@@ -90,7 +90,9 @@ describe('multipart uploads (real s3rver)', () => {
     ).rejects.toMatchObject({ code: 'UPLOAD_FAILED', message: expect.stringContaining(`aborted/${BIG}`) });
     expect(proxy.requests.some((r) => r.method === 'DELETE' && r.url.includes('uploadId='))).toBe(true);
     // The small file before it landed; the big one left no object (and no pending upload to pay for).
+    // The release's pending record stays: a re-run resumes, and a prune meanwhile keeps its files.
     expect((await s3.keys()).filter((k) => k.startsWith('aborted/'))).toEqual([
+      expect.stringMatching(/^aborted\/\.skewless\/releases\/[0-9a-f]{16}\.json$/),
       'aborted/assets/small-0a1b2c3d.js',
     ]);
   });

@@ -74,6 +74,10 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(result.conflicts).toEqual([]);
     const keys = await s3.keys();
     expect(keys.filter((k) => k.startsWith(`${prefix}/`))).toEqual([
+      `${prefix}/.skewless/current.json`,
+      // The documents, copied with the release's record for a rollback without the build.
+      `${prefix}/.skewless/documents/${result.release}/index.html`,
+      `${prefix}/.skewless/documents/${result.release}/skewless.json`,
       `${prefix}/.skewless/releases/${result.release}.json`,
       `${prefix}/assets/index-0a1b2c3d.css`,
       `${prefix}/assets/index-1a2b3c4d.js`,
@@ -106,7 +110,12 @@ describe('upload to a real local S3 server (s3rver)', () => {
     const stored = JSON.parse(
       (await s3.body(`${prefix}/.skewless/releases/${result.release}.json`)).toString(),
     );
-    expect(stored.release).toBe(result.release);
+    expect(stored).toMatchObject({ record: 1, release: result.release, state: 'live' });
+    expect(stored.documents).toEqual(['index.html', 'skewless.json']);
+    expect(stored.manifest.release).toBe(result.release);
+    expect(JSON.parse((await s3.body(`${prefix}/.skewless/current.json`)).toString())).toEqual({
+      release: result.release,
+    });
   });
 
   it('a re-run of the same build sends zero PUTs (requests counted by a recording proxy)', async () => {
@@ -118,18 +127,26 @@ describe('upload to a real local S3 server (s3rver)', () => {
 
     expect(again.uploaded).toBe(0);
     expect(again.skipped).toBe(7);
-    expect(p.requests.filter((r) => r.method === 'PUT')).toEqual([]);
-    // One listing to plan and one to verify; no HEAD: single-part ETags decide.
-    expect(p.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
+    expect(p.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toEqual([]);
+    // One listing to plan and one to verify; the release's record and the current pointer are read
+    // (GET, and one HEAD of the record), nothing else: single-part ETags decide.
+    expect(p.requests.filter((r) => r.url.includes('list-type=2'))).toHaveLength(2);
+    expect(p.requests.map((r) => r.method).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'HEAD']);
   });
 
-  it('records the request sequence: assets (If-None-Match on immutable), verify listing, release manifest, then HTML', async () => {
+  it('records the request sequence: pending record, listing, assets (If-None-Match on immutable), verify listing, document copies, current pointer, records, then HTML', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();
     const p = await proxy();
     await upload(options(b.dir, to, { html: true, endpoint: p.endpoint, concurrency: 1 }));
     expect(p.requests.map((r) => describeRequest(r, prefix))).toMatchInlineSnapshot(`
       [
+        "GET /skewless/[prefix]/.skewless/releases/[release].json",
+        "GET /skewless/[prefix]/.skewless/current.json",
+        "GET /skewless/[prefix]/skewless.json",
+        "PUT /skewless/[prefix]/.skewless/releases/[release].json",
+        "HEAD /skewless/[prefix]/.skewless/releases/[release].json",
+        "HEAD /skewless/[prefix]/.skewless/prune-lease.json",
         "GET /skewless/ (list prefix=[prefix]/)",
         "PUT /skewless/[prefix]/assets/index-[hash].css If-None-Match: *",
         "PUT /skewless/[prefix]/assets/index-[hash].js If-None-Match: *",
@@ -137,7 +154,14 @@ describe('upload to a real local S3 server (s3rver)', () => {
         "PUT /skewless/[prefix]/assets/logo-[hash].svg If-None-Match: *",
         "PUT /skewless/[prefix]/robots.txt",
         "GET /skewless/ (list prefix=[prefix]/)",
+        "PUT /skewless/[prefix]/.skewless/documents/[release]/index.html",
+        "PUT /skewless/[prefix]/.skewless/documents/[release]/skewless.json",
+        "GET /skewless/[prefix]/.skewless/current.json",
+        "GET /skewless/[prefix]/skewless.json",
+        "PUT /skewless/[prefix]/.skewless/current.json",
+        "HEAD /skewless/[prefix]/.skewless/current.json",
         "PUT /skewless/[prefix]/.skewless/releases/[release].json",
+        "HEAD /skewless/[prefix]/.skewless/releases/[release].json",
         "PUT /skewless/[prefix]/index.html",
         "PUT /skewless/[prefix]/skewless.json",
       ]
@@ -162,7 +186,14 @@ describe('upload to a real local S3 server (s3rver)', () => {
       code: 'IMMUTABLE_CONFLICT',
       message: expect.stringContaining(`${prefix}/assets/index-1a2b3c4d.js`),
     });
-    expect(p.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    // The one write was the release's pending record, taken back once the conflict was found.
+    const writes = p.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    expect(writes.map((r) => `${r.method} ${decodeURIComponent(r.url.split('?')[0]!)}`)).toEqual([
+      expect.stringMatching(new RegExp(`^PUT /skewless/${prefix}/\\.skewless/releases/[0-9a-f]{16}\\.json$`)),
+      expect.stringMatching(
+        new RegExp(`^DELETE /skewless/${prefix}/\\.skewless/releases/[0-9a-f]{16}\\.json$`),
+      ),
+    ]);
     expect(await s3.keys()).toEqual(before);
     expect((await s3.body(`${prefix}/assets/index-1a2b3c4d.js`)).toString()).toBe(
       VITE_LIKE['assets/index-1a2b3c4d.js'],
@@ -401,7 +432,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     const { prefix, to } = freshTarget();
     let refusals = 2;
     const p = await proxy(async (req) => {
-      if (req.method !== 'PUT' || refusals === 0) return undefined;
+      if (req.method !== 'PUT' || !req.url.includes('/assets/') || refusals === 0) return undefined;
       refusals--;
       return { status: 503, headers: { 'content-type': 'application/xml' }, body: slowDown };
     });

@@ -1,23 +1,27 @@
 import { parseArgs } from 'node:util';
 import { SkewlessError } from '@skewless/core';
-import { prune } from '../releases/prune.js';
+import { DEFAULT_KEEP, DEFAULT_MIN_AGE_MS, formatAge, parseAge, prune } from '../releases/prune.js';
 import { formatBytes } from '../upload/progress.js';
 import type { Command } from './command.js';
 import { EXIT } from './command.js';
 import { checkFlags, flagNumber, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
 
-const HELP = `Usage: skewless prune --to <s3://bucket/prefix | file:///path> --keep <n> [options]
+const HELP = `Usage: skewless prune --to <s3://bucket/prefix | file:///path> [--keep <n>] [--min-age <age>] [options]
 
-Deletes the objects that only releases older than the <n> newest reference, using the release
-manifests 'skewless upload' stores in <prefix>/.skewless/releases/. The live release (named by the
-target's skewless.json) is always kept, and prune stops without deleting anything when its manifest
-is missing; objects no stored release lists are never touched.
+Deletes the objects that only old, long-retired releases reference, using the release records
+'skewless upload' stores in <prefix>/.skewless/releases/. A release is dropped only when it is
+beyond the <n> newest uploads AND was replaced as current at least <age> ago: a tab opened on it
+lives on after it was replaced. The current release (and one a published skewless.json names),
+and releases still being uploaded, are always kept; objects no stored release lists are never
+touched. An upload that starts while prune runs waits for it.
 
 Options:
   --to <url>            the upload target (required)
-  --keep <n>            releases to keep, newest first (required, ≥ 1)
+  --keep <n>            releases to keep, newest first (default ${DEFAULT_KEEP}, ≥ 1)
+  --min-age <age>       how long a release must have been retired before it may go: 30d, 12h,
+                        90m, 45s, or 0 (default ${formatAge(DEFAULT_MIN_AGE_MS)})
 ${TARGET_FLAGS_HELP}
-  --verbose             list each key
+  --verbose             why each release is kept or dropped, and each key
   -h, --help            show this help
 
 Exit codes: 0 ok, 1 failed, 2 usage error.`;
@@ -30,6 +34,7 @@ const command: Command = async (argv, { logger, verbose }) => {
     options: {
       ...TARGET_FLAGS,
       keep: { type: 'string' },
+      'min-age': { type: 'string' },
     },
   });
   if (values.help) {
@@ -39,9 +44,20 @@ const command: Command = async (argv, { logger, verbose }) => {
   const usage = (problem: string) =>
     new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless prune --help' for the options.`);
   if (positionals.length > 0) throw usage(`unexpected argument '${positionals[0]}'`);
-  const options = { ...targetOptions(values, usage), keep: flagNumber(values.keep) as number, logger };
+  const minAge = values['min-age'] === undefined ? undefined : parseAge(values['min-age']);
+  if (values['min-age'] !== undefined && minAge === undefined)
+    throw usage(`--min-age must be a duration such as 30d, 12h, 90m, 45s or 0, not '${values['min-age']}'`);
+  const options = {
+    ...targetOptions(values, usage),
+    keep: flagNumber(values.keep) as number | undefined,
+    minAgeMs: minAge,
+    logger,
+  };
   checkFlags(options, 'prune', usage);
   const result = await prune(options);
+  if (verbose)
+    for (const d of result.decisions)
+      logger.info(`${d.kept ? 'keep' : 'drop'} ${d.release}${d.label ? ` (${d.label})` : ''}: ${d.reason}`);
   if (verbose || result.dryRun) {
     for (const key of result.deleted) logger.info(`${result.dryRun ? 'would delete' : 'deleted'} ${key}`);
   }

@@ -56,6 +56,8 @@ const FLAG_OF: Record<string, string> = {
   profile: '--profile',
   forcePathStyle: '--path-style',
   keep: '--keep',
+  minAgeMs: '--min-age',
+  label: '--label',
   acl: '--acl',
   headers: '--header',
 };

@@ -16,6 +16,8 @@ upload before anything is written. Without .skewless/manifest.json, files are cl
 
 Options:
   --to <url>            target: s3://bucket/prefix or file:///absolute/path (required)
+  --label <name>        a name for the release in 'skewless releases' and rollback (a commit,
+                        a version); default the CI's commit (GITHUB_SHA, CI_COMMIT_SHA, ...)
   --html                also upload documents (HTML, skewless.json, control files) after the assets
   --force               overwrite hashed names that hold other bytes (repair only)
 ${TARGET_FLAGS_HELP}
@@ -40,6 +42,7 @@ const command: Command = async (argv, { logger, verbose }) => {
       acl: { type: 'string' },
       header: { type: 'string', multiple: true },
       'include-private': { type: 'boolean' },
+      label: { type: 'string' },
     },
   });
   if (values.help) {
@@ -69,6 +72,7 @@ const command: Command = async (argv, { logger, verbose }) => {
     acl: values.acl as 'public-read' | undefined,
     headers,
     includePrivate: values['include-private'],
+    label: values.label,
     logger,
     onProgress: progress?.onProgress,
   };

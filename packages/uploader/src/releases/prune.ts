@@ -1,107 +1,146 @@
-import type { PruneOptions, PruneResult, ReleaseInfo } from '@skewless/core';
-import {
-  assertOptions,
-  mapLimit,
-  parseManifest,
-  RELEASE_FILE,
-  SkewlessError,
-  silentLogger,
-} from '@skewless/core';
+import { randomBytes } from 'node:crypto';
+import type { PruneOptions, PruneResult } from '@skewless/core';
+import { assertOptions, SkewlessError, silentLogger } from '@skewless/core';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
-import type { RemoteObject } from '../targets/target.js';
-import { RELEASES_DIR, releaseManifestPath } from './paths.js';
+import type { RemoveRequest } from '../targets/target.js';
+import { RELEASES_DIR } from './paths.js';
+import { LEASE_MS, PENDING_EXPIRY_MS, ReleaseStore, type StoredRelease } from './store.js';
 
-// Any id upload accepts (manifest-names.ts), so every stored release is seen and counted.
-const RELEASE_MANIFEST = new RegExp(
-  `^${RELEASES_DIR.replace('.', '\\.')}/([A-Za-z0-9][A-Za-z0-9._-]*)\\.json$`,
-);
+/** Releases `prune` keeps when `keep` is not given. */
+export const DEFAULT_KEEP = 10;
+/** How long a release must have been retired before `prune` may drop it, when `minAgeMs` is not given. */
+export const DEFAULT_MIN_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** A prune stops deleting this long before its lease ends, so no upload waits on a lease it outlived. */
+const LEASE_MARGIN_MS = 60_000;
+
+/** Why each release was kept or dropped, for `--verbose` and `--json`. */
+export interface PruneDecision {
+  release: string;
+  label?: string;
+  kept: boolean;
+  reason: string;
+}
 
 /**
- * Delete the objects that only releases older than the `keep` newest reference. Works from the release
- * manifests `upload` stores, so it never touches an object no Skewless release listed (files of other
- * tools, releases uploaded before manifests were stored), nor anything a kept release still needs.
- * The release manifests go last, so an interrupted prune can simply be run again.
+ * Delete the objects only releases that are both old and long retired reference. A release is dropped
+ * when it is beyond the `keep` newest uploads AND was replaced as current at least `minAgeMs` ago; the
+ * current release and releases still being uploaded (pending) are always kept. Works from the records
+ * `upload` stores, so it never touches an object no Skewless release listed (files of other tools), and
+ * only below the target's prefix. While it decides and deletes it holds the store's lease: an upload that
+ * starts meanwhile waits for it before it lists the target, so a file that upload skips as present is
+ * never deleted under it; an upload that started earlier has its pending record read here, and its files
+ * are kept. Deletes go in batches, conditional on the listed ETag where the server supports it; the
+ * records go last, so an interrupted prune can simply be run again.
  */
-export async function prune(options: PruneOptions): Promise<PruneResult> {
+export async function prune(options: PruneOptions): Promise<PruneResult & { decisions: PruneDecision[] }> {
   const logger = options.logger ?? silentLogger;
   assertOptions(options, { command: 'prune' });
   parseTarget(options.to);
+  const keep = options.keep ?? DEFAULT_KEEP;
+  const minAge = options.minAgeMs ?? DEFAULT_MIN_AGE_MS;
   const retry = { attempts: options.attempts ?? 5, baseDelayMs: options.retryDelayMs ?? 200 };
   const target = withRetries(await openTarget(options), retry);
+  const store = new ReleaseStore(target);
+  const dryRun = options.dryRun ?? false;
+  let leased = false;
   try {
+    // The server's clock, from the lease's own write: every age below is measured on it.
+    const now = dryRun ? Date.now() : await store.takeLease(randomBytes(8).toString('hex'));
+    leased = !dryRun;
+    const started = Date.now();
     const listing = await target.list();
-    const found = [...listing.values()]
-      .map((o) => ({ object: o, id: RELEASE_MANIFEST.exec(o.path)?.[1] }))
-      .filter((r): r is { object: RemoteObject; id: string } => r.id !== undefined);
-    const releases = await mapLimit(found, options.concurrency ?? 16, async (r) => {
-      const head = await target.head(r.object.path);
-      // The server's clock first (LastModified, to the second on S3): a client clock that runs ahead
-      // must not make an old release look newest. Within one second, the writer's ms break the tie.
-      const server = r.object.modified ?? head?.uploaded ?? 0;
-      return { id: r.id, second: Math.floor(server / 1000), at: head?.uploaded ?? server };
-    });
-    releases.sort((a, b) => b.second - a.second || b.at - a.at || (a.id < b.id ? -1 : 1));
-
-    const live = await target.readText(RELEASE_FILE);
-    const liveId = live === undefined ? undefined : releaseOf(live);
-    if (live !== undefined && !releases.some((r) => r.id === liveId) && releases.length > options.keep) {
-      // The live release's files are unknown: any of them may be listed by a release about to be dropped.
+    const releases = await store.readAll(listing);
+    const live = await store.live();
+    const decisions = releases.map((r, i) => decide(r, i, releases, { keep, minAge, now, live }));
+    const kept = releases.filter((_, i) => decisions[i]!.kept);
+    const dropped = releases.filter((_, i) => !decisions[i]!.kept);
+    const unknown = live.filter((id) => !releases.some((r) => r.release === id));
+    if (unknown.length > 0 && dropped.length > 0) {
+      // A live release's files are unknown: any of them may be listed by a release about to be dropped.
       throw new SkewlessError(
         'INVALID_MANIFEST',
-        `${target.url}/${RELEASE_FILE} names release ${liveId ?? '(unreadable)'}, whose manifest is not stored under ${RELEASES_DIR}/, so prune cannot tell which files it needs. Nothing was deleted; upload the live build again (it stores its manifest), then prune.`,
+        `${target.url} names ${unknown.join(' and ')} as live, but no record of it is stored under ${RELEASES_DIR}/, so prune cannot tell which files it needs. Nothing was deleted; upload that build again (it stores its record), then prune.`,
       );
     }
-    const kept = releases.slice(0, options.keep).map((r) => r.id);
-    if (liveId && !kept.includes(liveId) && releases.some((r) => r.id === liveId)) kept.push(liveId);
-    const dropped = releases.map((r) => r.id).filter((id) => !kept.includes(id));
+    const needed = new Set(kept.flatMap((r) => r.manifest.files.map((f) => f.path)));
+    const doomed = new Set<string>();
+    for (const r of dropped)
+      for (const f of r.manifest.files) if (!needed.has(f.path) && listing.has(f.path)) doomed.add(f.path);
+    const assets = [...doomed].sort();
+    const records = dropped.flatMap((r) =>
+      store.recordKeys(r.release, listing).filter((k) => listing.has(k)),
+    );
+    const order = [...assets, ...records];
+    const bytes = order.reduce((n, path) => n + (listing.get(path)?.size ?? 0), 0);
+    for (const d of decisions) logger.debug(`${d.kept ? 'keep' : 'drop'} ${d.release}: ${d.reason}`);
 
-    const filesOf = async (id: string, needed: boolean) => {
-      const path = releaseManifestPath(id);
-      const text = await target.readText(path);
-      if (text === undefined && needed) {
+    if (!dryRun) {
+      if (Date.now() - started > LEASE_MS - LEASE_MARGIN_MS) {
         throw new SkewlessError(
-          'INVALID_MANIFEST',
-          `the manifest of kept release ${id} (${target.url}/${path}) disappeared during the prune. Nothing was deleted; check for another prune or writer on this prefix, then run prune again.`,
+          'UPLOAD_FAILED',
+          `prune of ${target.url} took longer than its ${LEASE_MS / 60_000}-minute lease before deleting, so an upload may have started meanwhile. Nothing was deleted; run prune again.`,
         );
       }
-      if (text === undefined) return [];
-      return parseManifest(text, `${target.url}/${path}`).files.map((f) => f.path);
-    };
-    const needed = new Set<string>();
-    for (const id of kept) for (const path of await filesOf(id, true)) needed.add(path);
-    const doomed = new Set<string>();
-    for (const id of dropped) {
-      for (const path of await filesOf(id, false))
-        if (!needed.has(path) && listing.has(path)) doomed.add(path);
-    }
-    const order = [...[...doomed].sort(), ...dropped.map(releaseManifestPath)];
-    const bytes = order.reduce((n, path) => n + (listing.get(path)?.size ?? 0), 0);
-    logger.debug(`keeping ${kept.join(', ') || 'no release'}; dropping ${dropped.join(', ') || 'none'}`);
-
-    if (!options.dryRun) {
-      const assets = order.slice(0, doomed.size);
-      await mapLimit(assets, options.concurrency ?? 16, (path) => target.remove(path));
-      for (const path of order.slice(doomed.size)) await target.remove(path);
+      const removal = (path: string): RemoveRequest => ({ path, etag: listing.get(path)?.etag });
+      await target.removeMany(assets.map(removal));
+      await target.removeMany(records.map(removal));
     }
     return {
       target: options.to,
-      dryRun: options.dryRun ?? false,
-      kept,
-      dropped,
+      dryRun,
+      kept: kept.map((r) => r.release),
+      dropped: dropped.map((r) => r.release),
       deleted: order.map((path) => target.key(path)),
       bytes,
+      decisions,
     };
   } finally {
+    if (leased) await store.releaseLease().catch(() => {});
     await target.close();
   }
 }
 
-function releaseOf(text: string): string | undefined {
-  try {
-    return (JSON.parse(text) as Partial<ReleaseInfo>).release;
-  } catch {
-    return undefined;
-  }
+/** Whether one release is kept, and why. `rank` is its place among all releases, newest upload first. */
+function decide(
+  r: StoredRelease,
+  rank: number,
+  all: readonly StoredRelease[],
+  rules: { keep: number; minAge: number; now: number; live: readonly string[] },
+): PruneDecision {
+  const base = { release: r.release, ...(r.label ? { label: r.label } : {}) };
+  if (rules.live.includes(r.release)) return { ...base, kept: true, reason: 'live' };
+  if (r.state === 'pending' && rules.now - r.uploaded < PENDING_EXPIRY_MS)
+    return { ...base, kept: true, reason: 'being uploaded (pending)' };
+  if (rank < rules.keep) return { ...base, kept: true, reason: `among the ${rules.keep} newest` };
+  // When it stopped being current: its own record says, else (records from before states, abandoned
+  // uploads) when the next newer release was uploaded, which replaced it.
+  const retired =
+    r.state === 'retired' && r.retired !== undefined ? r.retired : (all[rank - 1]?.uploaded ?? r.uploaded);
+  const age = rules.now - retired;
+  if (age < rules.minAge)
+    return {
+      ...base,
+      kept: true,
+      reason: `retired ${formatAge(age)} ago, less than the minimum age ${formatAge(rules.minAge)}`,
+    };
+  return { ...base, kept: false, reason: `beyond the ${rules.keep} newest, retired ${formatAge(age)} ago` };
+}
+
+/** A duration for people: `3d`, `5h`, `12m`, `40s`. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s >= 86_400) return `${Math.floor(s / 86_400)}d`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}h`;
+  if (s >= 60) return `${Math.floor(s / 60)}m`;
+  return `${s}s`;
+}
+
+/** A duration flag (`30d`, `12h`, `90m`, `45s`, `0`) in ms, or undefined when it is none. */
+export function parseAge(text: string): number | undefined {
+  const m = /^(\d+)\s*(d|h|m|s)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[(m[2] ?? 's') as 'd' | 'h' | 'm' | 's'];
+  return Number(m[1]) * unit;
 }

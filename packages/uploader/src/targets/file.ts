@@ -46,9 +46,9 @@ export function createFileTarget(dir: string, url: string): Target {
       try {
         const digest = await sha256File(absolute(path));
         const info = await stat(absolute(path));
-        return { size: digest.bytes, sha256: digest.hex, uploaded: info.mtimeMs };
+        return { size: digest.bytes, sha256: digest.hex, uploaded: info.mtimeMs, modified: info.mtimeMs };
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (absent(error)) return undefined;
         throw error;
       }
     },
@@ -86,7 +86,7 @@ export function createFileTarget(dir: string, url: string): Target {
       try {
         return await readFile(absolute(path), 'utf8');
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (absent(error)) return undefined;
         throw error;
       }
     },
@@ -95,6 +95,17 @@ export function createFileTarget(dir: string, url: string): Target {
       await rm(absolute(path), { force: true });
     },
 
+    // No ETags on a file system: the listing's size and time are all a conditional delete could check.
+    async removeMany(objects) {
+      for (const { path } of objects) await rm(absolute(path), { force: true });
+    },
+
     async close() {},
   };
+}
+
+/** A path that names no file: missing, or running through a file as if it were a folder. */
+function absent(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }

@@ -88,6 +88,7 @@ export function withRetries(target: Target, options: RetryOptions): Target {
       retry(() => target.putText(path, body, contentType, cacheControl)),
     readText: (path) => retry(() => target.readText(path)),
     remove: (path) => retry(() => target.remove(path)),
+    removeMany: (objects) => retry(() => target.removeMany(objects)),
     close: () => target.close(),
   };
 }

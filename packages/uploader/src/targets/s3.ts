@@ -36,6 +36,8 @@ export interface S3TargetOptions {
  */
 const MULTIPART_AT_ONCE = 2;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** The most keys one DeleteObjects request takes. */
+const DELETE_BATCH = 1000;
 /** Attempts per multipart part before the whole file fails (and withRetry sends it again). */
 const PART_ATTEMPTS = 4;
 const MULTIPART_QUEUE_SIZE = 4;
@@ -97,6 +99,14 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
         // replace the error that made lib-storage abort. A part left behind costs until a lifecycle rule.
         return next(args).catch(() => ({ output: { $metadata: {} }, response: {} }) as never);
       }
+      if (name === 'DeleteObjectsCommand' && request.headers) {
+        // MinIO and R2 (and AWS before flexible checksums) require Content-MD5 on a multi-object delete;
+        // with checksums set to WHEN_REQUIRED the SDK may send only a CRC, so add it.
+        const xml = (args.request as { body?: unknown }).body;
+        if (typeof xml === 'string' && !request.headers['content-md5'])
+          request.headers['content-md5'] = createHash('md5').update(xml).digest('base64');
+        return next(args);
+      }
       if (name !== 'UploadPartCommand' || !request.headers) return next(args);
       const body = input.Body;
       const part = args.input as { Key?: string; PartNumber?: number };
@@ -139,6 +149,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
 
   const multipart = createLimiter(MULTIPART_AT_ONCE);
   let conditionalWrites = true;
+  let conditionalDeletes = true;
   const where = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`;
   const shownEndpoint = withoutUserInfo(endpoint);
   const key = (path: string) => joinKey(options.prefix, path);
@@ -190,6 +201,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
           sha256: head.Metadata?.sha256,
           etagIsMd5: etag !== undefined && MD5_ETAG.test(etag) && !encryptedByKey(head),
           uploaded: Number.isFinite(uploaded) ? uploaded : head.LastModified?.getTime(),
+          modified: head.LastModified?.getTime(),
         };
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
@@ -298,6 +310,48 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       await client
         .send(new sdk.DeleteObjectCommand({ Bucket: options.bucket, Key: key(path) }))
         .catch(fail(`deleting ${key(path)}`));
+    },
+
+    async removeMany(objects) {
+      for (let i = 0; i < objects.length; i += DELETE_BATCH) {
+        const batch = objects.slice(i, i + DELETE_BATCH);
+        const send = (withEtags: boolean) =>
+          client.send(
+            new sdk.DeleteObjectsCommand({
+              Bucket: options.bucket,
+              Delete: {
+                Quiet: true,
+                Objects: batch.map((o) => ({
+                  Key: key(o.path),
+                  ...(withEtags && o.etag ? { ETag: `"${o.etag}"` } : {}),
+                })),
+              },
+            }),
+          );
+        let out: Awaited<ReturnType<typeof send>>;
+        try {
+          out = await send(conditionalDeletes);
+        } catch (error) {
+          if (!conditionalDeletes || !isNotImplemented(error))
+            return fail(`deleting ${batch.length} object(s)`)(error);
+          // A server that refuses the ETag condition: delete by key, as before conditional deletes.
+          conditionalDeletes = false;
+          out = await send(false).catch(fail(`deleting ${batch.length} object(s)`));
+        }
+        // A condition that no longer holds means the object was written again since the listing: kept.
+        const failed = (out.Errors ?? []).filter(
+          (e) => e.Code !== 'PreconditionFailed' && e.Code !== 'NoSuchKey',
+        );
+        if (failed.length > 0) {
+          throw new SkewlessError(
+            'UPLOAD_FAILED',
+            `deleting from ${where} failed for ${failed.length} key(s): ${failed
+              .slice(0, 5)
+              .map((e) => `${e.Key} (${e.Code})`)
+              .join(', ')}. Nothing else was changed; run prune again.`,
+          );
+        }
+      }
     },
 
     async close() {

@@ -26,6 +26,14 @@ export interface RemoteHead {
    * listing's LastModified, which S3 gives to the second: it orders releases for prune.
    */
   uploaded?: number;
+  /** When the server last wrote it, by the server's clock (LastModified; a file's mtime), in ms. */
+  modified?: number;
+}
+
+/** One object to delete, with the ETag it was listed with when known (a conditional delete). */
+export interface RemoveRequest {
+  path: string;
+  etag?: string;
 }
 
 /** One object to write. */
@@ -80,6 +88,12 @@ export interface Target {
   readText(path: string): Promise<string | undefined>;
   /** Delete one object; an absent one is not an error. */
   remove(path: string): Promise<void>;
+  /**
+   * Delete objects in as few requests as the target allows (S3: DeleteObjects, up to 1,000 keys each).
+   * Where the server supports it, an object whose ETag is given is deleted only if it still has that
+   * ETag, so an object written again since the listing survives. Absent objects are not an error.
+   */
+  removeMany(objects: readonly RemoveRequest[]): Promise<void>;
   /** Release sockets and clients. */
   close(): Promise<void>;
 }

@@ -17,10 +17,10 @@ import {
   RELEASE_FILE,
   readManifest,
   SkewlessError,
-  serializeManifest,
   silentLogger,
 } from '@skewless/core';
-import { RELEASES_DIR, releaseManifestPath } from '../releases/paths.js';
+import { documentCopyPath, releaseRecordPath } from '../releases/paths.js';
+import { defaultLabel, type ReleaseRecord, ReleaseStore, stripStored } from '../releases/store.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
@@ -32,6 +32,8 @@ import { compareHead } from './same-bytes.js';
 import { verifyListing } from './verify.js';
 
 const DEFAULT_CONCURRENCY = 16;
+/** How often an upload asks whether the prune it waits for is done. */
+const LEASE_POLL_MS = 1000;
 
 /**
  * Upload a build to `s3://` or `file://` storage without ever breaking a page that is already open:
@@ -66,8 +68,14 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     });
 
   const target = withRetries(await openTarget(options), retry);
+  const store = new ReleaseStore(target);
   try {
     report({ phase: 'list', files: 0, bytes: 0 }, []);
+    // Before anything is listed or sent: the release's record, pending, so a prune that runs meanwhile
+    // keeps its files; then no listing while a prune holds the store (see prune.ts).
+    const record = options.dryRun
+      ? undefined
+      : await begin(store, manifest, options.label ?? defaultLabel(), logger);
     const remote = await target.list();
     logger.debug(`${target.url} holds ${remote.size} object(s)`);
     // Each file's MD5 is computed once per upload, by whichever step reads the file first.
@@ -112,6 +120,8 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     }
     if (options.dryRun) return result();
     if (conflicts.length > 0) {
+      // Nothing of the release was sent: a record this upload created would only mislead prune.
+      if (record?.fresh) await target.remove(releaseRecordPath(manifest.release));
       throw new SkewlessError(
         'IMMUTABLE_CONFLICT',
         `${target.url} already holds other bytes under ${conflicts.length} immutable name(s): ${conflicts.join(', ')}. Nothing was written. A hashed name must never change its bytes: check that the build is deterministic ('skewless check-determinism') and the hash length; pass --force only to repair a bucket.`,
@@ -132,9 +142,18 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       await verifyListing(present, await target.list(), target.url, digests, confirm);
     }
 
-    // The release manifest is stored before any document goes live: prune keeps only the files of
-    // releases it can read, so a published release without one could lose its assets.
-    await storeReleaseManifest(target, manifest, remote);
+    // The release goes current once its assets are verified, and before its documents: its record (with
+    // copies of its documents, for a rollback without the build) says what a tab on it needs.
+    if (record) {
+      const before = record.record.documents.join('\n');
+      if (options.html) record.record.documents = await storeDocuments(send, plan, remote);
+      if (!record.current) {
+        const replaced = await store.makeCurrent(record.record);
+        logger.debug(`release ${manifest.release} is current${replaced ? `; ${replaced} is retired` : ''}`);
+      } else if (record.record.documents.join('\n') !== before) {
+        await store.write(record.record);
+      }
+    }
 
     // The release file goes last and alone: the runtime reloads when it changes, and that reload must
     // find the new HTML already in place.
@@ -152,35 +171,100 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
   }
 }
 
-async function storeReleaseManifest(
-  target: Target,
+/**
+ * Write the release's record as `pending` before any of its assets, unless the release is already the
+ * current one (a re-run sends nothing), then wait while a prune holds the store. Returns the record, and
+ * whether the release was current already.
+ */
+async function begin(
+  store: ReleaseStore,
   manifest: Manifest,
-  remote: ReadonlyMap<string, RemoteObject>,
-): Promise<void> {
-  const path = releaseManifestPath(manifest.release);
-  const body = serializeManifest(manifest);
-  const stored = remote.get(path);
-  // Prune keeps the most recently stored releases. A re-upload of an older release (a rollback, which
-  // in the container flow sets no skewless.json) must count as new again, or its files could be pruned
-  // while it is the one running; a re-run of the newest release still sends nothing.
-  const newer = [...remote.values()].some(
-    (o) =>
-      o.path !== path &&
-      o.path.startsWith(`${RELEASES_DIR}/`) &&
-      (o.modified ?? 0) >= (stored?.modified ?? Number.POSITIVE_INFINITY),
-  );
-  if (stored?.size === Buffer.byteLength(body) && !newer) return;
+  label: string | undefined,
+  logger: Logger,
+): Promise<{ record: ReleaseRecord; current: boolean; fresh: boolean }> {
+  const stored = await store.read(manifest.release);
+  const current = await store.current();
+  if (stored && !stored.legacy && stored.state === 'live' && current === manifest.release)
+    return { record: stripStored(stored), current: true, fresh: false };
+  const record: ReleaseRecord = {
+    record: 1,
+    release: manifest.release,
+    ...(label ? { label } : stored?.label ? { label: stored.label } : {}),
+    state: 'pending',
+    uploaded: 0,
+    clock: Date.now(),
+    documents: stored?.documents ?? [],
+    manifest,
+  };
   try {
-    await target.putText(path, body, 'application/json', 'no-cache');
+    record.uploaded = await store.write(record);
   } catch (error) {
     if (error instanceof SkewlessError) throw error;
-    const e = error as Error;
     throw new SkewlessError(
       'UPLOAD_FAILED',
-      `storing the release manifest ${path} in ${target.url} failed: ${e?.message ?? String(error)}. The assets are in place but no document was published (prune could not see this release); run the upload again.`,
+      `storing the record of release ${manifest.release} in ${store.target.url} failed: ${(error as Error)?.message ?? String(error)}. Nothing was sent (prune could not see this release); run the upload again.`,
       { cause: error },
     );
   }
+  await waitForPrune(store, record.uploaded, logger);
+  return { record, current: false, fresh: stored === undefined };
+}
+
+/** Wait while a prune holds the store's lease (it ends, or it expires), polling once a second. */
+async function waitForPrune(store: ReleaseStore, now: number, logger: Logger): Promise<void> {
+  const since = performance.now();
+  let told = false;
+  for (;;) {
+    const held = await store.activeLease(now + (performance.now() - since));
+    if (held === undefined) return;
+    if (!told) {
+      logger.info(
+        `a prune of ${store.target.url} is running (since ${new Date(held).toISOString()}): waiting for it to finish before listing.`,
+      );
+      told = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+  }
+}
+
+/**
+ * Copy the release's documents into its record's folder (`.skewless/releases/<id>/documents/`), so a
+ * rollback can publish them again without the build directory. A copy already there is kept: its key
+ * names the release, whose id is derived from every file's bytes.
+ */
+async function storeDocuments(
+  send: Sender,
+  plan: readonly PlannedEntry[],
+  remote: ReadonlyMap<string, RemoteObject>,
+): Promise<string[]> {
+  const documents = plan.filter((e) => e.class === 'document' && e.action !== 'omit');
+  await mapLimit(documents, send.concurrency, async ({ file }) => {
+    const path = documentCopyPath(send.manifest.release, file.path);
+    if (remote.get(path)?.size === file.bytes) return;
+    const local = join(send.dir, ...file.path.split('/'));
+    // The digest of the check before the upload, when there was one: the document is sent again below
+    // from the same bytes, so it is read once.
+    const digest = send.checked.get(file.path) ?? (await digestForSend(local));
+    if (digest.sha256 !== file.sha256) {
+      throw new SkewlessError(
+        'INVALID_MANIFEST',
+        `${local} has other bytes than the manifest says (sha256 differs): the manifest is out of date. Rebuild, then upload again.`,
+      );
+    }
+    await send.target.put({
+      path,
+      file: local,
+      body: digest.body,
+      bytes: digest.bytes,
+      sha256: digest.sha256,
+      md5: digest.md5,
+      contentType: file.contentType,
+      cacheControl: 'no-cache',
+      release: send.manifest.release,
+      ifNoneMatch: false,
+    });
+  });
+  return documents.map((e) => e.path);
 }
 
 /** The plugin's manifest, else the one in the directory, else one built by walking it (container flow). */

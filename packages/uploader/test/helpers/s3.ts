@@ -141,7 +141,7 @@ export function describeRequest(r: Recorded, prefix?: string): string {
     .slice(1)
     .split(/\/(.*)/s);
   const path = `/${bucket}${url.pathname.includes('/', 1) ? `/${ours(key)}` : ''}`
-    .replace(/\.skewless\/releases\/[0-9a-f]{16}\.json/, '.skewless/releases/[release].json')
+    .replace(/\.skewless\/(releases|documents)\/[0-9a-f]{16}/, '.skewless/$1/[release]')
     .replace(/-[0-9a-f]{8}\./g, '-[hash].');
   const extra = r.headers['if-none-match'] ? ' If-None-Match: *' : '';
   return `${r.method} ${path}${list ? ` (list prefix=${ours(url.searchParams.get('prefix') ?? '')})` : ''}${extra}`;
