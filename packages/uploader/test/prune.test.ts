@@ -172,4 +172,68 @@ describe('prune (real s3rver)', () => {
     expect(left).toContain('assets/entry-6f6f6f6f.js');
     expect(left).not.toContain('assets/entry-5e5e5e5e.js');
   });
+
+  it('two apps in one bucket: pruning s3://…/app never touches app-b, whose keys start with the same letters', async () => {
+    for (const [prefix, hashes] of [
+      ['app', ['0a0a0a0a', '0b0b0b0b', '0c0c0c0c']],
+      ['app-b', ['1a1a1a1a', '1b1b1b1b', '1c1c1c1c']],
+    ] as const)
+      for (const h of hashes) await publish((await release(h)).dir, `s3://skewless/${prefix}`);
+    const other = await under('app-b');
+    const result = await pruneAt('s3://skewless/app', 1);
+    expect(result.dropped).toHaveLength(2);
+    expect(result.deleted.every((k) => k.startsWith('app/'))).toBe(true);
+    expect(await under('app-b')).toEqual(other);
+    expect(await under('app')).not.toContain('assets/entry-0a0a0a0a.js');
+  });
+
+  it('a release beyond --keep stays until it was retired for --min-age; both rules must allow a drop', async () => {
+    const to = 's3://skewless/minage';
+    const a = await release('3a3a3a3a');
+    const b = await release('3b3b3b3b');
+    for (const r of [a, b]) await publish(r.dir, to);
+    const base = { to, keep: 1, endpoint: s3.server.endpoint, credentials: s3.credentials };
+    // A was replaced a moment ago: an hour's minimum age keeps it, and the reason says so.
+    const young = await prune({ ...base, minAgeMs: 3_600_000 });
+    expect(young.dropped).toEqual([]);
+    expect(young.decisions.find((d) => d.release === a.id)?.reason).toMatch(
+      /^retired \d+s ago, less than the minimum age 1h$/,
+    );
+    // Default: 7 days.
+    expect((await prune(base)).dropped).toEqual([]);
+    // keep 2 holds it whatever its age.
+    expect((await prune({ ...base, keep: 2, minAgeMs: 0 })).dropped).toEqual([]);
+    expect((await prune({ ...base, minAgeMs: 0 })).dropped).toEqual([a.id]);
+  });
+
+  it('records carry the label (--label, else the CI commit variable) and the times of each state', async () => {
+    const to = 's3://skewless/labels';
+    const a = await release('4a4a4a4a');
+    const b = await release('4b4b4b4b');
+    const previous = process.env.GITHUB_SHA;
+    process.env.GITHUB_SHA = 'abc123def';
+    try {
+      await publish(a.dir, to);
+    } finally {
+      if (previous === undefined) delete process.env.GITHUB_SHA;
+      else process.env.GITHUB_SHA = previous;
+    }
+    await upload({
+      dir: b.dir,
+      to,
+      html: true,
+      label: 'v2.0.0',
+      endpoint: s3.server.endpoint,
+      credentials: s3.credentials,
+    });
+    const record = async (id: string) =>
+      JSON.parse((await s3.body(`labels/.skewless/releases/${id}.json`)).toString());
+    const ra = await record(a.id);
+    const rb = await record(b.id);
+    expect(ra).toMatchObject({ label: 'abc123def', state: 'retired' });
+    expect(rb).toMatchObject({ label: 'v2.0.0', state: 'live' });
+    expect(ra.uploaded).toBeLessThanOrEqual(ra.live);
+    expect(ra.live).toBeLessThanOrEqual(ra.retired);
+    expect(ra.retired).toBe(rb.live);
+  });
 });

@@ -122,8 +122,10 @@ export class ReleaseStore {
       return {
         ...(data as ReleaseRecord),
         manifest,
-        uploaded: data.uploaded ?? modified,
-        clock: data.clock ?? data.uploaded ?? modified,
+        // A pending record is written before the server's time of that write is known (0): its
+        // LastModified is that time, until a later write of the record carries it.
+        uploaded: data.uploaded || modified,
+        clock: data.clock || data.uploaded || modified,
         documents: data.documents ?? [],
         legacy: false,
         bytes: object.size,
