@@ -15,8 +15,16 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
     summary: 'run a local S3-compatible server to try Skewless without a cloud account',
     load: () => import('./cli/dev-s3.js'),
   },
+  releases: {
+    summary: 'list the releases a target holds, and which one is current',
+    load: () => import('./cli/releases.js'),
+  },
+  rollback: {
+    summary: 'make an earlier release current again, from its stored documents',
+    load: () => import('./cli/rollback.js'),
+  },
   prune: {
-    summary: 'delete what only releases older than the newest N reference',
+    summary: 'delete what only old, long-retired releases reference',
     load: () => import('./cli/prune.js'),
   },
   'cdn-config': {

@@ -56,6 +56,7 @@ const FLAG_OF: Record<string, string> = {
   profile: '--profile',
   forcePathStyle: '--path-style',
   keep: '--keep',
+  release: '--release',
   minAgeMs: '--min-age',
   label: '--label',
   acl: '--acl',

@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+import { SkewlessError } from '@skewless/core';
+import { rollback } from '../releases/history.js';
+import type { Command } from './command.js';
+import { EXIT } from './command.js';
+import { checkFlags, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
+
+const HELP = `Usage: skewless rollback --to <s3://bucket/prefix | file:///path> --release <id | label | previous> [options]
+
+Makes an earlier release current again from what the target holds, without its build: checks that
+all of its assets are still there (a pruned release is refused, naming what is gone), moves the
+current pointer, retires the release it replaces, and publishes the release's stored documents again
+(uploaded with --html), its skewless.json last, so open tabs reload into it.
+
+Options:
+  --to <url>            the upload target (required)
+  --release <which>     a release id, a label given at upload, or 'previous' (the last one
+                        replaced as current)
+${TARGET_FLAGS_HELP}
+  -h, --help            show this help
+
+Exit codes: 0 ok, 1 failed (nothing changed), 2 usage error.`;
+
+const command: Command = async (argv, { logger }) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { ...TARGET_FLAGS, release: { type: 'string' } },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  const usage = (problem: string) =>
+    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless rollback --help' for the options.`);
+  if (positionals.length > 0) throw usage(`unexpected argument '${positionals[0]}'`);
+  const options = { ...targetOptions(values, usage), release: values.release as string, logger };
+  checkFlags(options, 'rollback', usage);
+  const result = await rollback(options);
+  if (values.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result }, null, 2)}\n`);
+  logger.info(
+    `${result.dryRun ? 'dry run: would make' : 'made'} release ${result.release} current${result.replaced ? ` (replacing ${result.replaced})` : ''} in ${result.target}; ${result.dryRun ? 'would publish' : 'published'} ${result.documents.join(', ')}`,
+  );
+  return EXIT.ok;
+};
+export default command;

@@ -1,0 +1,194 @@
+import type { RollbackOptions, TargetOptions } from '@skewless/core';
+import { assertOptions, RELEASE_FILE, SkewlessError, silentLogger } from '@skewless/core';
+import { openTarget } from '../targets/open.js';
+import { parseTarget } from '../targets/parse.js';
+import { withRetries } from '../targets/retry.js';
+import type { RemoteObject, Target } from '../targets/target.js';
+import { type ReleaseState, ReleaseStore, type StoredRelease } from './store.js';
+
+/** One release as `releases` lists it. */
+export interface ReleaseSummary {
+  release: string;
+  label?: string;
+  state: ReleaseState | 'unknown';
+  /** Whether it is the current release. */
+  current: boolean;
+  uploaded: number;
+  live?: number;
+  retired?: number;
+  /** Files of the release that the target serves (not private ones). */
+  files: number;
+  /** Their bytes. */
+  bytes: number;
+  /** Whether its documents are stored for a rollback. */
+  documents: boolean;
+  /** Files of it that are gone from the target (pruned or deleted by hand): a rollback to it is refused. */
+  missing: number;
+}
+
+/** What {@link releases} found. */
+export interface ReleasesResult {
+  target: string;
+  current?: string;
+  /** Newest upload first. */
+  releases: ReleaseSummary[];
+  /** Bytes of every release's files together, each stored file counted once. */
+  totalBytes: number;
+}
+
+/** The served (not private) files of a release, and those of them the listing lacks. */
+function servedFiles(r: StoredRelease, listing: ReadonlyMap<string, RemoteObject>) {
+  const files = r.manifest.files.filter((f) => f.class !== 'private');
+  const missing = files.filter((f) => f.class !== 'document' && !listing.has(f.path));
+  return { files, missing };
+}
+
+async function openStore(options: TargetOptions & { to: string }, command: 'releases' | 'rollback') {
+  assertOptions(options, { command });
+  parseTarget(options.to);
+  const retry = { attempts: options.attempts ?? 5, baseDelayMs: options.retryDelayMs ?? 200 };
+  const target: Target = withRetries(await openTarget(options), retry);
+  return { target, store: new ReleaseStore(target) };
+}
+
+/** List the releases a target holds, newest upload first, with which one is current. */
+export async function releases(options: TargetOptions & { to: string }): Promise<ReleasesResult> {
+  const { target, store } = await openStore(options, 'releases');
+  try {
+    const listing = await target.list();
+    const all = await store.readAll(listing);
+    const current = await store.current();
+    const counted = new Set<string>();
+    let totalBytes = 0;
+    const summaries = all.map((r): ReleaseSummary => {
+      const { files, missing } = servedFiles(r, listing);
+      for (const f of files) {
+        if (counted.has(f.path) || !listing.has(f.path)) continue;
+        counted.add(f.path);
+        totalBytes += f.bytes;
+      }
+      return {
+        release: r.release,
+        ...(r.label ? { label: r.label } : {}),
+        state: r.legacy ? 'unknown' : r.state,
+        current: r.release === current,
+        uploaded: r.uploaded,
+        ...(r.live !== undefined ? { live: r.live } : {}),
+        ...(r.retired !== undefined ? { retired: r.retired } : {}),
+        files: files.length,
+        bytes: files.reduce((n, f) => n + f.bytes, 0),
+        documents: r.documents.length > 0,
+        missing: missing.length,
+      };
+    });
+    return { target: options.to, ...(current ? { current } : {}), releases: summaries, totalBytes };
+  } finally {
+    await target.close();
+  }
+}
+
+/** What {@link rollback} did. */
+export interface RollbackResult {
+  target: string;
+  dryRun: boolean;
+  /** The release that is current now. */
+  release: string;
+  /** The release it replaced (now retired), if any. */
+  replaced?: string;
+  /** The documents published again from the release's stored copies, release file last. */
+  documents: string[];
+}
+
+/**
+ * Make an earlier release current again, from what the target holds alone (no build directory): checks
+ * that every asset of the release is still there (a pruned release is refused, naming what is gone),
+ * moves the current pointer, marks the replaced release retired, and publishes the release's stored
+ * documents again, its release file last, so open tabs of the replaced release reload into it.
+ */
+export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
+  const logger = options.logger ?? silentLogger;
+  const { target, store } = await openStore(options, 'rollback');
+  try {
+    const listing = await target.list();
+    const all = await store.readAll(listing);
+    const current = await store.current();
+    const chosen = pick(all, options.release, current, target.url);
+    if (chosen.release === current)
+      throw new SkewlessError(
+        'INVALID_OPTIONS',
+        `release ${chosen.release} is already current in ${target.url}. Nothing was changed.`,
+      );
+    const { missing } = servedFiles(chosen, listing);
+    if (missing.length > 0) {
+      throw new SkewlessError(
+        'INVALID_MANIFEST',
+        `release ${chosen.release} cannot come back: ${missing.length} of its files are gone from ${target.url} (pruned or deleted): ${missing
+          .slice(0, 5)
+          .map((f) => f.path)
+          .join(
+            ', ',
+          )}${missing.length > 5 ? ', …' : ''}. Nothing was changed; upload its build again instead (skewless upload <dir> --to ${options.to} --html).`,
+      );
+    }
+    const stored = chosen.documents;
+    const copies = await Promise.all(stored.map((path) => store.readDocument(chosen.release, path)));
+    const lost = stored.filter((_, i) => copies[i] === undefined);
+    if (stored.length === 0 || lost.length > 0) {
+      throw new SkewlessError(
+        'INVALID_MANIFEST',
+        `release ${chosen.release} has ${stored.length === 0 ? 'no documents stored (it was uploaded without --html, as in the container flow: deploy its image again)' : `lost the stored copies of ${lost.join(', ')}`}. Nothing was changed; upload its build again with --html instead.`,
+      );
+    }
+    const order = [...stored.filter((p) => p !== RELEASE_FILE), ...stored.filter((p) => p === RELEASE_FILE)];
+    if (options.dryRun)
+      return { target: options.to, dryRun: true, release: chosen.release, documents: order };
+    const replaced = await store.makeCurrent(chosen);
+    const byPath = new Map(chosen.manifest.files.map((f) => [f.path, f]));
+    for (const path of order) {
+      const file = byPath.get(path);
+      const body = copies[stored.indexOf(path)]!;
+      await target.putText(
+        path,
+        body,
+        file?.contentType ?? 'text/html; charset=utf-8',
+        file?.cacheControl ?? 'no-cache',
+      );
+      logger.debug(`published ${target.key(path)} of release ${chosen.release}`);
+    }
+    return {
+      target: options.to,
+      dryRun: false,
+      release: chosen.release,
+      ...(replaced ? { replaced } : {}),
+      documents: order,
+    };
+  } finally {
+    await target.close();
+  }
+}
+
+/** The release `which` names: an id, a label (the newest with it), or `previous` (the last one retired). */
+function pick(
+  all: readonly StoredRelease[],
+  which: string,
+  current: string | undefined,
+  where: string,
+): StoredRelease {
+  const found =
+    which === 'previous'
+      ? [...all]
+          .filter((r) => r.release !== current && !r.legacy && r.retired !== undefined)
+          .sort((a, b) => (b.retired ?? 0) - (a.retired ?? 0))[0]
+      : (all.find((r) => r.release === which) ?? all.find((r) => r.label === which));
+  if (found) return found;
+  const known = all
+    .slice(0, 5)
+    .map((r) => (r.label ? `${r.release} (${r.label})` : r.release))
+    .join(', ');
+  throw new SkewlessError(
+    'INVALID_OPTIONS',
+    which === 'previous'
+      ? `${where} has no earlier release to go back to (none was replaced as current yet). Nothing was changed.`
+      : `${where} holds no release with the id or label '${which}'${known ? `; the newest are ${known}` : ''}. It may have been pruned. Nothing was changed; run 'skewless releases --to …' to see what is kept.`,
+  );
+}
