@@ -113,6 +113,10 @@ const CHECKS: Record<EngineOptionKey, Check> = {
   requestTimeoutMs: wholeNumber(1, '60000 (milliseconds)'),
   multipartThreshold: wholeNumber(1, '16 * 1024 * 1024'),
   endpoint,
+  verifyUrl: (v) =>
+    typeof v === 'string' && /^https?:\/\/[^/]/.test(v)
+      ? undefined
+      : `must be the build's public http(s) URL through the CDN, such as 'https://cdn.example.com/app/' (got ${typeof v === 'string' ? 'a string without http:// or https://' : shown(v)})`,
   region: nonEmpty("a region name such as 'us-east-1'"),
   profile: nonEmpty("a profile name from ~/.aws/config such as 'deploy'"),
   acl: (v) => (v === 'public-read' ? undefined : `can only be 'public-read', or left out (got ${shown(v)})`),
@@ -158,6 +162,7 @@ const COMMANDS = {
       'multipartThreshold',
       'onProgress',
       'label',
+      'verifyUrl',
     ] as EngineOptionKey[],
     required: ['dir', 'to'] as EngineOptionKey[],
   },

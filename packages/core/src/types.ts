@@ -246,6 +246,13 @@ export interface UploadOptions extends TargetOptions {
    */
   onProgress?: (progress: UploadProgress) => void;
   /**
+   * The build's public URL through the CDN, e.g. `https://cdn.example.com/app/`. When set, once the assets
+   * are verified in storage, every immutable file is requested through it and must answer 200 with its
+   * bytes before any document is published.
+   * @default undefined (no check through the CDN)
+   */
+  verifyUrl?: string;
+  /**
    * A name for the release in `skewless releases` and `rollback --release`, such as a commit or a
    * version. Up to 100 printable characters.
    * @default the CI's commit variable when one is set (`GITHUB_SHA`, `CI_COMMIT_SHA`, …), else none

@@ -15,6 +15,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
     summary: 'run a local S3-compatible server to try Skewless without a cloud account',
     load: () => import('./cli/dev-s3.js'),
   },
+  verify: {
+    summary: 'request every immutable file through the CDN and check its bytes',
+    load: () => import('./cli/verify.js'),
+  },
   releases: {
     summary: 'list the releases a target holds, and which one is current',
     load: () => import('./cli/releases.js'),

@@ -57,6 +57,7 @@ const FLAG_OF: Record<string, string> = {
   forcePathStyle: '--path-style',
   keep: '--keep',
   release: '--release',
+  verifyUrl: '--base-url',
   minAgeMs: '--min-age',
   label: '--label',
   acl: '--acl',

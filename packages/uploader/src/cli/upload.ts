@@ -16,6 +16,9 @@ upload before anything is written. Without .skewless/manifest.json, files are cl
 
 Options:
   --to <url>            target: s3://bucket/prefix or file:///absolute/path (required)
+  --base-url <url>      the build's public URL through the CDN (https://cdn.example.com/app/):
+                        every immutable file must answer 200 with its bytes there before any
+                        document is published
   --label <name>        a name for the release in 'skewless releases' and rollback (a commit,
                         a version); default the CI's commit (GITHUB_SHA, CI_COMMIT_SHA, ...)
   --html                also upload documents (HTML, skewless.json, control files) after the assets
@@ -43,6 +46,7 @@ const command: Command = async (argv, { logger, verbose }) => {
       header: { type: 'string', multiple: true },
       'include-private': { type: 'boolean' },
       label: { type: 'string' },
+      'base-url': { type: 'string' },
     },
   });
   if (values.help) {
@@ -73,6 +77,7 @@ const command: Command = async (argv, { logger, verbose }) => {
     headers,
     includePrivate: values['include-private'],
     label: values.label,
+    verifyUrl: values['base-url'],
     logger,
     onProgress: progress?.onProgress,
   };

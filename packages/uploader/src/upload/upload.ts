@@ -28,6 +28,7 @@ import type { PutRequest, RemoteObject, Target } from '../targets/target.js';
 import { checkBuild } from './check-build.js';
 import { digestForSend, LocalDigests, type SendDigest } from './digest.js';
 import { type PlannedEntry, planUpload } from './plan.js';
+import { verifyReachable } from './reachable.js';
 import { compareHead } from './same-bytes.js';
 import { verifyListing } from './verify.js';
 
@@ -140,6 +141,20 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       const confirm = async (e: PlannedEntry) =>
         compareHead(await target.head(e.path), e.file, await digests.md5(e.path)) === 'same';
       await verifyListing(present, await target.list(), target.url, digests, confirm);
+    }
+    // Through the CDN too, when its URL is known: only files confirmed in storage, so no probe makes the
+    // CDN cache a 404.
+    if (options.verifyUrl) {
+      const immutable = present.filter((e) => e.class === 'immutable').map((e) => e.file);
+      const reached = await verifyReachable({
+        baseUrl: options.verifyUrl,
+        files: immutable,
+        concurrency,
+        timeoutMs: options.requestTimeoutMs,
+      });
+      logger.info(
+        `${reached.checked} immutable file(s) answer with their bytes through ${options.verifyUrl}`,
+      );
     }
 
     // The release goes current once its assets are verified, and before its documents: its record (with
