@@ -42,6 +42,9 @@ export function fakeWindow(options: FakeOptions = {}) {
   const listeners: { type: string; fn: (event: unknown) => unknown; capture: boolean }[] = [];
   const documentEvents = new EventTarget();
   const pushed: string[] = [];
+  /** URLs passed to history.replaceState; the last one is the page's address from then on. */
+  const replaced: string[] = [];
+  let href = `${origin}/users/42?tab=2#notes`;
   const w = {
     document: {
       visibilityState: 'visible' as DocumentVisibilityState,
@@ -57,8 +60,9 @@ export function fakeWindow(options: FakeOptions = {}) {
     navigator: { onLine: options.online ?? true },
     location: {
       origin,
+      protocol: new URL(origin).protocol,
       get href() {
-        return `${origin}/users/42?tab=2#notes`;
+        return href;
       },
       set href(url: string) {
         assigned.push(url);
@@ -70,6 +74,10 @@ export function fakeWindow(options: FakeOptions = {}) {
     history: {
       pushState(_state: unknown, _title: string, url?: string) {
         pushed.push(String(url));
+      },
+      replaceState(_state: unknown, _title: string, url?: string) {
+        replaced.push(String(url));
+        if (url) href = new URL(url, href).href;
       },
     },
     setInterval,
@@ -119,6 +127,7 @@ export function fakeWindow(options: FakeOptions = {}) {
     assigned,
     /** URLs passed to history.pushState (the app's route changes). */
     pushed,
+    replaced,
     /** Fire an element's load failure as the browser does: a non-bubbling `error` seen by capture listeners. */
     elementError(el: { tagName: string; src?: string; href?: string; rel?: string }) {
       return Promise.all(
