@@ -12,6 +12,7 @@ export default defineConfig(async () => ({
     'reload-to': 'src/reload-to-entry.ts',
     'vue-router': 'src/vue-router-entry.ts',
     'react-router': 'src/react-router-entry.ts',
+    update: 'src/update-entry.ts',
   },
   format: ['esm'],
   dts: true,

@@ -31,6 +31,7 @@ export const OPTIONAL = [
   ['reloadTo', 'src/reload-to-entry.ts', 'runtime + reload-to'],
   ['vueRouter', 'src/vue-router-entry.ts', 'runtime + vue-router'],
   ['reactRouter', 'src/react-router-entry.ts', 'runtime + react-router'],
+  ['update', 'src/update-entry.ts', 'runtime + update'],
 ];
 
 /** @typedef {{min: number, gzip: number}} Size */

@@ -222,3 +222,27 @@ export interface ReactRouterPath {
   search: string;
   hash: string;
 }
+
+/** What `onUpdate` and the `skewless:update` event's `detail` receive. */
+export interface UpdateInfo {
+  /** The page's release id. */
+  current: string;
+  /** The live release id the release file names, which differs from `current`. */
+  live: string;
+}
+
+/** Options of `watchUpdates` (`@skewless/runtime/update`), the "new version available" signal. */
+export interface UpdateOptions {
+  /**
+   * How often the tabs of the origin, together, look at the release file while one of them is visible;
+   * below 30000 it is raised to 30000; 0 turns the interval off (visibility and failed loads still check).
+   * @default 300000 (5 minutes)
+   */
+  intervalMs?: number;
+  /**
+   * Called once per new live release id, in every tab of the origin that watches (show a toast, or reload
+   * at the next route change). The `skewless:update` event on `window` carries the same info.
+   * @default undefined
+   */
+  onUpdate?: (info: UpdateInfo) => void;
+}
