@@ -6,7 +6,7 @@ import { build, type Plugin } from 'vite';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/land/', import.meta.url));
 const RUN = fileURLToPath(new URL('../../.run/land/', import.meta.url));
 
-export type LandApp = 'react' | 'vue';
+export type LandApp = 'react' | 'vue' | 'update';
 
 export interface LandBuild {
   dir: string;
@@ -15,9 +15,10 @@ export interface LandBuild {
 }
 
 /**
- * Builds a landing fixture (e2e/fixtures/land/<app>: a router with a lazy `/logs` route and the runtime's
- * router adapter) with @skewless/vite into e2e/.run/land/<app>/<label>, as buildApp() does the framework
- * fixtures. `label` is shown on the page and changes the code, so two labels are two releases.
+ * Builds a fixture of e2e/fixtures/land/<app> with @skewless/vite into e2e/.run/land/<app>/<label>, as
+ * buildApp() does the framework fixtures: vue and react, a router with a lazy `/logs` route and the
+ * runtime's router adapter; update, the "new version available" signal. `label` is shown on the page and
+ * changes the code, so two labels are two releases.
  */
 export async function buildLandApp(app: LandApp, label: string): Promise<LandBuild> {
   const outDir = `${RUN}${app}/${label}`;
