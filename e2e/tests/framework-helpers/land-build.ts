@@ -6,7 +6,7 @@ import { build, type Plugin } from 'vite';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/land/', import.meta.url));
 const RUN = fileURLToPath(new URL('../../.run/land/', import.meta.url));
 
-export type LandApp = 'react' | 'vue' | 'update';
+export type LandApp = 'react' | 'vue' | 'vue2' | 'update';
 
 export interface LandBuild {
   dir: string;
