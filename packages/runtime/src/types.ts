@@ -196,9 +196,7 @@ export interface VueRouteLike {
  */
 export interface VueRouterLike {
   /** vue-router 4 returns a remover; 3 returns one too (3.5 and later). */
-  beforeEach(
-    guard: (to: VueRouteLike, from: VueRouteLike, next?: () => void) => unknown,
-  ): unknown;
+  beforeEach(guard: (to: VueRouteLike, from: VueRouteLike, next?: () => void) => unknown): unknown;
   afterEach(hook: () => void): unknown;
   /** vue-router 4 passes the target route as the second argument; vue-router 3 passes none. */
   onError(handler: (error: unknown, to?: VueRouteLike) => void): unknown;
