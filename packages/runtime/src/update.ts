@@ -13,6 +13,9 @@ export const UPDATE_KEY = 'skewless:update';
 /** The shortest interval taken: a shorter one is raised to this, so open tabs never hammer the origin. */
 export const MIN_INTERVAL_MS = 30_000;
 
+/** How long a check waits for the release file. */
+const FETCH_TIMEOUT_MS = 10_000;
+
 /** What the tabs tell each other: a check started at `t`; `live`, once it found one. */
 interface Checked {
   t: number;
@@ -50,6 +53,12 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
   const jitter = Math.random() * Math.min(1_000, every / 10);
   const channel = typeof w.BroadcastChannel === 'function' ? new w.BroadcastChannel(UPDATE_KEY) : undefined;
 
+  /**
+   * A shared time as this tab takes it: 0, which holds no check back, for what is not a time (another
+   * version's or script's write) and for a time later than now (the tabs share one clock: it would hold
+   * every check back until then).
+   */
+  const time = (t: unknown) => (Number.isFinite(t) && (t as number) <= Date.now() ? (t as number) : 0);
   const read = (): Checked | undefined => {
     try {
       return JSON.parse(w.localStorage.getItem(UPDATE_KEY) as string) ?? undefined;
@@ -58,8 +67,8 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
     }
   };
   const heard = (message: Checked | undefined) => {
-    if (!on || !message || typeof message.t !== 'number') return;
-    last = Math.max(last, message.t);
+    if (!on || !message || !time(message.t)) return;
+    last = Math.max(last, time(message.t));
     // A check started before this page loaded may have found an older release than the page's own.
     if (message.t >= started && typeof message.live === 'string') found(message.live);
     schedule();
@@ -80,7 +89,7 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
     onUpdate?.(info);
   };
   const due = () => {
-    last = Math.max(last, read()?.t ?? 0);
+    last = Math.max(last, time(read()?.t));
     return !every || Date.now() - last >= every;
   };
   const check = async (force: boolean) => {
@@ -92,7 +101,12 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
     share({ t });
     let live: unknown;
     try {
-      live = (await (await w.fetch(releaseUrl(s), { cache: 'no-store' })).json()).release;
+      // Bounded: a request that hangs would hold the lock, and with it every tab's checks.
+      live = (
+        await (
+          await w.fetch(releaseUrl(s), { cache: 'no-store', signal: AbortSignal.timeout?.(FETCH_TIMEOUT_MS) })
+        ).json()
+      ).release;
     } catch {
       // Offline or no release file: the next check looks again.
     }
@@ -105,8 +119,15 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
   const locked = (force: boolean) => {
     const locks = (w.navigator as Navigator & { locks?: LockManager }).locks;
     if (!locks || force) return void check(force);
-    // ifAvailable: a tab that finds another checking leaves it; that tab tells everyone.
-    void locks.request(UPDATE_KEY, { ifAvailable: true }, (lock) => lock && check(false)).catch(() => {});
+    // ifAvailable: a tab that finds another checking leaves it (that tab tells everyone) and waits for the
+    // next interval, counted from now: a check is under way.
+    void locks
+      .request(UPDATE_KEY, { ifAvailable: true }, (lock) => {
+        if (lock) return check(false);
+        last = Date.now();
+        schedule();
+      })
+      .catch(() => {});
   };
   function schedule() {
     if (timer !== undefined) w.clearTimeout(timer);
@@ -142,7 +163,7 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
   if (channel) channel.onmessage = onMessage;
   else w.addEventListener('storage', onStorage);
   // The first interval counts from this page's load (it just came from the origin) or a later check.
-  last = Math.max(read()?.t ?? 0, started);
+  last = Math.max(time(read()?.t), started);
   schedule();
 
   return () => {

@@ -111,6 +111,33 @@ describe('watchUpdates (the "new version available" signal)', () => {
     }
   });
 
+  it('a lock another tab holds (its check hangs): this tab waits for the next interval, then checks', async () => {
+    const origin = new FakeOrigin({ locks: true });
+    const tab = openTab(origin, MINUTE);
+    origin.held.add(UPDATE_KEY);
+    await pass(MINUTE + 2_000);
+    expect(tab.fake.fetched).toHaveLength(0);
+    const asked = origin.lockRequests;
+    expect(asked).toBeGreaterThanOrEqual(1);
+    origin.held.delete(UPDATE_KEY);
+    await pass(MINUTE + 2_000);
+    expect(tab.fake.fetched).toHaveLength(1);
+    // Asked again once per interval, not in a loop.
+    expect(origin.lockRequests - asked).toBeLessThanOrEqual(2);
+  });
+
+  it('a shared record that is not a time, or one from the future: checks go on, once per interval', async () => {
+    for (const t of ['"soon"', '1e400', String(Date.now() + 365 * 24 * MINUTE * 60)]) {
+      const origin = new FakeOrigin();
+      origin.local.set(UPDATE_KEY, `{"t":${t}}`);
+      const tab = openTab(origin, MINUTE);
+      await pass(MINUTE + 2_000);
+      expect(tab.fake.fetched, t).toHaveLength(1);
+      await pass(MINUTE);
+      expect(tab.fake.fetched, t).toHaveLength(2);
+    }
+  });
+
   it('an interval below 30 s is raised to 30 s; 0 turns it off', async () => {
     const fast = openTab(new FakeOrigin(), 1_000);
     await pass(MIN_INTERVAL_MS - 2_000);
