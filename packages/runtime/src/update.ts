@@ -110,6 +110,7 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
     } catch {
       // Offline or no release file: the next check looks again.
     }
+    if (!on) return;
     if (typeof live === 'string' && live) {
       share({ t, live });
       found(live);

@@ -209,6 +209,27 @@ describe('watchUpdates (the "new version available" signal)', () => {
     expect(tab.updates).toEqual([]);
   });
 
+  it('stopped while its check is under way: that check tells nothing', async () => {
+    const tab = openTab(new FakeOrigin(), MINUTE, { live: 'bbb' });
+    let answer: (response: Response) => void = () => {};
+    const requests: string[] = [];
+    tab.fake.raw.fetch = async (url: URL | string) => {
+      requests.push(String(url));
+      return new Promise<Response>((resolve) => {
+        answer = resolve;
+      });
+    };
+    tab.fake.window.dispatchEvent(new Event('vite:preloadError'));
+    await pass(0);
+    expect(requests).toHaveLength(1);
+    tab.stop();
+    answer(new Response(JSON.stringify({ release: 'bbb' })));
+    await pass(MINUTE);
+    expect(requests).toHaveLength(1);
+    expect(tab.updates).toEqual([]);
+    expect(tab.events).toEqual([]);
+  });
+
   it('stop: no more checks, no more signals', async () => {
     const origin = new FakeOrigin();
     const a = openTab(origin, MINUTE);
