@@ -31,36 +31,48 @@ function told(page: Page) {
   });
 }
 
-test('two tabs: one check of the release file per interval between them, and each tab told once', async ({
-  context,
-}) => {
-  server = await startReleaseServer(r1.dir);
-  // Counted as the tabs send them: a second check in one interval would count at once.
-  let requests = 0;
-  context.on('request', (request) => {
-    if (new URL(request.url()).pathname === '/skewless.json') requests++;
-  });
-  const checks = () => requests;
-  await context.clock.install();
-  const tabs: Page[] = [];
-  for (let i = 0; i < 2; i++) {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await expect(page.locator('#release')).toHaveText('release r1');
-    tabs.push(page);
-  }
-  // Both tabs show: each would check on its own interval.
-  for (const page of tabs) expect(await page.evaluate(() => document.visibilityState)).toBe('visible');
-  expect(checks()).toBe(0);
+for (const channel of ['BroadcastChannel', 'the storage event (no BroadcastChannel)'] as const) {
+  test(`two tabs, through ${channel}: one check of the release file per interval between them, each tab told once`, async ({
+    context,
+  }) => {
+    if (channel !== 'BroadcastChannel')
+      await context.addInitScript(() => {
+        // A browser without it: the tabs hear of each other's checks through localStorage's storage event.
+        delete (window as { BroadcastChannel?: unknown }).BroadcastChannel;
+      });
+    server = await startReleaseServer(r1.dir);
+    // Counted as the tabs send them: a second check in one interval would count at once.
+    let requests = 0;
+    context.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/skewless.json') requests++;
+    });
+    const checks = () => requests;
+    await context.clock.install();
+    const tabs: Page[] = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await expect(page.locator('#release')).toHaveText('release r1');
+      tabs.push(page);
+    }
+    // Both tabs show: each would check on its own interval.
+    for (const page of tabs) expect(await page.evaluate(() => document.visibilityState)).toBe('visible');
+    for (const page of tabs)
+      expect(await page.evaluate(() => typeof BroadcastChannel)).toBe(
+        channel === 'BroadcastChannel' ? 'function' : 'undefined',
+      );
+    expect(checks()).toBe(0);
 
-  server.serve(r2.dir); // the deploy
-  const news = { current: r1.release, live: r2.release };
-  for (let round = 1; round <= 3; round++) {
-    // One interval (and the tabs' jitter, under a second) passes: the tab that comes due first checks, and
-    // the other hears of it and waits for the next interval.
-    await context.clock.runFor(INTERVAL_MS + 1_500);
-    await expect.poll(checks).toBe(round);
-    for (const page of tabs) await expect.poll(() => told(page)).toEqual({ updates: [news], events: [news] });
-    expect(checks()).toBe(round);
-  }
-});
+    server.serve(r2.dir); // the deploy
+    const news = { current: r1.release, live: r2.release };
+    for (let round = 1; round <= 3; round++) {
+      // One interval (and the tabs' jitter, under a second) passes: the tab that comes due first checks, and
+      // the other hears of it and waits for the next interval.
+      await context.clock.runFor(INTERVAL_MS + 1_500);
+      await expect.poll(checks).toBe(round);
+      for (const page of tabs)
+        await expect.poll(() => told(page)).toEqual({ updates: [news], events: [news] });
+      expect(checks()).toBe(round);
+    }
+  });
+}
