@@ -9,7 +9,9 @@ import type { ReactRouterLike } from './types.js';
  * `router.subscribe` hears every state change, synchronously: the router starts a lazy route's import and
  * then, in the same task, sets `state.navigation` to `loading` with its `location`, so the destination is
  * set before the import can fail. It is cleared when the navigation is idle again. `router.createHref`
- * adds the router's basename (and `#` for a hash router). Returns the unsubscribe function.
+ * adds the router's basename (and `#` for a hash router). Both are marked private in React Router's types
+ * (RouterProvider is built on them); the public `useNavigation()` hook hears of a navigation only when React
+ * renders it, which may come after a fast failure. Returns the unsubscribe function.
  */
 export function followReactRouter(router: ReactRouterLike): () => void {
   if (typeof window === 'undefined') return () => {};
