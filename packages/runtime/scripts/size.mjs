@@ -21,18 +21,29 @@ const gzip = (text) => gzipSync(text, { level: 9 }).length;
  */
 export const MEASURED_RELEASE_URL = 'https://d1234abcd.cloudfront.net/my-app/v2/skewless.json';
 
+/**
+ * The optional entries, each measured together with the runtime it extends: [key, entry, label].
+ * A user who imports one ships the runtime and it.
+ */
+export const OPTIONAL = [
+  ['watch', 'src/watch-entry.ts', 'runtime + watch'],
+  ['retry', 'src/retry-entry.ts', 'runtime + retry'],
+  ['reloadTo', 'src/reload-to-entry.ts', 'runtime + reload-to'],
+  ['vueRouter', 'src/vue-router-entry.ts', 'runtime + vue-router'],
+  ['reactRouter', 'src/react-router-entry.ts', 'runtime + react-router'],
+  ['update', 'src/update-entry.ts', 'runtime + update'],
+];
+
 /** @typedef {{min: number, gzip: number}} Size */
 /**
- * @returns {Promise<{runtime: Size, guard: Size, watch: Size, retry: Size}>} guard: with
- *   MEASURED_RELEASE_URL; watch: the runtime with the optional proactive check; retry: the runtime with the
- *   optional retry of a failed import
+ * @returns {Promise<Record<string, Size>>} runtime; guard: with MEASURED_RELEASE_URL; and one per
+ *   OPTIONAL key: the runtime with that entry
  */
 export async function measure() {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const out = await mkdtemp(join(tmpdir(), 'skewless-size-'));
   try {
     // `import '@skewless/runtime'`: install() with everything it pulls in, as one file.
-    // The optional parts are measured together with the runtime they extend.
     const withRuntime = async (name, entry) => {
       const file = join(out, `with-${name}.ts`);
       await writeFile(
@@ -41,12 +52,10 @@ export async function measure() {
       );
       return file;
     };
+    const entry = { index: join(root, 'src/index.ts') };
+    for (const [name, file] of OPTIONAL) entry[name] = await withRuntime(name, file);
     await build({
-      entry: {
-        index: join(root, 'src/index.ts'),
-        watch: await withRuntime('watch', 'src/watch-entry.ts'),
-        retry: await withRuntime('retry', 'src/retry-entry.ts'),
-      },
+      entry,
       outDir: out,
       format: ['esm'],
       target: 'es2020',
@@ -56,24 +65,25 @@ export async function measure() {
       silent: true,
       config: false,
     });
-    const min = async (name) =>
-      (
-        await minify(await readFile(join(out, `${name}.js`), 'utf8'), {
-          module: true,
-          compress: { passes: 2 },
-        })
-      ).code ?? '';
-    const runtime = await min('index');
-    const watch = await min('watch');
-    const retry = await min('retry');
+    const measured = async (name) => {
+      const code =
+        (
+          await minify(await readFile(join(out, `${name}.js`), 'utf8'), {
+            module: true,
+            compress: { passes: 2 },
+          })
+        ).code ?? '';
+      return { min: code.length, gzip: gzip(code) };
+    };
     // As renderGuard() writes it: a JSON string literal (the URL holds no `<` to escape).
     const guard = (await bundleGuard()).replace(URL_TOKEN, () => JSON.stringify(MEASURED_RELEASE_URL));
-    return {
-      runtime: { min: runtime.length, gzip: gzip(runtime) },
+    /** @type {Record<string, Size>} */
+    const sizes = {
+      runtime: await measured('index'),
       guard: { min: guard.length, gzip: gzip(guard) },
-      watch: { min: watch.length, gzip: gzip(watch) },
-      retry: { min: retry.length, gzip: gzip(retry) },
     };
+    for (const [name] of OPTIONAL) sizes[name] = await measured(name);
+    return sizes;
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -85,14 +95,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const [name, label] of [
     ['runtime', 'runtime'],
     ['guard', 'guard, CDN URL'],
-    ['watch', 'runtime + watch'],
-    ['retry', 'runtime + retry'],
+    ...OPTIONAL.map(([key, , text]) => [key, text]),
   ]) {
     const { min, gzip: gz } = sizes[name];
     const ok = !(name in BUDGET) || gz <= BUDGET[name];
     over ||= !ok;
     process.stdout.write(
-      `${label.padEnd(16)} ${String(min).padStart(5)} B min  ${String(gz).padStart(4)} B min+gzip  ${name in BUDGET ? `(budget ${BUDGET[name]} B)` : '(optional, no budget)'} ${ok ? 'ok' : 'OVER'}\n`,
+      `${label.padEnd(22)} ${String(min).padStart(5)} B min  ${String(gz).padStart(4)} B min+gzip  ${name in BUDGET ? `(budget ${BUDGET[name]} B)` : '(optional, no budget)'} ${ok ? 'ok' : 'OVER'}\n`,
     );
   }
   if (over) {

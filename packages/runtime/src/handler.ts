@@ -99,8 +99,8 @@ export function createHandler(w: Window, s: SharedState): (error?: unknown) => b
       } catch {}
       // At once: waiting for the release file here would leave the app on its failed import meanwhile.
       // reload() keeps the URL (query string and hash), history and scroll position, and cannot leave
-      // the origin.
-      w.location.reload();
+      // the origin. `s.l`: reloadTo()'s destination (reload-to.ts), where a router was going; same origin.
+      s.l ? s.l() : w.location.reload();
     };
     const recovering = info.action === 'reload' || info.action === 'wait';
     if (recovering) {

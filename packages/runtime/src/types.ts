@@ -136,6 +136,11 @@ export interface SharedState {
    * (the runtime's loop guard; the inline guard, which hands failures to the runtime, does not read it).
    */
   t?: number;
+  /**
+   * `reloadTo()`'s navigation (`@skewless/runtime/reload-to`), run by the handler instead of
+   * `location.reload()`: it loads the destination the app gave, on the page's own origin, or reloads.
+   */
+  l?: () => void;
 }
 
 /** Options of `watchRelease` (`@skewless/runtime/watch`), the optional proactive check. */
@@ -177,4 +182,65 @@ export interface PreloadErrorEvent extends Event {
    * @default undefined
    */
   skewlessResult?: Promise<unknown>;
+}
+
+/** What `followVueRouter` reads of a route: vue-router 3's `Route`, vue-router 4's route location. */
+export interface VueRouteLike {
+  /** The path with query and hash, without the router's base. */
+  fullPath: string;
+}
+
+/**
+ * What `followVueRouter` (`@skewless/runtime/vue-router`) uses of a vue-router 4 or 3 router; typed here so
+ * the runtime depends on neither.
+ */
+export interface VueRouterLike {
+  /** vue-router 4 returns a remover; 3 returns one too (3.5 and later). */
+  beforeEach(guard: (to: VueRouteLike, from: VueRouteLike, next?: () => void) => unknown): unknown;
+  afterEach(hook: () => void): unknown;
+  /** vue-router 4 passes the target route as the second argument; vue-router 3 passes none. */
+  onError(handler: (error: unknown, to?: VueRouteLike) => void): unknown;
+  /** Both versions give `href` with the router's base (and `#` in hash mode). */
+  resolve(to: string): { href: string };
+  /** vue-router 4 only (vue-router 3 has `onReady`): tells the guard styles apart. */
+  isReady?: unknown;
+}
+
+/** What `followReactRouter` (`@skewless/runtime/react-router`) uses of a React Router data router. */
+export interface ReactRouterLike {
+  /** Called synchronously on every state change; returns the unsubscribe function. */
+  subscribe(fn: (state: { navigation: { location?: ReactRouterPath | undefined } }) => void): () => void;
+  /** The href of a location, with the router's basename. */
+  createHref(location: ReactRouterPath): string;
+}
+
+/** A React Router location: what `createHref` takes. */
+export interface ReactRouterPath {
+  pathname: string;
+  search: string;
+  hash: string;
+}
+
+/** What `onUpdate` and the `skewless:update` event's `detail` receive. */
+export interface UpdateInfo {
+  /** The page's release id. */
+  current: string;
+  /** The live release id the release file names, which differs from `current`. */
+  live: string;
+}
+
+/** Options of `watchUpdates` (`@skewless/runtime/update`), the "new version available" signal. */
+export interface UpdateOptions {
+  /**
+   * How often the tabs of the origin, together, look at the release file while one of them is visible;
+   * below 30000 it is raised to 30000; 0 turns the interval off (visibility and failed loads still check).
+   * @default 300000 (5 minutes)
+   */
+  intervalMs?: number;
+  /**
+   * Called once per new live release id, in every tab of the origin that watches (show a toast, or reload
+   * at the next route change). The `skewless:update` event on `window` carries the same info.
+   * @default undefined
+   */
+  onUpdate?: (info: UpdateInfo) => void;
 }

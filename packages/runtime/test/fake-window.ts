@@ -17,6 +17,83 @@ export class FakeStorage {
   }
 }
 
+/** A BroadcastChannel of one {@link FakeOrigin}: messages reach the origin's other open channels of the name. */
+class FakeChannel {
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  constructor(
+    private readonly origin: FakeOrigin,
+    readonly name: string,
+  ) {
+    origin.channels.add(this);
+  }
+  postMessage(data: unknown): void {
+    for (const other of this.origin.channels)
+      if (other !== this && other.name === this.name)
+        queueMicrotask(() => other.onmessage?.({ data: structuredClone(data) }));
+  }
+  close(): void {
+    this.origin.channels.delete(this);
+  }
+}
+
+/**
+ * What the tabs of one origin share: localStorage (a write fires `storage` on the other tabs, as in a
+ * browser), BroadcastChannel (unless `broadcastChannel` is false: older browsers) and, when `locks`, the
+ * Web Locks API (`ifAvailable` requests only).
+ */
+export class FakeOrigin {
+  readonly local = new Map<string, string>();
+  readonly channels = new Set<FakeChannel>();
+  readonly tabs: { target: EventTarget }[] = [];
+  readonly held = new Set<string>();
+  /** How many lock requests the tabs made. */
+  lockRequests = 0;
+  constructor(readonly features: { broadcastChannel?: boolean; locks?: boolean } = {}) {}
+
+  localStorage(tab: { target: EventTarget }) {
+    return {
+      getItem: (key: string) => this.local.get(key) ?? null,
+      setItem: (key: string, value: string) => {
+        const newValue = String(value);
+        if (this.local.get(key) === newValue) return;
+        this.local.set(key, newValue);
+        for (const other of this.tabs)
+          if (other !== tab)
+            queueMicrotask(() =>
+              other.target.dispatchEvent(Object.assign(new Event('storage'), { key, newValue })),
+            );
+      },
+      removeItem: (key: string) => void this.local.delete(key),
+    };
+  }
+
+  channel(): unknown {
+    if (this.features.broadcastChannel === false) return undefined;
+    const origin = this;
+    return class extends FakeChannel {
+      constructor(name: string) {
+        super(origin, name);
+      }
+    };
+  }
+
+  locks(): unknown {
+    if (!this.features.locks) return undefined;
+    return {
+      request: async (name: string, _options: unknown, callback: (lock: unknown) => unknown) => {
+        this.lockRequests++;
+        if (this.held.has(name)) return callback(null);
+        this.held.add(name);
+        try {
+          return await callback({ name });
+        } finally {
+          this.held.delete(name);
+        }
+      },
+    };
+  }
+}
+
 export interface FakeOptions {
   /** The page's release, put into `<meta name="skewless-release">`; undefined: no meta tag. */
   current?: string;
@@ -27,6 +104,8 @@ export interface FakeOptions {
   /** Reading `sessionStorage` throws (storage disabled by privacy settings). */
   storageDenied?: boolean;
   origin?: string;
+  /** The other tabs of the origin (localStorage, BroadcastChannel, locks); default: a tab of its own. */
+  shared?: FakeOrigin;
 }
 
 export type FakeWindow = ReturnType<typeof fakeWindow>;
@@ -42,6 +121,12 @@ export function fakeWindow(options: FakeOptions = {}) {
   const listeners: { type: string; fn: (event: unknown) => unknown; capture: boolean }[] = [];
   const documentEvents = new EventTarget();
   const pushed: string[] = [];
+  const shared = options.shared ?? new FakeOrigin();
+  const tab = { target };
+  shared.tabs.push(tab);
+  /** URLs passed to history.replaceState; the last one is the page's address from then on. */
+  const replaced: string[] = [];
+  let href = `${origin}/users/42?tab=2#notes`;
   const w = {
     document: {
       visibilityState: 'visible' as DocumentVisibilityState,
@@ -54,11 +139,14 @@ export function fakeWindow(options: FakeOptions = {}) {
           ? { content: options.current }
           : null,
     },
-    navigator: { onLine: options.online ?? true },
+    navigator: { onLine: options.online ?? true, locks: shared.locks() },
+    localStorage: shared.localStorage(tab),
+    BroadcastChannel: shared.channel(),
     location: {
       origin,
+      protocol: new URL(origin).protocol,
       get href() {
-        return `${origin}/users/42?tab=2#notes`;
+        return href;
       },
       set href(url: string) {
         assigned.push(url);
@@ -71,9 +159,16 @@ export function fakeWindow(options: FakeOptions = {}) {
       pushState(_state: unknown, _title: string, url?: string) {
         pushed.push(String(url));
       },
+      replaceState(_state: unknown, _title: string, url?: string) {
+        replaced.push(String(url));
+        if (url) href = new URL(url, href).href;
+      },
     },
     setInterval,
     clearInterval,
+    // Looked up at each call, so vitest's fake timers (installed after the window is made) apply.
+    setTimeout: (fn: () => void, ms?: number) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (id?: ReturnType<typeof setTimeout>) => globalThis.clearTimeout(id),
     fetch: async (url: URL | string, init?: RequestInit) => {
       // Resolved as a browser's fetch() resolves a relative URL: against the document's base URL.
       fetched.push(`${new URL(url, w.document.baseURI)} ${init?.cache}`);
@@ -119,11 +214,20 @@ export function fakeWindow(options: FakeOptions = {}) {
     assigned,
     /** URLs passed to history.pushState (the app's route changes). */
     pushed,
+    replaced,
     /** Fire an element's load failure as the browser does: a non-bubbling `error` seen by capture listeners. */
     elementError(el: { tagName: string; src?: string; href?: string; rel?: string }) {
       return Promise.all(
         listeners.filter((l) => l.type === 'error' && l.capture).map((l) => l.fn({ target: el })),
       );
+    },
+    /** A deploy: what `skewless.json` answers from now on. */
+    setLive(live: string | Error | undefined) {
+      options.live = live;
+    },
+    /** The tab goes to the background (no event: only a return to visible is listened for). */
+    hide() {
+      w.document.visibilityState = 'hidden';
     },
     /** The tab comes back to the foreground. */
     becomeVisible() {

@@ -1,0 +1,2 @@
+export { followReactRouter } from './react-router.js';
+export type { ReactRouterLike, ReactRouterPath } from './types.js';

@@ -1,0 +1,1 @@
+export { reloadTo } from './reload-to.js';

@@ -1,0 +1,2 @@
+export type { VueRouteLike, VueRouterLike } from './types.js';
+export { followVueRouter } from './vue-router.js';
