@@ -13,6 +13,9 @@ export const UPDATE_KEY = 'skewless:update';
 /** The shortest interval taken: a shorter one is raised to this, so open tabs never hammer the origin. */
 export const MIN_INTERVAL_MS = 30_000;
 
+/** How far ahead of this tab's clock a shared time may be and still count (see `time` below). */
+const SKEW_MS = 2_000;
+
 /** How long a check waits for the release file. */
 const FETCH_TIMEOUT_MS = 10_000;
 
@@ -58,7 +61,10 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
    * version's or script's write) and for a time later than now (the tabs share one clock: it would hold
    * every check back until then).
    */
-  const time = (t: unknown) => (Number.isFinite(t) && (t as number) <= Date.now() ? (t as number) : 0);
+  // Up to SKEW_MS ahead is still a time: a message sent a moment ago by a tab whose clock reads a little
+  // ahead (Playwright's page clocks, a process that read the time just before this one) is not dropped.
+  const time = (t: unknown) =>
+    Number.isFinite(t) && (t as number) <= Date.now() + SKEW_MS ? (t as number) : 0;
   const read = (): Checked | undefined => {
     try {
       return JSON.parse(w.localStorage.getItem(UPDATE_KEY) as string) ?? undefined;
