@@ -28,6 +28,8 @@ test('7 retention: a tab of release 1 works while prune keeps it, then recovers 
   ]);
   // r1 is pruned: its About chunk is gone. The CDN never had it, so the 404 comes from the bucket
   // through the cache (a MISS), exactly once, and the runtime reloads the tab onto r3, where About works.
+  // Only the chunk fails: About's CSS is the same file in every release, listed by the kept ones, so prune
+  // left it in place.
   expect(afterR3!.failures).toEqual([expect.stringMatching(/^404 \/assets\/about-[0-9a-f]{8}\.js$/)]);
   expect(result.errors).toEqual([{ status: 404, path: afterR3!.failures[0]!.slice(4), cache: 'MISS' }]);
   expect(afterR3!.reloads).toBe(1);
