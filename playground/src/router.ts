@@ -8,6 +8,7 @@ const routes: Record<string, () => Promise<RouteModule>> = {
   '/': () => import('./routes/home'),
   '/about': () => import('./routes/about'),
   '/gallery': () => import('./routes/gallery'),
+  '/news': () => import('./routes/news'),
 };
 
 let current = 0;

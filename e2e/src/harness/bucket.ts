@@ -1,4 +1,4 @@
-import type { DevS3Server, UploadResult } from '@skewless/uploader';
+import type { DevS3Server, TargetOptions, UploadResult } from '@skewless/uploader';
 import type { Stack } from './stack.js';
 
 /** The asset bucket of a scenario: a local S3 server (s3rver) on loopback. */
@@ -8,9 +8,15 @@ export interface Bucket {
   route: { port: number; name: string };
   /**
    * Publish a build with Skewless's engine, the same `upload()` the Vite plugin calls: assets, verify,
-   * then (with `html`) the documents. `endpoint` overrides the S3 endpoint (a recording proxy).
+   * then (with `html`) the documents. `endpoint` overrides the S3 endpoint (a recording proxy); `label`
+   * names the release in its record.
    */
-  publish(dir: string, options?: { html?: boolean; endpoint?: string }): Promise<UploadResult>;
+  publish(
+    dir: string,
+    options?: { html?: boolean; endpoint?: string; label?: string },
+  ): Promise<UploadResult>;
+  /** `to` and the connection options for the engine's `prune`, `releases` and `rollback` on this bucket. */
+  target: TargetOptions & { to: string };
   /**
    * The environment that makes the playground's `vite build` upload to this bucket through
    * @skewless/vite's `upload` option (credentials through the standard AWS variables, as in CI).
@@ -22,8 +28,17 @@ export interface Bucket {
 export async function startBucket(stack: Stack): Promise<Bucket> {
   const { startDevS3, upload } = await import('@skewless/uploader');
   const server = stack.use(await startDevS3(), (s) => s.close());
+  const target = {
+    to: `s3://${server.bucket}/`,
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    region: server.region,
+    // s3rver's fixed development keys, not secrets.
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+  };
   return {
     server,
+    target,
     buildEnv: () => ({
       SKEWLESS_UPLOAD_TO: `s3://${server.bucket}/`,
       SKEWLESS_S3_ENDPOINT: server.endpoint,
@@ -35,14 +50,11 @@ export async function startBucket(stack: Stack): Promise<Bucket> {
     route: { port: Number(new URL(server.endpoint).port), name: server.bucket },
     publish: (dir, options = {}) =>
       upload({
+        ...target,
         dir,
-        to: `s3://${server.bucket}/`,
         html: options.html ?? false,
         endpoint: options.endpoint ?? server.endpoint,
-        forcePathStyle: true,
-        region: server.region,
-        // s3rver's fixed development keys, not secrets.
-        credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+        ...(options.label ? { label: options.label } : {}),
       }),
   };
 }

@@ -17,6 +17,12 @@ export interface CdnOptions {
    * @default 'request_uri'
    */
   cacheKey?: 'request_uri' | 'uri';
+  /**
+   * Put the documents the bucket serves (`/`, and the SPA's routes) through the cache as well, honouring
+   * their Cache-Control like `/assets/*`. Only for `site: 'bucket'`.
+   * @default false
+   */
+  cacheDocuments?: boolean;
 }
 
 function backendBlock(backend: Backend, options: CdnOptions, pathPrefix: string): string {
@@ -31,7 +37,7 @@ function backendBlock(backend: Backend, options: CdnOptions, pathPrefix: string)
 /**
  * The body of nginx's `http {}` block for e2e/src/nginx.ts (`{{port}}`, `{{prefix}}` placeholders): a round-robin upstream over the origins, a bucket upstream,
  * and a proxy cache on `/assets/*` that honours the backends' Cache-Control (errors included, as
- * CloudFront does) and keeps successful answers without one for a day (a CDN's default TTL). HTML is not cached at the edge: every scenario's documents are `no-cache` or
+ * CloudFront does) and keeps successful answers without one for a day (a CDN's default TTL). HTML is not cached at the edge unless `cacheDocuments`: every scenario's documents are `no-cache` or
  * uncached, so what a page sees is decided by which origin the balancer picks.
  */
 export function cdnConfig(options: CdnOptions): string {
@@ -45,9 +51,19 @@ export function cdnConfig(options: CdnOptions): string {
   if (options.bucket) upstreams.push(`upstream bucket {\n    server 127.0.0.1:${options.bucket.port};\n  }`);
   const key = options.cacheKey === 'uri' ? '$uri' : '$request_uri';
   const site = options.site ?? 'origins';
+  const documentCache = options.cacheDocuments
+    ? '\n      proxy_cache cdn;\n      proxy_cache_revalidate on;'
+    : '';
+  // A route of the SPA (a path without a dot, such as /about after a reload) gets index.html, as a
+  // CloudFront function or an S3 error document does for a site in a bucket; files keep their own path.
   const siteIndex =
     site === 'bucket'
-      ? `\n    location = / {\n      ${backendBlock('bucket', options, '/index.html')}\n    }`
+      ? `\n    location = / {\n      ${backendBlock('bucket', options, '/index.html')}${documentCache}\n    }
+    location ~ ^/[^.]*$ {
+      rewrite ^ /${options.bucket?.name}/index.html break;
+      proxy_pass http://bucket;
+      proxy_set_header Host 127.0.0.1:${options.bucket?.port};${documentCache}
+    }`
       : '';
   return `
   proxy_cache_path {{prefix}}/cache levels=1:2 keys_zone=cdn:1m max_size=64m inactive=1h use_temp_path=off;

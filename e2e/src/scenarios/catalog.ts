@@ -3,6 +3,8 @@ import { complete } from './complete.js';
 import { control } from './control.js';
 import { htmlFirst, skewlessOrder } from './publish-order.js';
 import { hashedNames, queryString } from './query-string.js';
+import { retention } from './retention.js';
+import { rollbackScenario } from './rollback.js';
 import { runtimeOnly } from './runtime-only.js';
 import type { Scenario } from './types.js';
 
@@ -17,4 +19,6 @@ export const scenarios: ReadonlyArray<{ id: string; run: Scenario }> = [
   { id: '5b-no-store-errors', run: noStoreErrors },
   { id: '6a-html-first', run: htmlFirst },
   { id: '6b-skewless-order', run: skewlessOrder },
+  { id: '7-retention', run: retention },
+  { id: '8-rollback', run: rollbackScenario },
 ];
