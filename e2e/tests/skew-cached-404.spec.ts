@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { loadBuilds } from '../src/harness/builds.js';
 import { cached404, noStoreErrors } from '../src/scenarios/cached-404.js';
 
-test.describe('5 seed 004: a 404 from a v1 origin during the deploy', () => {
+test.describe('5 a 404 from a v1 origin during the deploy', () => {
   test('with long cache headers on errors, the CDN keeps serving the 404 after the file exists', async ({
     browser,
   }) => {

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { loadBuilds } from '../src/harness/builds.js';
 import { hashedNames, queryString } from '../src/scenarios/query-string.js';
 
-test.describe('4 seeds 001/003: a cache that ignores the query string, mid rolling deploy', () => {
+test.describe('4 a cache that ignores the query string, mid rolling deploy', () => {
   test('query-string versioning: v1 bytes are cached as v2 and the v2 page runs v1 code', async ({
     browser,
   }) => {

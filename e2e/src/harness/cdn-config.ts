@@ -13,7 +13,7 @@ export interface CdnOptions {
   site?: Backend;
   /**
    * The cache key of `/assets/*`: `request_uri` keeps the query string; `uri` drops it, like a CDN
-   * distribution left at "forward no query strings" (seeds 001/003).
+   * distribution left at "forward no query strings".
    * @default 'request_uri'
    */
   cacheKey?: 'request_uri' | 'uri';

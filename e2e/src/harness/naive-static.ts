@@ -8,7 +8,7 @@ import { contentTypeFor } from '@skewless/uploader';
 export interface NaiveStaticOptions {
   /**
    * Cache-Control on every response under `/assets/`, errors included: the blanket rule of many
-   * static setups ("assets are cached for a year"), which makes a 404 as durable as a file (seed 004).
+   * static setups ("assets are cached for a year"), which makes a 404 as durable as a file.
    * @default undefined (no Cache-Control on assets)
    */
   assetsCacheControl?: string;

@@ -2,7 +2,7 @@ import { midDeployVisit } from './mid-deploy-visit.js';
 import type { Scenario } from './types.js';
 
 /**
- * 5a, seed 004: the origin puts its year-long asset Cache-Control on errors too. The early visitor's
+ * 5a: the origin puts its year-long asset Cache-Control on errors too. The early visitor's
  * miss for v2's entry reaches the v1 origin: a 404 the CDN keeps for a year, served to every user
  * after the file exists everywhere.
  */

@@ -8,7 +8,7 @@ import { rollbackScenario } from './rollback.js';
 import { runtimeOnly } from './runtime-only.js';
 import type { Scenario } from './types.js';
 
-/** Every scenario, in the order of issue 7; the demo runs them all. */
+/** Every scenario, in the order the README table lists them; the demo runs them all. */
 export const scenarios: ReadonlyArray<{ id: string; run: Scenario }> = [
   { id: '1-control', run: control },
   { id: '2-runtime-only', run: runtimeOnly },

@@ -2,7 +2,7 @@ import { midDeployVisit } from './mid-deploy-visit.js';
 import type { Scenario } from './types.js';
 
 /**
- * 4a, seeds 001/003: `app.js?v=2` behind a CDN whose cache key drops the query string. The early
+ * 4a: `app.js?v=2` behind a CDN whose cache key drops the query string. The early
  * visitor's miss for v2's entry reaches the v1 origin; v1's bytes are cached under the v2 URL and
  * served to everyone after the deploy.
  */

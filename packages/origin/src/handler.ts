@@ -105,7 +105,7 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     if (entry?.class === 'private') return sendError(res, 404, head);
     if (!entry) {
       // A hashed name that is not here is an asset of another release: answer for it, never hand it
-      // to a catch-all route that would send index.html with a 200 (seed 004's broken chunk).
+      // to a catch-all route that would send index.html with a 200 (a broken chunk: HTML where a script was asked for).
       if (next && !files.hashed(wanted)) return next();
       return sendError(res, 404, head);
     }

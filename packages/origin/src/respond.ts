@@ -11,7 +11,7 @@ const REASONS: Record<number, string> = {
 
 /**
  * An error response. Always `no-store` and without Vary or cache tags: a CDN that kept a 404 for
- * an asset the next deploy is about to upload would break every page that references it (seed 004).
+ * an asset the next deploy is about to upload would break every page that references it.
  */
 export function sendError(
   res: ServerResponse,

@@ -4,7 +4,7 @@ import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
 import type { RemoteObject, Target } from '../targets/target.js';
-import { type ReleaseState, ReleaseStore, type StoredRelease } from './store.js';
+import { newestFirst, type ReleaseState, ReleaseStore, type StoredRelease } from './store.js';
 
 /** One release as `releases` lists it. */
 export interface ReleaseSummary {
@@ -103,7 +103,10 @@ export interface RollbackResult {
  * Make an earlier release current again, from what the target holds alone (no build directory): checks
  * that every asset of the release is still there (a pruned release is refused, naming what is gone),
  * moves the current pointer, marks the replaced release retired, and publishes the release's stored
- * documents again, its release file last, so open tabs of the replaced release reload into it.
+ * documents again, its release file last. Every new page load gets the release; tabs still open on the
+ * replaced release keep working (its files stay until a prune drops it) and move over at their next
+ * reload, or when `watchUpdates` (@skewless/runtime/update) tells them. A document only the replaced
+ * release has stays published: it is named in a warning (remove it, or prune will break it in time).
  */
 export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
   const logger = options.logger ?? silentLogger;
@@ -143,6 +146,12 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     if (options.dryRun)
       return { target: options.to, dryRun: true, release: chosen.release, documents: order };
     const replaced = await store.makeCurrent(chosen);
+    const replacedRecord = replaced ? all.find((r) => r.release === replaced) : undefined;
+    const orphans = (replacedRecord?.documents ?? []).filter((p) => !stored.includes(p));
+    if (orphans.length > 0)
+      logger.warn(
+        `release ${chosen.release} has no ${orphans.join(', ')}, which ${replaced} published: they stay online pointing at ${replaced}'s files. Remove them, or they break once ${replaced} is pruned.`,
+      );
     const byPath = new Map(chosen.manifest.files.map((f) => [f.path, f]));
     for (const path of order) {
       const file = byPath.get(path);
@@ -178,7 +187,11 @@ function pick(
     which === 'previous'
       ? [...all]
           .filter((r) => r.release !== current && !r.legacy && r.retired !== undefined)
-          .sort((a, b) => (b.retired ?? 0) - (a.retired ?? 0))[0]
+          // Retired last; within one second of the server's clock, the newer upload.
+          .sort(
+            (a, b) =>
+              Math.floor((b.retired ?? 0) / 1000) - Math.floor((a.retired ?? 0) / 1000) || newestFirst(a, b),
+          )[0]
       : (all.find((r) => r.release === which) ?? all.find((r) => r.label === which));
   if (found) return found;
   const known = all

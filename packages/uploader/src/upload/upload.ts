@@ -243,7 +243,7 @@ async function waitForPrune(store: ReleaseStore, now: number, logger: Logger): P
 }
 
 /**
- * Copy the release's documents into its record's folder (`.skewless/releases/<id>/documents/`), so a
+ * Copy the release's documents beside its record (`.skewless/documents/<id>/`), so a
  * rollback can publish them again without the build directory. A copy already there is kept: its key
  * names the release, whose id is derived from every file's bytes.
  */
