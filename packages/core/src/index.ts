@@ -50,4 +50,4 @@ export {
   precompressedSiblings,
 } from './precompress.js';
 export type * from './types.js';
-export { compareBytes, walkFiles } from './walk.js';
+export { compareBytes, symlinksIn, walkFiles } from './walk.js';

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -77,5 +77,46 @@ describe('skewless upload refuses bad input', () => {
     const run = await runCli(built.cli, ['upload', b.dir, '--to', 's3://skewless/siblings'], env());
     expect(run.stderr).not.toContain('not in the manifest');
     expect(run.code).toBe(0);
+  });
+
+  it('a symbolic link in the build (a manifest entry, or a bare directory) is refused naming it; nothing written', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'skewless-outside-'));
+    cleanups.push(() => rm(outside, { recursive: true, force: true }));
+    await writeFile(join(outside, 'secret.txt'), 'not part of the build\n');
+    for (const [prefix, manifest] of [
+      ['link-manifest', true],
+      ['link-bare', false],
+    ] as const) {
+      const b = await makeBuildDir(VITE_LIKE);
+      cleanups.push(b.remove);
+      await symlink(join(outside, 'secret.txt'), join(b.dir, 'assets', 'notes-1a1a1a1a.txt'));
+      if (manifest) await writeManifest(b.dir, await createManifest({ dir: b.dir, writeReleaseFile: true }));
+      const run = await runCli(
+        built.cli,
+        ['upload', b.dir, '--to', `s3://skewless/${prefix}`, '--html'],
+        env(),
+      );
+      expect(run.code, prefix).toBe(2);
+      expect(run.stderr).toContain(
+        `holds 1 symbolic link(s): assets/notes-1a1a1a1a.txt → ${join(outside, 'secret.txt')}. Nothing was written.`,
+      );
+      expect(await written(prefix)).toEqual([]);
+    }
+  });
+
+  it("a --to prefix with '..', '.' or an empty segment is refused before any request", async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    cleanups.push(b.remove);
+    for (const [to, said] of [
+      ['s3://skewless/app/../other', "a '..' segment"],
+      ['s3://skewless/./app', "a '.' segment"],
+      ['s3://skewless/app//v2', 'an empty segment (//)'],
+    ] as const) {
+      const run = await runCli(built.cli, ['upload', b.dir, '--to', to], env());
+      expect(run.code, to).toBe(2);
+      expect(run.stderr).toContain(`the prefix of '${to}' has ${said}, so objects could land outside it.`);
+    }
+    expect(await written('other')).toEqual([]);
+    expect(await written('app')).toEqual([]);
   });
 });

@@ -67,7 +67,7 @@ const command: Command = async (argv, { logger }) => {
   const immutable = files.filter((f) => f.class === 'immutable');
   const result = await verifyReachable({ baseUrl: values['base-url'], files: immutable, concurrency });
   if (values.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result }, null, 2)}\n`);
-  logger.info(`${result.checked} immutable file(s) answer with their bytes through ${values['base-url']}`);
+  logger.info(`${result.checked} immutable file(s) answer with their bytes through ${result.url}`);
   return EXIT.ok;
 };
 export default command;

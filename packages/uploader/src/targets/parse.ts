@@ -9,6 +9,15 @@ export function parseTarget(to: string): TargetLocation {
   const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(to);
   if (s3) {
     const prefix = (s3[2] ?? '').replace(/^\/+|\/+$/g, '');
+    // Some servers resolve `..` and `.` in keys, so objects would land outside the named prefix (and a
+    // prune would look elsewhere); an empty segment (`a//b`) is a different key than it looks.
+    const bad = prefix.split('/').find((s) => s === '..' || s === '.' || (s === '' && prefix !== ''));
+    if (bad !== undefined || prefix.includes('\\')) {
+      throw new SkewlessError(
+        'INVALID_OPTIONS',
+        `the prefix of '${to}' has ${bad === undefined ? 'a backslash' : bad === '' ? 'an empty segment (//)' : `a '${bad}' segment`}, so objects could land outside it. Name the prefix plainly, such as s3://${s3[1]}/app.`,
+      );
+    }
     return { kind: 's3', bucket: s3[1] as string, prefix };
   }
   if (to.startsWith('file://')) {

@@ -20,6 +20,8 @@ export interface ReachableResult {
   checked: number;
   /** Bytes read. */
   bytes: number;
+  /** The base URL as it may be shown (no user or password). */
+  url: string;
 }
 
 /** The URL of a build path below a base URL, each segment encoded as a browser would request it. */
@@ -42,15 +44,27 @@ export async function verifyReachable(options: ReachableOptions): Promise<Reacha
   } catch {
     throw new SkewlessError(
       'INVALID_OPTIONS',
-      `the base URL must be an http(s) URL of the build's root through the CDN, such as https://cdn.example.com/app/ (got ${JSON.stringify(options.baseUrl.slice(0, 60))}).`,
+      `the base URL must be an http(s) URL of the build's root through the CDN, such as https://cdn.example.com/app/ (got ${JSON.stringify(shownUrl(options.baseUrl).slice(0, 60))}).`,
     );
+  }
+  // A user:password in the URL (a staging CDN behind basic auth) is sent as a header, never shown.
+  const headers: Record<string, string> = {};
+  if (base.username || base.password) {
+    const pair = `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`;
+    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    base.username = '';
+    base.password = '';
   }
   const timeout = options.timeoutMs ?? 30_000;
   let bytes = 0;
   const problems = await mapLimit(options.files, options.concurrency ?? 16, async (file) => {
     const url = publicUrl(base.href, file.path);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeout), redirect: 'follow' });
+      const response = await fetch(url, {
+        headers,
+        signal: AbortSignal.timeout(timeout),
+        redirect: 'follow',
+      });
       const body = Buffer.from(await response.arrayBuffer());
       bytes += body.length;
       if (response.status !== 200) return `${url} answered ${response.status}`;
@@ -72,5 +86,17 @@ export async function verifyReachable(options: ReachableOptions): Promise<Reacha
       `${wrong.length} of ${options.files.length} file(s) are not served right through ${base.href}: ${wrong.slice(0, 5).join('; ')}${wrong.length > 5 ? '; …' : ''}. No document was published. Check the CDN's origin and path (the base URL is the build's root), and purge any cached error, then run again.`,
     );
   }
-  return { checked: options.files.length, bytes };
+  return { checked: options.files.length, bytes, url: base.href };
+}
+
+/** A URL as it may be shown: without a user or password. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return 'the given URL';
+  }
 }

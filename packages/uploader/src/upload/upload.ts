@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readlink, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type {
@@ -18,6 +18,7 @@ import {
   readManifest,
   SkewlessError,
   silentLogger,
+  symlinksIn,
 } from '@skewless/core';
 import { documentCopyPath, releaseRecordPath } from '../releases/paths.js';
 import { defaultLabel, type ReleaseRecord, ReleaseStore, stripStored } from '../releases/store.js';
@@ -293,6 +294,18 @@ async function resolveManifest(
     throw new SkewlessError(
       'INVALID_OPTIONS',
       `the build directory ${dir} does not exist. Build first, or pass the right directory.`,
+    );
+  }
+  // Only the build's own regular files go up: a link could send a file from anywhere on the machine
+  // (a manifest entry that is one), or be left out without a word (a bare directory's).
+  const links = await symlinksIn(dir);
+  if (links.length > 0) {
+    const shown = await Promise.all(
+      links.slice(0, 5).map(async (l) => `${l} → ${await readlink(join(dir, l)).catch(() => '?')}`),
+    );
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `${dir} holds ${links.length} symbolic link(s): ${shown.join(', ')}${links.length > 5 ? ', …' : ''}. Nothing was written. Skewless uploads only the build's regular files; replace each link with a copy of its file (or remove it), then upload again.`,
     );
   }
   if (given) {
