@@ -10,6 +10,7 @@ import {
   DOCUMENTS_DIR,
   documentCopyPath,
   LEASE_PATH,
+  PUBLISH_LOCK_PATH,
   RELEASES_DIR,
   releaseRecordPath,
 } from '../../uploader/src/releases/paths.js';
@@ -35,6 +36,7 @@ describe('the contracts between the packages (CONTRIBUTING.md)', () => {
     expect(releaseRecordPath('0123456789abcdef')).toBe('.skewless/releases/0123456789abcdef.json');
     expect(CURRENT_PATH).toBe('.skewless/current.json');
     expect(LEASE_PATH).toBe('.skewless/prune-lease.json');
+    expect(PUBLISH_LOCK_PATH).toBe('.skewless/publish-lock.json');
     expect(DOCUMENTS_DIR).toBe('.skewless/documents');
     expect(documentCopyPath('0123456789abcdef', 'admin/index.html')).toBe(
       '.skewless/documents/0123456789abcdef/admin/index.html',

@@ -154,4 +154,34 @@ describe('prune and upload at once (pausing proxies, real s3rver)', () => {
     expect(uploaded.files.find((f) => f.path === 'assets/entry-1a1a1a1a.js')?.action).toBe('skip');
     await expectComplete('race-early', c.manifest);
   });
+
+  it('two uploads at once: the second waits for the first to publish, and the HTML and skewless.json that end up live are one release', async () => {
+    const to = 's3://skewless/race-two';
+    const one = await release('one', 'entry-4a4a4a4a.js');
+    const two = await release('two', 'entry-4b4b4b4b.js');
+    // The first is held at its first document (its HTML): it holds the publish lock.
+    const atHtml = gate((r) => r.method === 'PUT' && r.url.split('?')[0]!.endsWith('/race-two/index.html'));
+    const firstProxy = await proxy(atHtml.beforeRequest);
+    const first = upload({ dir: one.dir, to, html: true, ...via(firstProxy.endpoint) });
+    await atHtml.reached;
+
+    const secondProxy = await proxy();
+    const { logger, told } = listening(/another upload is publishing to .*: waiting/);
+    const second = upload({ dir: two.dir, to, html: true, logger, ...via(secondProxy.endpoint) });
+    await told;
+    // Its assets are up, but it has not moved the pointer nor written a document.
+    const written = secondProxy.requests.filter((r) => r.method === 'PUT').map((r) => r.url.split('?')[0]!);
+    expect(written.some((u) => u.endsWith('/current.json') || u.endsWith('/index.html'))).toBe(false);
+
+    atHtml.open();
+    await first;
+    await second;
+    const html = (await s3.body('race-two/index.html')).toString();
+    const live = JSON.parse((await s3.body('race-two/skewless.json')).toString()).release;
+    expect(live).toBe(two.manifest.release);
+    expect(html).toContain('<!-- two -->');
+    expect(JSON.parse((await s3.body('race-two/.skewless/current.json')).toString()).release).toBe(live);
+    await expectComplete('race-two', two.manifest);
+    expect(await s3.keys()).not.toContain('race-two/.skewless/publish-lock.json');
+  });
 });

@@ -134,7 +134,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(p.requests.map((r) => r.method).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'HEAD']);
   });
 
-  it('records the request sequence: pending record, listing, assets (If-None-Match on immutable), verify listing, document copies, current pointer, records, then HTML', async () => {
+  it('records the request sequence: pending record, listing, assets (If-None-Match on immutable), verify listing, publish lock, document copies, current pointer, records, a fresh listing, then HTML', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();
     const p = await proxy();
@@ -154,6 +154,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
         "PUT /skewless/[prefix]/assets/logo-[hash].svg If-None-Match: *",
         "PUT /skewless/[prefix]/robots.txt",
         "GET /skewless/ (list prefix=[prefix]/)",
+        "PUT /skewless/[prefix]/.skewless/publish-lock.json If-None-Match: *",
         "PUT /skewless/[prefix]/.skewless/documents/[release]/index.html",
         "PUT /skewless/[prefix]/.skewless/documents/[release]/skewless.json",
         "GET /skewless/[prefix]/.skewless/current.json",
@@ -162,8 +163,10 @@ describe('upload to a real local S3 server (s3rver)', () => {
         "HEAD /skewless/[prefix]/.skewless/current.json",
         "PUT /skewless/[prefix]/.skewless/releases/[release].json",
         "HEAD /skewless/[prefix]/.skewless/releases/[release].json",
+        "GET /skewless/ (list prefix=[prefix]/)",
         "PUT /skewless/[prefix]/index.html",
         "PUT /skewless/[prefix]/skewless.json",
+        "DELETE /skewless/[prefix]/.skewless/publish-lock.json",
       ]
     `);
   });

@@ -7,6 +7,12 @@ export const CURRENT_PATH = '.skewless/current.json';
 /** The prune lease: held while a prune decides and deletes, so an upload that starts meanwhile waits. */
 export const LEASE_PATH = '.skewless/prune-lease.json';
 
+/**
+ * The publish lock: created with a conditional write (`If-None-Match: *`) by the upload that moves the
+ * current pointer and publishes documents, removed after its `skewless.json`; another upload waits.
+ */
+export const PUBLISH_LOCK_PATH = '.skewless/publish-lock.json';
+
 /** A release record's path (`.skewless/releases/<id>.json`): any id upload accepts (manifest-names.ts). */
 export const RELEASE_RECORD = new RegExp(
   `^${RELEASES_DIR.replace('.', '\\.')}/[A-Za-z0-9][A-Za-z0-9._-]*\\.json$`,

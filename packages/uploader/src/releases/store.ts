@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Manifest, ReleaseInfo } from '@skewless/core';
 import { mapLimit, parseManifest, RELEASE_FILE, SkewlessError } from '@skewless/core';
 import type { RemoteObject, Target } from '../targets/target.js';
@@ -6,6 +7,7 @@ import {
   DOCUMENTS_DIR,
   documentCopyPath,
   LEASE_PATH,
+  PUBLISH_LOCK_PATH,
   RELEASE_RECORD,
   releaseRecordPath,
 } from './paths.js';
@@ -54,8 +56,14 @@ export interface StoredRelease extends ReleaseRecord {
 /** How long a pending record protects its files: past it, the upload that wrote it is taken as abandoned. */
 export const PENDING_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
+/** How long an upload may hold the publish lock before another may take it over (a crashed upload). */
+export const PUBLISH_LOCK_MS = 10 * 60 * 1000;
+
 /** How long a prune may hold the store: uploads that start meanwhile wait for it, at most this long. */
 export const LEASE_MS = 10 * 60 * 1000;
+
+/** How often a waiting upload asks whether the publish lock is free. */
+const LOCK_POLL_MS = 1000;
 
 /** The CI variables a label defaults to, in order: GitHub, GitLab, Bitbucket, CircleCI, Buildkite, generic. */
 const LABEL_VARIABLES = [
@@ -209,6 +217,45 @@ export class ReleaseStore {
       );
     }
     return taken;
+  }
+
+  /**
+   * Take the publish lock, waiting while another upload holds it (polling once a second), taking over a
+   * lock older than {@link PUBLISH_LOCK_MS} (its upload died). `now` gives the server's time as the
+   * caller knows it. Returns the function that releases the lock. On a server without conditional
+   * writes the lock cannot exclude anyone (the target warned once already).
+   */
+  async lockPublish(
+    owner: string,
+    now: () => number,
+    onWait: (since: number) => void,
+  ): Promise<() => Promise<void>> {
+    const body = Buffer.from(`${JSON.stringify({ owner })}\n`);
+    const request = {
+      path: PUBLISH_LOCK_PATH,
+      file: '',
+      body,
+      bytes: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      md5: createHash('md5').update(body).digest('hex'),
+      contentType: 'application/json',
+      cacheControl: 'no-store',
+      release: owner,
+      ifNoneMatch: true,
+    };
+    let told = false;
+    for (;;) {
+      if ((await this.target.put(request)) === 'written') return () => this.target.remove(PUBLISH_LOCK_PATH);
+      const held = await this.target.head(PUBLISH_LOCK_PATH);
+      if (!held) continue;
+      if (held.modified !== undefined && now() - held.modified > PUBLISH_LOCK_MS) {
+        await this.target.remove(PUBLISH_LOCK_PATH);
+        continue;
+      }
+      if (!told) onWait(held.modified ?? now());
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
   }
 
   async releaseLease(): Promise<void> {

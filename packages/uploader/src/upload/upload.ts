@@ -159,26 +159,62 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     }
 
     // The release goes current once its assets are verified, and before its documents: its record (with
-    // copies of its documents, for a rollback without the build) says what a tab on it needs.
-    if (record) {
-      const before = record.record.documents.join('\n');
-      if (options.html) record.record.documents = await storeDocuments(send, plan, remote);
-      if (!record.current) {
-        const replaced = await store.makeCurrent(record.record);
-        logger.debug(`release ${manifest.release} is current${replaced ? `; ${replaced} is retired` : ''}`);
-      } else if (record.record.documents.join('\n') !== before) {
-        await store.write(record.record);
+    // copies of its documents, for a rollback without the build) says what a tab on it needs. The
+    // pointer and the documents go under the publish lock, so two uploads at once cannot leave one
+    // release's HTML with the other's skewless.json; the documents are planned again under it, against
+    // what the other upload may have published meanwhile.
+    let documents = plan.filter((e) => e.action === 'upload' && e.class === 'document');
+    if (record && (!record.current || documents.length > 0)) {
+      const since = performance.now();
+      const unlock = await store.lockPublish(
+        `${manifest.release}-${process.pid}`,
+        () => record.record.uploaded + (performance.now() - since),
+        (held) =>
+          logger.info(
+            `another upload is publishing to ${target.url} (since ${new Date(held).toISOString()}): waiting for it to finish.`,
+          ),
+      );
+      try {
+        const before = record.record.documents.join('\n');
+        if (options.html) record.record.documents = await storeDocuments(send, plan, remote);
+        if (!record.current) {
+          const replaced = await store.makeCurrent(record.record);
+          logger.debug(`release ${manifest.release} is current${replaced ? `; ${replaced} is retired` : ''}`);
+        } else if (record.record.documents.join('\n') !== before) {
+          await store.write(record.record);
+        }
+        if (options.html) {
+          const now = await target.list();
+          documents = (
+            await planUpload({
+              manifest: { ...manifest, files: manifest.files.filter((f) => f.class === 'document') },
+              dir,
+              digests,
+              key: (path) => target.key(path),
+              remote: now,
+              head: (path) => target.head(path),
+              html: true,
+              includePrivate: false,
+              force: false,
+              concurrency,
+            })
+          ).filter((e) => e.action === 'upload');
+          for (const e of documents) {
+            const entry = plan.find((p) => p.path === e.path);
+            if (entry) Object.assign(entry, { action: e.action, reason: e.reason });
+          }
+        }
+        // The release file goes last and alone: the runtime reloads when it changes, and that reload must
+        // find the new HTML already in place.
+        const waves = [
+          documents.filter((e) => e.path !== RELEASE_FILE),
+          documents.filter((e) => e.path === RELEASE_FILE),
+        ];
+        await transfer(send, 'documents', waves, (p) => report(p, documents));
+      } finally {
+        await unlock().catch(() => {});
       }
     }
-
-    // The release file goes last and alone: the runtime reloads when it changes, and that reload must
-    // find the new HTML already in place.
-    const documents = plan.filter((e) => e.action === 'upload' && e.class === 'document');
-    const waves = [
-      documents.filter((e) => e.path !== RELEASE_FILE),
-      documents.filter((e) => e.path === RELEASE_FILE),
-    ];
-    await transfer(send, 'documents', waves, (p) => report(p, documents));
 
     report({ phase: 'done', files: 0, bytes: 0 }, []);
     return result();
