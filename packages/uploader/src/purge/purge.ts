@@ -53,7 +53,12 @@ export function preparePurge(purge: readonly string[], publicUrl: string | undef
       );
   }
   if (problems.length > 0)
-    throw new SkewlessError('INVALID_OPTIONS', `${[...new Set(problems)].join(' ')} Nothing was written.`);
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `${[...new Set(problems)]
+        .map((p, i) => (i === 0 ? p : p[0]?.toUpperCase() + p.slice(1)))
+        .join(' ')} Nothing was written.`,
+    );
   return targets;
 }
 
