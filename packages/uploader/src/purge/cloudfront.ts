@@ -28,7 +28,7 @@ export async function cloudFrontInvalidator(options: TargetOptions, timeoutMs: n
   const client = new sdk.CloudFrontClient({
     // CloudFront's API has one endpoint, in us-east-1; tests point it at a local server.
     region: 'us-east-1',
-    endpoint: process.env.SKEWLESS_CLOUDFRONT_API || undefined,
+    endpoint: cloudFrontEndpoint(),
     profile: options.profile,
     credentials: options.credentials && { ...options.credentials },
     maxAttempts: 1,
@@ -56,6 +56,18 @@ export async function cloudFrontInvalidator(options: TargetOptions, timeoutMs: n
     },
     close: () => client.destroy(),
   };
+}
+
+/**
+ * `SKEWLESS_CLOUDFRONT_API` when set (a test server), else the SDK's own choice, except that a global
+ * `AWS_ENDPOINT_URL` (set for an S3-compatible server such as R2 or dev-s3, which `--endpoint` defaults to)
+ * must not send the invalidation there: the SDK applies it to every service.
+ */
+export function cloudFrontEndpoint(): string | undefined {
+  const env = process.env;
+  if (env.SKEWLESS_CLOUDFRONT_API) return env.SKEWLESS_CLOUDFRONT_API;
+  if (env.AWS_ENDPOINT_URL_CLOUDFRONT) return env.AWS_ENDPOINT_URL_CLOUDFRONT;
+  return env.AWS_ENDPOINT_URL ? 'https://cloudfront.amazonaws.com' : undefined;
 }
 
 /** The same invalidation with the AWS CLI. */
