@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, optionProblems, rollback, writeManifest } from '../src/index.js';
+import { cloudflareBodies } from '../src/purge/cloudflare.js';
+import { cloudFrontEndpoint } from '../src/purge/cloudfront.js';
+import { documentUrls } from '../src/purge/purge.js';
 import { upload } from '../src/upload/upload.js';
 import { startSilentServer } from './helpers/aws-proxy.js';
 import { makeBuildDir } from './helpers/build-dir.js';
@@ -363,5 +366,47 @@ describe('purge after publish', () => {
     expect(`${run.stdout}\n${run.stderr}`).not.toContain(CF_TOKEN);
     // Published all the same.
     expect((await s3.body('cli/skewless.json')).toString()).toContain(r.id);
+  });
+});
+
+describe('purge items', () => {
+  it('document URLs: under the public URL or the target key, an index.html also as its directory', () => {
+    const docs = ['index.html', 'docs/index.html', 'a b.html', 'skewless.json'];
+    expect(documentUrls(docs, { publicUrl: 'https://www.example.com/app', key: (p) => `x/${p}` })).toEqual([
+      'https://www.example.com/app/index.html',
+      'https://www.example.com/app/',
+      'https://www.example.com/app/docs/index.html',
+      'https://www.example.com/app/docs/',
+      'https://www.example.com/app/a%20b.html',
+      'https://www.example.com/app/skewless.json',
+    ]);
+    expect(documentUrls(['index.html'], { key: (p) => `site/${p}` }).map((u) => new URL(u).pathname)).toEqual(
+      ['/site/index.html', '/site/'],
+    );
+  });
+
+  it('Cloudflare URLs go 30 a request (what every plan accepts); tags in one', () => {
+    const urls = Array.from({ length: 61 }, (_, i) => `https://a.example/${i}.html`);
+    expect(cloudflareBodies(urls, 'url').map((b) => b.files?.length)).toEqual([30, 30, 1]);
+    expect(cloudflareBodies(['skewless-document'], 'tag')).toEqual([{ tags: ['skewless-document'] }]);
+  });
+
+  it('CloudFront ignores a global AWS_ENDPOINT_URL meant for the S3-compatible store', () => {
+    const keep = { ...process.env };
+    try {
+      delete process.env.SKEWLESS_CLOUDFRONT_API;
+      delete process.env.AWS_ENDPOINT_URL_CLOUDFRONT;
+      process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:4568';
+      expect(cloudFrontEndpoint()).toBe('https://cloudfront.amazonaws.com');
+      process.env.AWS_ENDPOINT_URL_CLOUDFRONT = 'http://127.0.0.1:9000';
+      expect(cloudFrontEndpoint()).toBe('http://127.0.0.1:9000');
+      delete process.env.AWS_ENDPOINT_URL;
+      delete process.env.AWS_ENDPOINT_URL_CLOUDFRONT;
+      expect(cloudFrontEndpoint()).toBeUndefined();
+    } finally {
+      for (const k of ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CLOUDFRONT', 'SKEWLESS_CLOUDFRONT_API'])
+        if (keep[k] === undefined) delete process.env[k];
+        else process.env[k] = keep[k];
+    }
   });
 });
