@@ -158,8 +158,15 @@ export async function purgeDocuments(
 
 /** A failure's message with any token of the environment blanked out, whatever put it there. */
 function message(error: unknown): string {
-  const e = error as Error & { name?: string };
+  const e = error as Error & { name?: string; cause?: { code?: unknown; message?: unknown } };
   let text = `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}`;
+  // fetch says only "fetch failed"; the reason (ECONNREFUSED, a TLS error) is in its cause.
+  const cause = e?.cause;
+  const why =
+    cause && typeof cause === 'object'
+      ? [cause.code, cause.message].filter((x) => typeof x === 'string' && x !== '').join(': ')
+      : '';
+  if (why) text += ` (${why})`;
   for (const name of Object.values(TOKEN_ENV)) {
     const token = process.env[name];
     if (token) text = text.split(token).join(`$${name}`);
