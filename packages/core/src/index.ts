@@ -49,5 +49,7 @@ export {
   precompress,
   precompressedSiblings,
 } from './precompress.js';
+export type { PurgeTarget } from './purge-spec.js';
+export { PURGE_SYNTAX, parsePurgeTarget } from './purge-spec.js';
 export type * from './types.js';
 export { compareBytes, symlinksIn, walkFiles } from './walk.js';

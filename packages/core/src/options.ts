@@ -3,6 +3,7 @@
 // the options its own way (`'concurrency'`, `--concurrency`, `'upload.concurrency'`).
 import { unknownOptionProblem } from './did-you-mean.js';
 import { SkewlessError } from './errors.js';
+import { PURGE_SYNTAX, parsePurgeTarget } from './purge-spec.js';
 import type { HashFormat, PruneOptions, RollbackOptions, UploadOptions } from './types.js';
 
 type Check = (value: unknown) => string | undefined;
@@ -117,6 +118,18 @@ const CHECKS: Record<EngineOptionKey, Check> = {
     typeof v === 'string' && /^https?:\/\/[^/]/.test(v)
       ? undefined
       : `must be the build's public http(s) URL through the CDN, such as 'https://cdn.example.com/app/' (got ${typeof v === 'string' ? 'a string without http:// or https://' : shown(v)})`,
+  purge: (v) => {
+    if (!Array.isArray(v) || v.some((e) => typeof e !== 'string'))
+      return `must be a list of strings, each one of ${PURGE_SYNTAX} (got ${shown(v)})`;
+    const bad = v.map((e, i) => ({ i, parsed: parsePurgeTarget(e) })).filter((e) => 'problem' in e.parsed);
+    return bad.length === 0
+      ? undefined
+      : `entry ${bad.map((e) => e.i + 1).join(', ')} must be one of ${PURGE_SYNTAX}`;
+  },
+  publicUrl: (v) =>
+    typeof v === 'string' && /^https?:\/\/[^/]/.test(v)
+      ? undefined
+      : `must be the documents' public http(s) URL, such as 'https://www.example.com/app/' (got ${typeof v === 'string' ? 'a string without http:// or https://' : shown(v)})`,
   region: nonEmpty("a region name such as 'us-east-1'"),
   profile: nonEmpty("a profile name from ~/.aws/config such as 'deploy'"),
   acl: (v) => (v === 'public-read' ? undefined : `can only be 'public-read', or left out (got ${shown(v)})`),
@@ -163,6 +176,8 @@ const COMMANDS = {
       'onProgress',
       'label',
       'verifyUrl',
+      'purge',
+      'publicUrl',
     ] as EngineOptionKey[],
     required: ['dir', 'to'] as EngineOptionKey[],
   },
@@ -172,7 +187,7 @@ const COMMANDS = {
   },
   releases: { keys: TARGET_KEYS, required: ['to'] as EngineOptionKey[] },
   rollback: {
-    keys: [...TARGET_KEYS, 'release'] as EngineOptionKey[],
+    keys: [...TARGET_KEYS, 'release', 'purge', 'publicUrl'] as EngineOptionKey[],
     required: ['to', 'release'] as EngineOptionKey[],
   },
 };

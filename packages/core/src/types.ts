@@ -253,6 +253,23 @@ export interface UploadOptions extends TargetOptions {
    */
   verifyUrl?: string;
   /**
+   * CDNs to purge once the documents are published (`upload` with `html`, and `rollback`), so a CDN that
+   * caches HTML serves the new release at once: `cloudfront:<distribution-id>` (an invalidation of the
+   * document paths; needs the optional peer `@aws-sdk/client-cloudfront`), `cloudflare:<zone-id>` (by URL,
+   * needs `publicUrl`), `cloudflare:<zone-id>:tags` (the `skewless-document` cache tag),
+   * `fastly:<service-id>` (the `skewless-document` surrogate key; `:soft` for a soft purge). Tokens come
+   * from `CLOUDFLARE_API_TOKEN` / `FASTLY_API_TOKEN` only. A failed purge never fails or undoes the
+   * deploy: it is reported in the result's `purge`.
+   * @default [] (no purge)
+   */
+  purge?: string[];
+  /**
+   * The public URL the documents are served at, e.g. `https://www.example.com/app/`: a purge by URL needs
+   * its host, and its path replaces the target's prefix in CloudFront paths.
+   * @default `verifyUrl` when set, else none (paths are the target's keys: `/<prefix>/<path>`)
+   */
+  publicUrl?: string;
+  /**
    * A name for the release in `skewless releases` and `rollback --release`, such as a commit or a
    * version. Up to 100 printable characters.
    * @default the CI's commit variable when one is set (`GITHUB_SHA`, `CI_COMMIT_SHA`, …), else none
@@ -282,6 +299,22 @@ export interface UploadResult {
   conflicts: string[];
   /** The per-file plan, sorted by path. */
   files: UploadPlanEntry[];
+  /** One report per `purge` entry, after the documents were published; absent when none was asked. */
+  purge?: PurgeReport[];
+}
+
+/** What one CDN purge did. A failed one leaves the published documents live. */
+export interface PurgeReport {
+  /** The `purge` entry, as given (ids only: never a token). */
+  target: string;
+  /** Whether the CDN accepted every request. */
+  ok: boolean;
+  /** What was purged: paths (CloudFront), URLs or tags (Cloudflare), surrogate keys (Fastly). */
+  items: string[];
+  /** Why it failed, when it did (never the token). */
+  error?: string;
+  /** A command that purges the same by hand (tokens as environment variables, never their values). */
+  manual: string;
 }
 
 /** Options of {@link prune}: remove what only old, long-retired releases reference. */
@@ -309,6 +342,16 @@ export interface RollbackOptions extends TargetOptions {
   to: string;
   /** The release to go back to: its id, its label, or `previous` (the one the current release replaced). */
   release: string;
+  /**
+   * CDNs to purge once the documents are published again; as {@link UploadOptions.purge}.
+   * @default [] (no purge)
+   */
+  purge?: string[];
+  /**
+   * The public URL the documents are served at; as {@link UploadOptions.publicUrl}.
+   * @default none
+   */
+  publicUrl?: string;
 }
 
 /** What {@link prune} did. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { assertOptions, HASH_LENGTH, hashFormatProblem, optionProblems } from '../src/index.js';
+import {
+  assertOptions,
+  HASH_LENGTH,
+  hashFormatProblem,
+  optionProblems,
+  parsePurgeTarget,
+} from '../src/index.js';
 
 const upload = (given: unknown, name?: (key: string) => string) =>
   optionProblems(given, { command: 'upload', ...(name ? { name } : {}) });
@@ -69,6 +75,44 @@ describe('the one validator of engine options', () => {
     expect(() => assertOptions({ to: 's3://b', keep: 0 }, { command: 'prune' })).toThrow(
       /invalid prune options: 'keep' must be a whole number ≥ 1/,
     );
+  });
+
+  it('purge entries: cdn:id[:mode] for upload and rollback, never echoed; publicUrl is an http(s) URL', () => {
+    expect(parsePurgeTarget('cloudfront:E2QWRUHAPOMQZL')).toEqual({
+      cdn: 'cloudfront',
+      distributionId: 'E2QWRUHAPOMQZL',
+    });
+    expect(parsePurgeTarget('cloudflare:z1')).toEqual({ cdn: 'cloudflare', zoneId: 'z1', by: 'url' });
+    expect(parsePurgeTarget('cloudflare:z1:tags')).toEqual({ cdn: 'cloudflare', zoneId: 'z1', by: 'tag' });
+    expect(parsePurgeTarget('fastly:s1')).toEqual({ cdn: 'fastly', serviceId: 's1', soft: false });
+    expect(parsePurgeTarget('fastly:s1:soft')).toEqual({ cdn: 'fastly', serviceId: 's1', soft: true });
+    for (const bad of ['cloudfront:E1:soft', 'fastly:', 'akamai:x', 'cloudflare:a/b', 'fastly:s1:tags'])
+      expect(parsePurgeTarget(bad), bad).toHaveProperty('problem');
+    const upload = { dir: 'dist', to: 's3://b', html: true };
+    expect(
+      optionProblems(
+        { ...upload, purge: ['fastly:s1'], publicUrl: 'https://a.example/' },
+        { command: 'upload' },
+      ),
+    ).toEqual([]);
+    expect(
+      optionProblems({ to: 's3://b', release: 'previous', purge: ['fastly:s1'] }, { command: 'rollback' }),
+    ).toEqual([]);
+    const problems = optionProblems(
+      { ...upload, purge: ['fastly:s1', 'fastly:secret-token-x/y'], publicUrl: 'www.example.com' },
+      { command: 'upload' },
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^'purge' entry 2 must be one of 'cloudfront:<distribution-id>'/),
+      expect.stringMatching(/^'publicUrl' must be the documents' public http\(s\) URL/),
+    ]);
+    expect(problems.join(' ')).not.toContain('secret-token');
+    expect(optionProblems({ ...upload, purge: 'fastly:s1' }, { command: 'upload' })[0]).toMatch(
+      /^'purge' must be a list of strings/,
+    );
+    expect(optionProblems({ to: 's3://b', purge: ['fastly:s1'] }, { command: 'prune' })).toEqual([
+      `unknown option 'purge'. Remove it or check its spelling.`,
+    ]);
   });
 
   it('one hash range for every tool: 8 to 21 characters, hex or base64', () => {

@@ -44,7 +44,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `Usage: skewless <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'skewless <command> --help' for a command's options.\nExit codes: 0 ok, 1 failed, 2 usage error.`;
+  return `Usage: skewless <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'skewless <command> --help' for a command's options.\nExit codes: 0 ok, 1 failed, 2 usage error, 3 published but a --purge failed.`;
 }
 
 async function main(argv: string[]): Promise<number> {

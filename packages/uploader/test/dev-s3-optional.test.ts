@@ -57,6 +57,22 @@ describe('skewless dev-s3 without s3rver installed', () => {
     expect(run.stderr.match(/\[skewless\]/g)).toHaveLength(1);
   });
 
+  // @aws-sdk/client-cloudfront is an optional peer too, and not linked into this app either.
+  it('a CloudFront purge without @aws-sdk/client-cloudfront names its install command, before any upload', async () => {
+    const { NODE_PATH: _, ...env } = plainEnv();
+    const run = await runCli(
+      cli,
+      ['upload', join(app, 'no-build'), '--to', 's3://b/app', '--html', '--purge', 'cloudfront:E1'],
+      env,
+    );
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[skewless\] a CloudFront purge needs/);
+    expect(lines[0]).toContain('npm i -D @aws-sdk/client-cloudfront');
+    expect(lines[0]).toContain('Nothing was written.');
+  });
+
   it('other commands work without it', async () => {
     const run = await runCli(cli, ['upload', '--help'], plainEnv());
     expect(run.code).toBe(0);

@@ -1,7 +1,10 @@
 import type { Logger } from '@skewless/core';
 
-/** Documented exit codes of the `skewless` CLI. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Documented exit codes of the `skewless` CLI. `purgeFailed`: the documents were published (the deploy
+ * is live, nothing was rolled back) but a CDN purge asked for with --purge failed.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, purgeFailed: 3 } as const;
 
 export interface CommandContext {
   logger: Logger;

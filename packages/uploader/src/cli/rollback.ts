@@ -3,7 +3,15 @@ import { SkewlessError } from '@skewless/core';
 import { rollback } from '../releases/history.js';
 import type { Command } from './command.js';
 import { EXIT } from './command.js';
-import { checkFlags, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
+import { purgeExit } from './purge-exit.js';
+import {
+  checkFlags,
+  PURGE_FLAGS,
+  PURGE_FLAGS_HELP,
+  TARGET_FLAGS,
+  TARGET_FLAGS_HELP,
+  targetOptions,
+} from './target-flags.js';
 
 const HELP = `Usage: skewless rollback --to <s3://bucket/prefix | file:///path> --release <id | label | previous> [options]
 
@@ -16,17 +24,19 @@ Options:
   --to <url>            the upload target (required)
   --release <which>     a release id, a label given at upload, or 'previous' (the last one
                         replaced as current)
+${PURGE_FLAGS_HELP}
 ${TARGET_FLAGS_HELP}
   -h, --help            show this help
 
-Exit codes: 0 ok, 1 failed (nothing changed), 2 usage error.`;
+Exit codes: 0 ok, 1 failed (nothing changed), 2 usage error, 3 rolled back but a --purge failed
+(the documents are live; the warning says how to purge by hand).`;
 
 const command: Command = async (argv, { logger }) => {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { ...TARGET_FLAGS, release: { type: 'string' } },
+    options: { ...TARGET_FLAGS, ...PURGE_FLAGS, release: { type: 'string' } },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
@@ -35,13 +45,19 @@ const command: Command = async (argv, { logger }) => {
   const usage = (problem: string) =>
     new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless rollback --help' for the options.`);
   if (positionals.length > 0) throw usage(`unexpected argument '${positionals[0]}'`);
-  const options = { ...targetOptions(values, usage), release: values.release as string, logger };
+  const options = {
+    ...targetOptions(values, usage),
+    release: values.release as string,
+    purge: values.purge,
+    publicUrl: values['public-url'],
+    logger,
+  };
   checkFlags(options, 'rollback', usage);
   const result = await rollback(options);
   if (values.json) process.stdout.write(`${JSON.stringify({ ok: true, ...result }, null, 2)}\n`);
   logger.info(
     `${result.dryRun ? 'dry run: would make' : 'made'} release ${result.release} current${result.replaced ? ` (replacing ${result.replaced})` : ''} in ${result.target}; ${result.dryRun ? 'would publish' : 'published'} ${result.documents.join(', ')}`,
   );
-  return EXIT.ok;
+  return purgeExit(result.purge);
 };
 export default command;

@@ -62,6 +62,8 @@ const FLAG_OF: Record<string, string> = {
   label: '--label',
   acl: '--acl',
   headers: '--header',
+  purge: '--purge',
+  publicUrl: '--public-url',
 };
 
 /** A numeric flag as a number, or as the text given when it is not one (so the message can show it). */
@@ -89,6 +91,21 @@ export function targetOptions(
     forcePathStyle: values['path-style'] ? true : values['virtual-host-style'] ? false : undefined,
   };
 }
+
+/** The purge flags of the commands that publish documents (upload, rollback). */
+export const PURGE_FLAGS = {
+  purge: { type: 'string', multiple: true },
+  'public-url': { type: 'string' },
+} as const;
+
+/** Their help lines. */
+export const PURGE_FLAGS_HELP = `  --purge <cdn:id>      once the documents are published, purge them at a CDN (repeatable):
+                        cloudfront:<distribution-id> (needs @aws-sdk/client-cloudfront),
+                        cloudflare:<zone-id> (by URL, needs --public-url),
+                        cloudflare:<zone-id>:tags (the skewless-document cache tag),
+                        fastly:<service-id>[:soft] (the skewless-document surrogate key);
+                        tokens from CLOUDFLARE_API_TOKEN / FASTLY_API_TOKEN only
+  --public-url <url>    the documents' public URL (https://www.example.com/app/), for purge URLs`;
 
 /** A numeric flag as engine options take it (see {@link targetOptions}). */
 export { flagNumber };

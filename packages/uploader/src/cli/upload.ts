@@ -5,7 +5,15 @@ import { createProgressLine, formatBytes } from '../upload/progress.js';
 import { upload } from '../upload/upload.js';
 import type { Command } from './command.js';
 import { EXIT } from './command.js';
-import { checkFlags, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
+import { purgeExit } from './purge-exit.js';
+import {
+  checkFlags,
+  PURGE_FLAGS,
+  PURGE_FLAGS_HELP,
+  TARGET_FLAGS,
+  TARGET_FLAGS_HELP,
+  targetOptions,
+} from './target-flags.js';
 
 const HELP = `Usage: skewless upload <dir> --to <s3://bucket/prefix | file:///path> [options]
 
@@ -23,6 +31,8 @@ Options:
                         a version); default the CI's commit (GITHUB_SHA, CI_COMMIT_SHA, ...)
   --html                also upload documents (HTML, skewless.json, control files) after the assets
   --force               overwrite hashed names that hold other bytes (repair only)
+${PURGE_FLAGS_HELP}
+                        (default the --base-url)
 ${TARGET_FLAGS_HELP}
   --acl public-read     send a public-read ACL (off by default)
   --header 'K: V'       extra header on every object (repeatable)
@@ -31,7 +41,8 @@ ${TARGET_FLAGS_HELP}
   -h, --help            show this help
 
 Credentials come from the standard AWS chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ...
-Exit codes: 0 ok, 1 failed (nothing or only assets written), 2 usage error.`;
+Exit codes: 0 ok, 1 failed (nothing or only assets written), 2 usage error, 3 published but a
+--purge failed (the new documents are live; the warning says how to purge by hand).`;
 
 const command: Command = async (argv, { logger, verbose }) => {
   const { values, positionals } = parseArgs({
@@ -47,6 +58,7 @@ const command: Command = async (argv, { logger, verbose }) => {
       'include-private': { type: 'boolean' },
       label: { type: 'string' },
       'base-url': { type: 'string' },
+      ...PURGE_FLAGS,
     },
   });
   if (values.help) {
@@ -78,6 +90,8 @@ const command: Command = async (argv, { logger, verbose }) => {
     includePrivate: values['include-private'],
     label: values.label,
     verifyUrl: values['base-url'],
+    purge: values.purge,
+    publicUrl: values['public-url'],
     logger,
     onProgress: progress?.onProgress,
   };
@@ -114,6 +128,6 @@ const command: Command = async (argv, { logger, verbose }) => {
   if (omittedDocs > 0 && !options.html) {
     logger.info(`${omittedDocs} document(s) left out: pass --html to publish them after the assets.`);
   }
-  return EXIT.ok;
+  return purgeExit(result.purge);
 };
 export default command;

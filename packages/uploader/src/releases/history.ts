@@ -1,5 +1,6 @@
-import type { RollbackOptions, TargetOptions } from '@skewless/core';
+import type { PurgeReport, RollbackOptions, TargetOptions } from '@skewless/core';
 import { assertOptions, RELEASE_FILE, SkewlessError, silentLogger } from '@skewless/core';
+import { preparePurge, purgeDocuments } from '../purge/purge.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
@@ -97,6 +98,8 @@ export interface RollbackResult {
   replaced?: string;
   /** The documents published again from the release's stored copies, release file last. */
   documents: string[];
+  /** One report per `purge` entry, after the documents were published; absent when none was asked. */
+  purge?: PurgeReport[];
 }
 
 /**
@@ -111,6 +114,13 @@ export interface RollbackResult {
 export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
   const logger = options.logger ?? silentLogger;
   const { target, store } = await openStore(options, 'rollback');
+  let purgeTargets: ReturnType<typeof preparePurge>;
+  try {
+    purgeTargets = preparePurge(options.purge ?? [], options.publicUrl);
+  } catch (error) {
+    await target.close();
+    throw error;
+  }
   try {
     const listing = await target.list();
     const all = await store.readAll(listing);
@@ -164,12 +174,28 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       );
       logger.debug(`published ${target.key(path)} of release ${chosen.release}`);
     }
+    // After skewless.json, as in upload: the documents are live whatever the CDN answers.
+    const purge =
+      purgeTargets.length > 0
+        ? await purgeDocuments(purgeTargets, order, chosen.release, {
+            purge: options.purge ?? [],
+            publicUrl: options.publicUrl,
+            key: (path) => target.key(path),
+            credentials: options.credentials,
+            profile: options.profile,
+            attempts: options.attempts ?? 5,
+            retryDelayMs: options.retryDelayMs ?? 200,
+            timeoutMs: options.requestTimeoutMs ?? 60_000,
+            logger,
+          })
+        : undefined;
     return {
       target: options.to,
       dryRun: false,
       release: chosen.release,
       ...(replaced ? { replaced } : {}),
       documents: order,
+      ...(purge ? { purge } : {}),
     };
   } finally {
     await target.close();

@@ -20,6 +20,7 @@ import {
   silentLogger,
   symlinksIn,
 } from '@skewless/core';
+import { preparePurge, purgeDocuments } from '../purge/purge.js';
 import { documentCopyPath, releaseRecordPath } from '../releases/paths.js';
 import { defaultLabel, type ReleaseRecord, ReleaseStore, stripStored } from '../releases/store.js';
 import { openTarget } from '../targets/open.js';
@@ -34,6 +35,8 @@ import { compareHead } from './same-bytes.js';
 import { verifyListing } from './verify.js';
 
 const DEFAULT_CONCURRENCY = 16;
+/** The deadline of one request, as the targets default it (TargetOptions.requestTimeoutMs). */
+const DEFAULT_TIMEOUT_MS = 60_000;
 /** How often an upload asks whether the prune it waits for is done. */
 const LEASE_POLL_MS = 1000;
 
@@ -50,6 +53,14 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
   const dir = resolve(options.dir ?? '');
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   parseTarget(options.to);
+  const publicUrl = options.publicUrl ?? options.verifyUrl;
+  if (options.purge?.length && !options.html)
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      "'purge' purges the documents this upload publishes, and without 'html' (--html) it publishes none. Add --html, or leave out --purge. Nothing was uploaded.",
+    );
+  // Before anything is written: a purge that could not run (no token, no SDK) fails the deploy now.
+  const purgeTargets = preparePurge(options.purge ?? [], publicUrl);
   const { manifest, walked } = await resolveManifest(dir, options.manifest, logger);
   // A manifest built by walking the directory matches it by construction; only an empty one is refused.
   const checked =
@@ -216,8 +227,29 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       }
     }
 
+    // Only now, with skewless.json written: a CDN that refetched a document earlier could cache the old
+    // one again. Every document of the release is purged, not only those sent, so a re-run after a failed
+    // purge purges again.
+    let purged: UploadResult['purge'];
+    if (purgeTargets.length > 0) {
+      const published = plan
+        .filter((e) => e.class === 'document' && (e.action === 'upload' || e.action === 'skip'))
+        .map((e) => e.path);
+      purged = await purgeDocuments(purgeTargets, published, manifest.release, {
+        purge: options.purge ?? [],
+        publicUrl,
+        key: (path) => target.key(path),
+        credentials: options.credentials,
+        profile: options.profile,
+        attempts: retry.attempts,
+        retryDelayMs: retry.baseDelayMs,
+        timeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+        logger,
+      });
+    }
+
     report({ phase: 'done', files: 0, bytes: 0 }, []);
-    return result();
+    return { ...result(), ...(purged ? { purge: purged } : {}) };
   } finally {
     await target.close();
   }
