@@ -116,7 +116,9 @@ describe('purge after publish', () => {
     expect(log.indexOf('cdn POST /client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/purge_cache')).toBe(
       log.length - 1,
     );
+    // After it only the publish lock's release, then the purge.
     expect(log.slice(releaseFile + 1)).toEqual([
+      's3 DELETE /skewless/[prefix]/.skewless/publish-lock.json',
       'cdn POST /client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/purge_cache',
     ]);
     expect(result.purge).toEqual([
