@@ -40,6 +40,7 @@ export { checkManifestNames } from './manifest-names.js';
 export type { EngineOptionKey, OptionProblemsSettings } from './options.js';
 export { assertOptions, HASH_LENGTH, hashFormatProblem, optionProblems, shown } from './options.js';
 export { createLimiter, mapLimit } from './pool.js';
+export { precachePath, precacheUrls } from './precache.js';
 export type { PrecompressedFile, PrecompressOptions } from './precompress.js';
 export {
   decodesTo,

@@ -1,4 +1,4 @@
-import { readlink, stat } from 'node:fs/promises';
+import { readFile, readlink, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type {
@@ -13,7 +13,10 @@ import {
   assertOptions,
   checkManifestNames,
   createManifest,
+  isControlFile,
   mapLimit,
+  precachePath,
+  precacheUrls,
   RELEASE_FILE,
   readManifest,
   SkewlessError,
@@ -194,8 +197,9 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
         } else if (record.record.documents.join('\n') !== before) {
           await store.write(record.record);
         }
+        let now: ReadonlyMap<string, RemoteObject> | undefined;
         if (options.html) {
-          const now = await target.list();
+          now = await target.list();
           documents = (
             await planUpload({
               manifest: { ...manifest, files: manifest.files.filter((f) => f.class === 'document') },
@@ -215,10 +219,14 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
             if (entry) Object.assign(entry, { action: e.action, reason: e.reason });
           }
         }
-        // The release file goes last and alone: the runtime reloads when it changes, and that reload must
-        // find the new HTML already in place.
+        if (now) await checkPrecache(manifest, dir, now, target.url);
+        // HTML first, then the control files (a service worker that installs must find the new HTML to
+        // precache), then the release file, last and alone: the runtime reloads when it changes, and that
+        // reload must find the new HTML already in place.
+        const control = (e: PlannedEntry) => e.path !== RELEASE_FILE && isControlFile(e.path, manifest.hash);
         const waves = [
-          documents.filter((e) => e.path !== RELEASE_FILE),
+          documents.filter((e) => e.path !== RELEASE_FILE && !control(e)),
+          documents.filter(control),
           documents.filter((e) => e.path === RELEASE_FILE),
         ];
         await transfer(send, 'documents', waves, (p) => report(p, documents));
@@ -292,6 +300,41 @@ async function begin(
   }
   await waitForPrune(store, record.uploaded, logger);
   return { record, current: false, fresh: stored === undefined };
+}
+
+/**
+ * Refuse to publish a service worker that precaches a file the target does not hold: it would fail to
+ * install (Workbox stops at the first missing entry) or, worse, precache whatever the CDN answers. Files
+ * of this release's documents count as held: they are published before the worker.
+ */
+async function checkPrecache(
+  manifest: Manifest,
+  dir: string,
+  listing: ReadonlyMap<string, RemoteObject>,
+  where: string,
+): Promise<void> {
+  const ours = new Set(manifest.files.filter((f) => f.class === 'document').map((f) => f.path));
+  const problems: string[] = [];
+  for (const worker of manifest.files) {
+    if (
+      worker.class !== 'document' ||
+      !/\.m?js$/.test(worker.path) ||
+      !isControlFile(worker.path, manifest.hash)
+    )
+      continue;
+    const source = await readFile(join(dir, ...worker.path.split('/')), 'utf8');
+    for (const url of precacheUrls(source)) {
+      const path = precachePath(url, worker.path, manifest.base);
+      if (path !== undefined && !ours.has(path) && !listing.has(path))
+        problems.push(`${worker.path} precaches ${url}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new SkewlessError(
+      'VERIFY_FAILED',
+      `${problems.length} precached file(s) are not in ${where}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}. No document was published: a service worker that precaches a missing file fails to install. Rebuild so the worker and the build agree, then upload again.`,
+    );
+  }
 }
 
 /** Wait while a prune holds the store's lease (it ends, or it expires), polling once a second. */
