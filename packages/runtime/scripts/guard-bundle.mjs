@@ -1,29 +1,32 @@
-// Builds the inline guard (src/guard-source.ts and the constants it uses) into one minified string.
-// The files are concatenated rather than bundled: they hold only top-level constants and functions, so
-// dropping their import lines and `export` keywords leaves one valid script (see src/guard-source.ts).
-import { readFile } from 'node:fs/promises';
+// Builds the inline guard (src/guard-source.ts and what it imports) into one minified string: an esbuild
+// IIFE bundle (it resolves the imports and keeps only what the guard uses, and the IIFE keeps every name
+// out of the page's global scope, which an inline classic script's top level is), then terser.
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { minify } from 'terser';
-import ts from 'typescript';
-
-const FILES = ['constants.ts', 'guard-source.ts'];
 
 /** The placeholder renderGuard() replaces with the release URL literal. */
 export const URL_TOKEN = '__SKEWLESS_RELEASE_URL__';
 
 /** @returns {Promise<string>} the guard as an expression statement, with URL_TOKEN for its release URL */
 export async function bundleGuard() {
-  const parts = await Promise.all(
-    FILES.map(async (file) => {
-      const source = await readFile(new URL(`../src/${file}`, import.meta.url), 'utf8');
-      const { outputText } = ts.transpileModule(source, {
-        compilerOptions: { target: ts.ScriptTarget.ES2021, module: ts.ModuleKind.ESNext },
-      });
-      return outputText.replace(/^import[\s\S]*?from\s+['"][^'"]+['"];?\s*$/gm, '').replace(/^export /gm, '');
-    }),
-  );
-  // The IIFE keeps every name out of the page's global scope (an inline classic script's top level is global).
-  const code = `(() => {\n${parts.join('\n')}\nguard(${URL_TOKEN});\n})();`;
-  const result = await minify(code, {
+  const bundled = await build({
+    stdin: {
+      // URL_TOKEN is left an undeclared name: the bundler keeps it, the minifier cannot rename it.
+      contents: `import { guard } from './guard-source.ts';\nguard(${URL_TOKEN});\n`,
+      resolveDir: fileURLToPath(new URL('../src/', import.meta.url)),
+      sourcefile: 'guard-entry.ts',
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2021',
+    write: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const result = await minify(bundled.outputFiles[0].text, {
     ecma: 2020,
     module: false,
     toplevel: true,

@@ -1,4 +1,4 @@
-// Self-contained (no imports): scripts/guard-bundle.mjs concatenates this file into the inline guard.
+// Self-contained (no imports): scripts/guard-bundle.mjs bundles what the inline guard uses of this file.
 
 /**
  * The meta tag that carries the page's release id: `<meta name="skewless-release" content="<id>">`.

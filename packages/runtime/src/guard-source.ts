@@ -17,7 +17,7 @@ import type { SharedState, SkewInfo } from './types.js';
  * cancelable `skewless:reload` event, asked when deciding as the runtime asks; it skips the release fetch,
  * so its reason is 'load-error'.
  *
- * Self-contained: scripts/guard-bundle.mjs builds it into a string with constants.ts only, and it reaches
+ * Self-contained: scripts/guard-bundle.mjs bundles it with what it uses of constants.ts, and it reaches
  * the page through globals. Terse on purpose: its budget is 512 bytes min+gzip with a long CDN release URL
  * (scripts/size.mjs), so the casts below stand in for `String()`/`Number()`, which storage does anyway.
  */
