@@ -17,14 +17,14 @@ export interface AppBuild {
 }
 
 /**
- * Builds a framework fixture with @skewless/vite (names, release meta, inline guard, skewless.json, the
- * pending preload helper that offers the failed import to `retryImports()`) into
- * e2e/.run/frameworks/<app>/<label>. `label` is shown on the page and changes the code, so two labels are
- * two releases with different chunk names.
+ * Builds a fixture folder with @skewless/vite into `outDir` (emptied first), with `label` as the page's
+ * `__RELEASE__`; returns the release id the plugin derived (its skewless.json).
  */
-export async function buildApp(app: App, label: string): Promise<AppBuild> {
-  const root = `${FIXTURES}${app}/`;
-  const outDir = `${RUN}${app}/${label}`;
+export async function buildFixture(
+  root: string,
+  outDir: string,
+  label: string,
+): Promise<{ dir: string; release: string }> {
   await rm(outDir, { recursive: true, force: true });
   await build({
     root,
@@ -41,6 +41,17 @@ export async function buildApp(app: App, label: string): Promise<AppBuild> {
     build: { outDir, emptyOutDir: true, minify: false },
   });
   const release = JSON.parse(await readFile(`${outDir}/skewless.json`, 'utf8')).release as string;
+  return { dir: outDir, release };
+}
+
+/**
+ * Builds a framework fixture with @skewless/vite (names, release meta, inline guard, skewless.json, the
+ * pending preload helper that offers the failed import to `retryImports()`) into
+ * e2e/.run/frameworks/<app>/<label>. `label` is shown on the page and changes the code, so two labels are
+ * two releases with different chunk names.
+ */
+export async function buildApp(app: App, label: string): Promise<AppBuild> {
+  const { dir: outDir, release } = await buildFixture(`${FIXTURES}${app}/`, `${RUN}${app}/${label}`, label);
   const html = await readFile(`${outDir}/index.html`, 'utf8');
   const entry = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
   const entryCode = entry ? await readFile(`${outDir}${entry}`, 'utf8') : '';

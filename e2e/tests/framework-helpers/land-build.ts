@@ -1,7 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import skewless from '@skewless/vite';
-import { build, type Plugin } from 'vite';
+import { buildFixture } from './build.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/land/', import.meta.url));
 const RUN = fileURLToPath(new URL('../../.run/land/', import.meta.url));
@@ -20,23 +18,6 @@ export interface LandBuild {
  * runtime's router adapter; update, the "new version available" signal. `label` is shown on the page and
  * changes the code, so two labels are two releases.
  */
-export async function buildLandApp(app: LandApp, label: string): Promise<LandBuild> {
-  const outDir = `${RUN}${app}/${label}`;
-  await rm(outDir, { recursive: true, force: true });
-  await build({
-    root: `${FIXTURES}${app}/`,
-    configFile: false,
-    logLevel: 'silent',
-    define: {
-      __RELEASE__: JSON.stringify(label),
-      // Vue's esm-bundler build asks for its feature flags to be set.
-      __VUE_OPTIONS_API__: 'true',
-      __VUE_PROD_DEVTOOLS__: 'false',
-      __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
-    },
-    plugins: [skewless() as Plugin],
-    build: { outDir, emptyOutDir: true, minify: false },
-  });
-  const release = JSON.parse(await readFile(`${outDir}/skewless.json`, 'utf8')).release as string;
-  return { dir: outDir, release };
+export function buildLandApp(app: LandApp, label: string): Promise<LandBuild> {
+  return buildFixture(`${FIXTURES}${app}/`, `${RUN}${app}/${label}`, label);
 }

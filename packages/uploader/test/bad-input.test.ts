@@ -1,36 +1,22 @@
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
-import { buildCli, plainEnv, runCli } from './helpers/cli.js';
-import { startS3 } from './helpers/s3.js';
+import { type buildCli, runCli, s3Env as s3EnvOf, useS3AndCli } from './helpers/cli.js';
+import type { startS3 } from './helpers/s3.js';
 
 // Bad input is refused with a non-zero exit, every problem named, and nothing written.
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let built: Awaited<ReturnType<typeof buildCli>>;
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  [s3, built] = await Promise.all([startS3(), buildCli()]);
-});
-afterAll(async () => {
-  await built?.remove();
-  await s3?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
+const cleanups = useS3AndCli((started, cli) => {
+  s3 = started;
+  built = cli;
 });
 
-const env = () =>
-  plainEnv({
-    AWS_ENDPOINT_URL: s3.server.endpoint,
-    AWS_ACCESS_KEY_ID: s3.server.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.server.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-  });
+const env = () => s3EnvOf(s3);
 
 const written = async (prefix: string) => (await s3.keys()).filter((k) => k.startsWith(`${prefix}/`));
 

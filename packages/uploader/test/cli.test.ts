@@ -3,34 +3,19 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
-import { buildCli, plainEnv, runCli } from './helpers/cli.js';
-import { startS3 } from './helpers/s3.js';
+import { type buildCli, plainEnv, runCli, s3Env as s3EnvOf, useS3AndCli } from './helpers/cli.js';
+import type { startS3 } from './helpers/s3.js';
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let built: Awaited<ReturnType<typeof buildCli>>;
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  [s3, built] = await Promise.all([startS3(), buildCli()]);
-});
-afterAll(async () => {
-  await built?.remove();
-  await s3?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
+const cleanups = useS3AndCli((started, cli) => {
+  s3 = started;
+  built = cli;
 });
 
-function s3Env() {
-  return plainEnv({
-    AWS_ENDPOINT_URL: s3.server.endpoint,
-    AWS_ACCESS_KEY_ID: s3.server.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.server.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-  });
-}
+const s3Env = () => s3EnvOf(s3);
 
 async function buildDir(files = VITE_LIKE) {
   const b = await makeBuildDir(files);

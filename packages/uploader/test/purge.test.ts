@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createManifest, optionProblems, rollback, writeManifest } from '../src/index.js';
 import { cloudflareBodies } from '../src/purge/cloudflare.js';
 import { cloudFrontEndpoint } from '../src/purge/cloudfront.js';
@@ -7,8 +7,8 @@ import { upload } from '../src/upload/upload.js';
 import { startSilentServer } from './helpers/aws-proxy.js';
 import { makeBuildDir } from './helpers/build-dir.js';
 import { type ApiCall, cloudFrontCreated, startMockedApi } from './helpers/cdn-api.js';
-import { buildCli, plainEnv, runCli } from './helpers/cli.js';
-import { describeRequest, startRecordingProxy, startS3 } from './helpers/s3.js';
+import { type buildCli, plainEnv, runCli, useS3AndCli } from './helpers/cli.js';
+import { describeRequest, startRecordingProxy, type startS3 } from './helpers/s3.js';
 
 // Recognisable fake tokens: every output of a test is scanned for them.
 const CF_TOKEN = 'fake-cloudflare-token-Zq81xLmN';
@@ -16,7 +16,11 @@ const FASTLY_TOKEN = 'fake-fastly-token-Pw73kVbR';
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let built: Awaited<ReturnType<typeof buildCli>>;
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups = useS3AndCli((started, cli) => {
+  s3 = started;
+  built = cli;
+});
+
 const ENV = [
   'CLOUDFLARE_API_TOKEN',
   'FASTLY_API_TOKEN',
@@ -25,15 +29,7 @@ const ENV = [
   'SKEWLESS_CLOUDFRONT_API',
 ];
 const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
-beforeAll(async () => {
-  [s3, built] = await Promise.all([startS3(), buildCli()]);
-});
-afterAll(async () => {
-  await built?.remove();
-  await s3?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
+afterEach(() => {
   for (const k of ENV) {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];

@@ -1,27 +1,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { upload } from '../src/upload/upload.js';
 import { startSilentServer } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
-import { buildCli, plainEnv, runCli } from './helpers/cli.js';
-import { startS3 } from './helpers/s3.js';
+import { type buildCli, runCli, s3Env as s3EnvOf, useS3AndCli } from './helpers/cli.js';
+import type { startS3 } from './helpers/s3.js';
 
 // A real HTTP server in front of the local S3 plays the CDN: it reads each object from the bucket, as an
 // origin pull does, except where a test makes it answer a stale 404 or other bytes.
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let built: Awaited<ReturnType<typeof buildCli>>;
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  [s3, built] = await Promise.all([startS3(), buildCli()]);
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-afterAll(async () => {
-  await built?.remove();
-  await s3?.close();
+const cleanups = useS3AndCli((started, cli) => {
+  s3 = started;
+  built = cli;
 });
 
 /** The CDN for `prefix`: GET /<path> answers the object `<prefix>/<path>`, or what `override` says. */
@@ -139,12 +132,7 @@ describe('reachability through the CDN before the documents (a real HTTP server 
     const b = await build();
     await upload({ dir: b.dir, to: 's3://skewless/reach-cli', html: true, ...direct() });
     const good = await cdn('reach-cli');
-    const env = plainEnv({
-      AWS_ENDPOINT_URL: s3.server.endpoint,
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-      AWS_REGION: 'us-east-1',
-    });
+    const env = s3EnvOf(s3);
     const fromDir = await runCli(built.cli, ['verify', b.dir, '--base-url', good.url], env);
     expect(fromDir.code).toBe(0);
     expect(fromDir.stderr).toContain('4 immutable file(s) answer with their bytes');

@@ -1,23 +1,18 @@
 import { createHash } from 'node:crypto';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createManifest, type Manifest, releases, rollback, writeManifest } from '../src/index.js';
 import { prune } from '../src/releases/prune.js';
 import { upload } from '../src/upload/upload.js';
 import { makeBuildDir } from './helpers/build-dir.js';
-import { buildCli, plainEnv, runCli } from './helpers/cli.js';
-import { startS3 } from './helpers/s3.js';
+import { type buildCli, runCli, s3Env as s3EnvOf, useS3AndCli } from './helpers/cli.js';
+import type { startS3 } from './helpers/s3.js';
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let built: Awaited<ReturnType<typeof buildCli>>;
-const removals: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  [s3, built] = await Promise.all([startS3(), buildCli()]);
-});
-afterAll(async () => {
-  for (const r of removals) await r();
-  await built?.remove();
-  await s3?.close();
+const removals = useS3AndCli((started, cli) => {
+  s3 = started;
+  built = cli;
 });
 
 /** A release with its own entry chunk and HTML; the CSS is shared by every release. */
@@ -131,12 +126,7 @@ describe('releases and rollback (real s3rver)', () => {
     const b = await release('5b5b5b5b');
     await publish(a.dir, to, 'v1');
     await publish(b.dir, to, 'v2');
-    const env = plainEnv({
-      AWS_ENDPOINT_URL: s3.server.endpoint,
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-      AWS_REGION: 'us-east-1',
-    });
+    const env = s3EnvOf(s3);
     const listed = await runCli(built.cli, ['releases', '--to', to, '--json'], env);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toMatchObject({ ok: true, current: b.id });

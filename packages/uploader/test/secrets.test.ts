@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
-import { buildCli, plainEnv, runCli } from './helpers/cli.js';
-import { startS3 } from './helpers/s3.js';
+import { type buildCli, plainEnv, runCli, useS3AndCli } from './helpers/cli.js';
+import type { startS3 } from './helpers/s3.js';
 
 // No credential, token or secret is ever printed, logged or stored: recognisable fake secrets go into
 // every place a user puts them (the AWS environment, a session token, a password in the endpoint URL),
@@ -13,14 +13,9 @@ const PASSWORD = 'SkewlessFakePassword4242';
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let built: Awaited<ReturnType<typeof buildCli>>;
-const removals: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  [s3, built] = await Promise.all([startS3(), buildCli()]);
-});
-afterAll(async () => {
-  for (const r of removals) await r();
-  await built?.remove();
-  await s3?.close();
+const removals = useS3AndCli((started, cli) => {
+  s3 = started;
+  built = cli;
 });
 
 describe('no secret in any output or stored object', () => {

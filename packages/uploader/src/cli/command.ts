@@ -1,4 +1,6 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Logger } from '@skewless/core';
+import { SkewlessError } from '@skewless/core';
 
 /**
  * Documented exit codes of the `skewless` CLI. `purgeFailed`: the documents were published (the deploy
@@ -16,3 +18,22 @@ export interface CommandContext {
  * calls the library API, and returns an exit code. Throw `SkewlessError` for failures the user can fix.
  */
 export type Command = (argv: string[], ctx: CommandContext) => Promise<number>;
+
+/**
+ * A command's flags parsed the one way every command parses them (`strict`, positionals allowed, `--help`
+ * printed), with `usage(problem)` building its usage error. `help` is true when the help was printed: the
+ * command then returns `EXIT.ok`.
+ */
+export function commandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  name: string,
+  helpText: string,
+  options: O,
+) {
+  const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  const help = (parsed.values as { help?: boolean }).help === true;
+  if (help) process.stdout.write(`${helpText}\n`);
+  const usage = (problem: string) =>
+    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless ${name} --help' for the options.`);
+  return { ...parsed, help, usage };
+}

@@ -1,9 +1,7 @@
-import { parseArgs } from 'node:util';
-import { SkewlessError } from '@skewless/core';
 import { DEFAULT_KEEP, DEFAULT_MIN_AGE_MS, formatAge, parseAge, prune } from '../releases/prune.js';
 import { formatBytes } from '../upload/progress.js';
 import type { Command } from './command.js';
-import { EXIT } from './command.js';
+import { commandArgs, EXIT } from './command.js';
 import { checkFlags, flagNumber, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
 
 const HELP = `Usage: skewless prune --to <s3://bucket/prefix | file:///path> [--keep <n>] [--min-age <age>] [options]
@@ -27,22 +25,12 @@ ${TARGET_FLAGS_HELP}
 Exit codes: 0 ok, 1 failed, 2 usage error.`;
 
 const command: Command = async (argv, { logger, verbose }) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...TARGET_FLAGS,
-      keep: { type: 'string' },
-      'min-age': { type: 'string' },
-    },
+  const { values, positionals, help, usage } = commandArgs(argv, 'prune', HELP, {
+    ...TARGET_FLAGS,
+    keep: { type: 'string' },
+    'min-age': { type: 'string' },
   });
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return EXIT.ok;
-  }
-  const usage = (problem: string) =>
-    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless prune --help' for the options.`);
+  if (help) return EXIT.ok;
   if (positionals.length > 0) throw usage(`unexpected argument '${positionals[0]}'`);
   const minAge = values['min-age'] === undefined ? undefined : parseAge(values['min-age']);
   if (values['min-age'] !== undefined && minAge === undefined)

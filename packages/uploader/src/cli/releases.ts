@@ -1,9 +1,7 @@
-import { parseArgs } from 'node:util';
-import { SkewlessError } from '@skewless/core';
 import { releases } from '../releases/history.js';
 import { formatBytes } from '../upload/progress.js';
 import type { Command } from './command.js';
-import { EXIT } from './command.js';
+import { commandArgs, EXIT } from './command.js';
 import { checkFlags, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
 
 const HELP = `Usage: skewless releases --to <s3://bucket/prefix | file:///path> [options]
@@ -25,18 +23,8 @@ export function when(ms: number | undefined): string {
 }
 
 const command: Command = async (argv, { logger }) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: { ...TARGET_FLAGS },
-  });
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return EXIT.ok;
-  }
-  const usage = (problem: string) =>
-    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless releases --help' for the options.`);
+  const { values, positionals, help, usage } = commandArgs(argv, 'releases', HELP, { ...TARGET_FLAGS });
+  if (help) return EXIT.ok;
   if (positionals.length > 0) throw usage(`unexpected argument '${positionals[0]}'`);
   const options = { ...targetOptions(values, usage), logger };
   checkFlags(options, 'releases', usage);

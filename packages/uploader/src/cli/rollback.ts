@@ -1,8 +1,6 @@
-import { parseArgs } from 'node:util';
-import { SkewlessError } from '@skewless/core';
 import { rollback } from '../releases/history.js';
 import type { Command } from './command.js';
-import { EXIT } from './command.js';
+import { commandArgs, EXIT } from './command.js';
 import { purgeExit } from './purge-exit.js';
 import {
   checkFlags,
@@ -32,18 +30,12 @@ Exit codes: 0 ok, 1 failed (nothing changed), 2 usage error, 3 rolled back but a
 (the documents are live; the warning says how to purge by hand).`;
 
 const command: Command = async (argv, { logger }) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: { ...TARGET_FLAGS, ...PURGE_FLAGS, release: { type: 'string' } },
+  const { values, positionals, help, usage } = commandArgs(argv, 'rollback', HELP, {
+    ...TARGET_FLAGS,
+    ...PURGE_FLAGS,
+    release: { type: 'string' },
   });
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return EXIT.ok;
-  }
-  const usage = (problem: string) =>
-    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless rollback --help' for the options.`);
+  if (help) return EXIT.ok;
   if (positionals.length > 0) throw usage(`unexpected argument '${positionals[0]}'`);
   const options = {
     ...targetOptions(values, usage),

@@ -1,10 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { UploadOptions, UploadResult } from '@skewless/core';
-import { SkewlessError } from '@skewless/core';
 import { createProgressLine, formatBytes } from '../upload/progress.js';
 import { upload } from '../upload/upload.js';
 import type { Command } from './command.js';
-import { EXIT } from './command.js';
+import { commandArgs, EXIT } from './command.js';
 import { purgeExit } from './purge-exit.js';
 import {
   checkFlags,
@@ -45,28 +43,18 @@ Exit codes: 0 ok, 1 failed (nothing or only assets written), 2 usage error, 3 pu
 --purge failed (the new documents are live; the warning says how to purge by hand).`;
 
 const command: Command = async (argv, { logger, verbose }) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...TARGET_FLAGS,
-      html: { type: 'boolean' },
-      force: { type: 'boolean' },
-      acl: { type: 'string' },
-      header: { type: 'string', multiple: true },
-      'include-private': { type: 'boolean' },
-      label: { type: 'string' },
-      'base-url': { type: 'string' },
-      ...PURGE_FLAGS,
-    },
+  const { values, positionals, help, usage } = commandArgs(argv, 'upload', HELP, {
+    ...TARGET_FLAGS,
+    html: { type: 'boolean' },
+    force: { type: 'boolean' },
+    acl: { type: 'string' },
+    header: { type: 'string', multiple: true },
+    'include-private': { type: 'boolean' },
+    label: { type: 'string' },
+    'base-url': { type: 'string' },
+    ...PURGE_FLAGS,
   });
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return EXIT.ok;
-  }
-  const usage = (problem: string) =>
-    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless upload --help' for the options.`);
+  if (help) return EXIT.ok;
   if (positionals.length !== 1) throw usage('give exactly one build directory');
   const target = targetOptions(values, usage);
   const headers: Record<string, string> = {};

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createManifest, type Manifest, readManifest, SkewlessError } from '@skewless/core';
+import { createManifest, type Manifest, readManifest } from '@skewless/core';
 import { ReleaseStore } from '../releases/store.js';
 import { openTarget } from '../targets/open.js';
 import { withRetries } from '../targets/retry.js';
 import { verifyReachable } from '../upload/reachable.js';
 import type { Command } from './command.js';
-import { EXIT } from './command.js';
+import { commandArgs, EXIT } from './command.js';
 import { checkFlags, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
 
 const HELP = `Usage: skewless verify --base-url <url> (<build dir> | --to <s3://bucket/prefix | file:///path> [--release <id>])
@@ -27,18 +26,12 @@ ${TARGET_FLAGS_HELP}
 Exit codes: 0 ok, 1 a file is not served right, 2 usage error.`;
 
 const command: Command = async (argv, { logger }) => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: { ...TARGET_FLAGS, 'base-url': { type: 'string' }, release: { type: 'string' } },
+  const { values, positionals, help, usage } = commandArgs(argv, 'verify', HELP, {
+    ...TARGET_FLAGS,
+    'base-url': { type: 'string' },
+    release: { type: 'string' },
   });
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return EXIT.ok;
-  }
-  const usage = (problem: string) =>
-    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless verify --help' for the options.`);
+  if (help) return EXIT.ok;
   if (!values['base-url']) throw usage("--base-url is required: the build's public URL through the CDN");
   if ((positionals.length === 1) === (values.to !== undefined))
     throw usage('give either a build directory or --to <target>, not both and not neither');

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { cp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startS3 } from './s3.js';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -70,5 +72,43 @@ export function runCli(
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * One local S3 and one built CLI for a test file: started before its tests (handed to `onStart`), closed
+ * after them. Returns the list of cleanups run after each test (temporary directories, servers).
+ */
+export function useS3AndCli(
+  onStart: (s3: Awaited<ReturnType<typeof startS3>>, cli: Awaited<ReturnType<typeof buildCli>>) => void,
+): (() => Promise<void>)[] {
+  let s3: Awaited<ReturnType<typeof startS3>> | undefined;
+  let cli: Awaited<ReturnType<typeof buildCli>> | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    [s3, cli] = await Promise.all([startS3(), buildCli()]);
+    onStart(s3, cli);
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  afterAll(async () => {
+    await cli?.remove();
+    await s3?.close();
+  });
+  return cleanups;
+}
+
+/** The environment a CLI run needs to reach the local S3 (and nothing of the caller's AWS setup). */
+export function s3Env(
+  s3: Awaited<ReturnType<typeof startS3>>,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return plainEnv({
+    AWS_ENDPOINT_URL: s3.server.endpoint,
+    AWS_ACCESS_KEY_ID: s3.server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.server.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    ...extra,
   });
 }
