@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { type buildCli, plainEnv, runCli, s3Env as s3EnvOf, useS3AndCli } from './helpers/cli.js';
 import type { startS3 } from './helpers/s3.js';
+import { startRecordingProxy } from './helpers/s3.js';
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let built: Awaited<ReturnType<typeof buildCli>>;
@@ -246,5 +247,46 @@ describe('skewless upload (the CLI)', () => {
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, dropped: [], deleted: [] });
     expect(JSON.parse(out.stdout).kept).toHaveLength(1);
+  });
+
+  it('--attempts and --retry-delay set how hard a request is retried (mocked 503 SlowDown on every asset PUT)', async () => {
+    const slowDown =
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
+    let refusals = 2;
+    const p = await startRecordingProxy(s3.server.endpoint, async (req) => {
+      if (req.method !== 'PUT' || !req.url.includes('/assets/index-1a2b3c4d.js') || refusals === 0)
+        return undefined;
+      refusals--;
+      return { status: 503, headers: { 'content-type': 'application/xml' }, body: slowDown };
+    });
+    cleanups.push(p.close);
+    const b = await buildDir();
+    const env = { ...s3Env(), AWS_ENDPOINT_URL: p.endpoint };
+    const puts = () =>
+      p.requests.filter((r) => r.method === 'PUT' && r.url.includes('/assets/index-1a2b3c4d.js')).length;
+    // One attempt: the first 503 ends the upload.
+    const once = await runCli(
+      built.cli,
+      ['upload', b.dir, '--to', 's3://skewless/attempts', '--attempts', '1'],
+      env,
+    );
+    expect(once.code).toBe(1);
+    expect(puts()).toBe(1);
+    // Three attempts with a short first delay: the second refusal is retried too, and the file lands.
+    const thrice = await runCli(
+      built.cli,
+      ['upload', b.dir, '--to', 's3://skewless/attempts', '--attempts', '3', '--retry-delay', '10'],
+      env,
+    );
+    expect(thrice.code).toBe(0);
+    expect(puts()).toBe(3);
+    const bad = await runCli(
+      built.cli,
+      ['upload', b.dir, '--to', 's3://skewless/attempts', '--attempts', '0', '--retry-delay', 'soon'],
+      env,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--attempts must be a whole number ≥ 1 such as 5 (got 0)');
+    expect(bad.stderr).toContain('--retry-delay must be a whole number ≥ 0 such as 200 (got "soon")');
   });
 });

@@ -8,6 +8,8 @@ export const TARGET_FLAGS = {
   json: { type: 'boolean' },
   concurrency: { type: 'string' },
   'request-timeout': { type: 'string' },
+  attempts: { type: 'string' },
+  'retry-delay': { type: 'string' },
   endpoint: { type: 'string' },
   region: { type: 'string' },
   profile: { type: 'string' },
@@ -24,6 +26,9 @@ export const TARGET_FLAGS_HELP = `  --dry-run             compute and print the 
   --concurrency <n>     requests in flight (default 16)
   --request-timeout <ms>
                         deadline of one request, retried when it passes (default 60000)
+  --attempts <n>        attempts per request on throttling, 5xx, timeouts and resets (default 5)
+  --retry-delay <ms>    first backoff, doubled each attempt, with full jitter (default 200);
+                        raise both for a service that throttles hard
   --endpoint <url>      S3 endpoint (R2, MinIO, dev-s3); default AWS_ENDPOINT_URL
   --region <region>     S3 region; default AWS_REGION, the profile's region, else us-east-1
                         with an endpoint
@@ -37,6 +42,8 @@ interface TargetFlagValues {
   'dry-run'?: boolean;
   concurrency?: string;
   'request-timeout'?: string;
+  attempts?: string;
+  'retry-delay'?: string;
   endpoint?: string;
   region?: string;
   profile?: string;
@@ -51,6 +58,8 @@ const FLAG_OF: Record<string, string> = {
   dryRun: '--dry-run',
   concurrency: '--concurrency',
   requestTimeoutMs: '--request-timeout',
+  attempts: '--attempts',
+  retryDelayMs: '--retry-delay',
   endpoint: '--endpoint',
   region: '--region',
   profile: '--profile',
@@ -85,6 +94,8 @@ export function targetOptions(
     dryRun: values['dry-run'],
     concurrency: flagNumber(values.concurrency) as number | undefined,
     requestTimeoutMs: flagNumber(values['request-timeout']) as number | undefined,
+    attempts: flagNumber(values.attempts) as number | undefined,
+    retryDelayMs: flagNumber(values['retry-delay']) as number | undefined,
     endpoint: values.endpoint,
     region: values.region,
     profile: values.profile,
