@@ -76,7 +76,7 @@ const FLAG_OF: Record<string, string> = {
 };
 
 /** A numeric flag as a number, or as the text given when it is not one (so the message can show it). */
-function flagNumber(value: string | undefined): number | string | undefined {
+export function flagNumber(value: string | undefined): number | string | undefined {
   return value === undefined ? undefined : /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
@@ -117,9 +117,6 @@ export const PURGE_FLAGS_HELP = `  --purge <cdn:id>      once the documents are 
                         fastly:<service-id>[:soft] (the skewless-document surrogate key);
                         tokens from CLOUDFLARE_API_TOKEN / FASTLY_API_TOKEN only
   --public-url <url>    the documents' public URL (https://www.example.com/app/), for purge URLs`;
-
-/** A numeric flag as engine options take it (see {@link targetOptions}). */
-export { flagNumber };
 
 /**
  * Check a command's options with the engine's one validator (@skewless/core), naming each option by its

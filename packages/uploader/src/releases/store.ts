@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Manifest, ReleaseInfo } from '@skewless/core';
+import type { Logger, Manifest, ReleaseInfo } from '@skewless/core';
 import { mapLimit, parseManifest, RELEASE_FILE, SkewlessError } from '@skewless/core';
 import type { RemoteObject, Target } from '../targets/target.js';
 import {
@@ -62,7 +62,7 @@ export const PUBLISH_LOCK_MS = 10 * 60 * 1000;
 /** How long a prune may hold the store: uploads that start meanwhile wait for it, at most this long. */
 export const LEASE_MS = 10 * 60 * 1000;
 
-/** How often a waiting upload asks whether the publish lock is free. */
+/** How often a waiting upload asks whether the publish lock or the prune lease is free. */
 const LOCK_POLL_MS = 1000;
 
 /** The CI variables a label defaults to, in order: GitHub, GitLab, Bitbucket, CircleCI, Buildkite, generic. */
@@ -253,6 +253,26 @@ export class ReleaseStore {
         continue;
       }
       if (!told) onWait(held.modified ?? now());
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+  }
+
+  /**
+   * Wait while a prune holds the lease (until it ends, or expires), polling once a second. Called after
+   * this caller's pending record is written (`now`: the server's time of that write) and before it lists
+   * the target, so the files it finds there are not deleted under it.
+   */
+  async waitForPrune(now: number, logger: Logger): Promise<void> {
+    const since = performance.now();
+    let told = false;
+    for (;;) {
+      const held = await this.activeLease(now + (performance.now() - since));
+      if (held === undefined) return;
+      if (!told)
+        logger.info(
+          `a prune of ${this.target.url} is running (since ${new Date(held).toISOString()}): waiting for it to finish before listing.`,
+        );
       told = true;
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
     }

@@ -40,8 +40,6 @@ import { verifyListing } from './verify.js';
 const DEFAULT_CONCURRENCY = 16;
 /** The deadline of one request, as the targets default it (TargetOptions.requestTimeoutMs). */
 const DEFAULT_TIMEOUT_MS = 60_000;
-/** How often an upload asks whether the prune it waits for is done. */
-const LEASE_POLL_MS = 1000;
 
 /**
  * Upload a build to `s3://` or `file://` storage without ever breaking a page that is already open:
@@ -298,7 +296,7 @@ async function begin(
       { cause: error },
     );
   }
-  await waitForPrune(store, record.uploaded, logger);
+  await store.waitForPrune(record.uploaded, logger);
   return { record, current: false, fresh: stored === undefined };
 }
 
@@ -334,23 +332,6 @@ async function checkPrecache(
       'VERIFY_FAILED',
       `${problems.length} precached file(s) are not in ${where}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; …' : ''}. No document was published: a service worker that precaches a missing file fails to install. Rebuild so the worker and the build agree, then upload again.`,
     );
-  }
-}
-
-/** Wait while a prune holds the store's lease (it ends, or it expires), polling once a second. */
-async function waitForPrune(store: ReleaseStore, now: number, logger: Logger): Promise<void> {
-  const since = performance.now();
-  let told = false;
-  for (;;) {
-    const held = await store.activeLease(now + (performance.now() - since));
-    if (held === undefined) return;
-    if (!told) {
-      logger.info(
-        `a prune of ${store.target.url} is running (since ${new Date(held).toISOString()}): waiting for it to finish before listing.`,
-      );
-      told = true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
   }
 }
 
