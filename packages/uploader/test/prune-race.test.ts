@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, type Logger, type Manifest, writeManifest } from '../src/index.js';
+import { rollback } from '../src/releases/history.js';
 import { prune } from '../src/releases/prune.js';
 import { upload } from '../src/upload/upload.js';
 import { type ProxyRecord, startAwsProxy } from './helpers/aws-proxy.js';
@@ -183,5 +184,66 @@ describe('prune and upload at once (pausing proxies, real s3rver)', () => {
     expect(JSON.parse((await s3.body('race-two/.skewless/current.json')).toString()).release).toBe(live);
     await expectComplete('race-two', two.manifest);
     expect(await s3.keys()).not.toContain('race-two/.skewless/publish-lock.json');
+  });
+
+  it('a rollback that starts while prune deletes its release waits for the prune, then refuses: the current release stays whole', async () => {
+    const { to, a, b } = await setup('race-rollback-late');
+    // Prune is held at its first delete: it has decided to drop A, whose files are all there now.
+    const atDelete = gate((r) => r.method === 'POST' && r.url.includes('delete'));
+    const pruneProxy = await proxy(atDelete.beforeRequest);
+    const pruning = prune({ to, keep: 1, minAgeMs: 0, ...via(pruneProxy.endpoint) });
+    await atDelete.reached;
+
+    const rollbackProxy = await proxy();
+    const { logger, told } = listening(/a prune of .* is running/);
+    const rolling = rollback({ to, release: a.manifest.release, logger, ...via(rollbackProxy.endpoint) });
+    // Its first check passed (A is whole until the prune deletes): it claimed A and waits.
+    await told;
+    const moved = rollbackProxy.requests.filter(
+      (r) => r.method === 'PUT' && r.url.split('?')[0]!.endsWith('/current.json'),
+    );
+    expect(moved).toEqual([]);
+
+    atDelete.open();
+    const pruned = await pruning;
+    expect(pruned.deleted).toContain('race-rollback-late/assets/entry-1a1a1a1a.js');
+    await expect(rolling).rejects.toThrow(/cannot come back: 1 of its files are gone/);
+    const current = JSON.parse((await s3.body('race-rollback-late/.skewless/current.json')).toString());
+    expect(current.release).toBe(b.manifest.release);
+    expect(JSON.parse((await s3.body('race-rollback-late/skewless.json')).toString()).release).toBe(
+      b.manifest.release,
+    );
+    await expectComplete('race-rollback-late', b.manifest);
+    expect(await s3.keys()).not.toContain('race-rollback-late/.skewless/publish-lock.json');
+  });
+
+  it('a prune that runs after a rollback claimed its release keeps every file of it, and the rollback lands whole', async () => {
+    const { to, a } = await setup('race-rollback-early');
+    // The rollback is held at its wait for a prune: it has checked A's files and claimed A.
+    const atWait = gate((r) => r.method === 'HEAD' && r.url.includes('prune-lease'));
+    const rollbackProxy = await proxy(atWait.beforeRequest);
+    const rolling = rollback({ to, release: a.manifest.release, ...via(rollbackProxy.endpoint) });
+    await atWait.reached;
+
+    const pruneProxy = await proxy();
+    const pruned = await prune({ to, keep: 1, minAgeMs: 0, ...via(pruneProxy.endpoint) });
+    expect(pruned.decisions.find((d) => d.release === a.manifest.release)?.reason).toBe(
+      'being rolled back (claimed)',
+    );
+    expect(pruned.deleted).toEqual([]);
+
+    atWait.open();
+    const rolled = await rolling;
+    expect(rolled.release).toBe(a.manifest.release);
+    expect(JSON.parse((await s3.body('race-rollback-early/skewless.json')).toString()).release).toBe(
+      a.manifest.release,
+    );
+    await expectComplete('race-rollback-early', a.manifest);
+    // Live now: the claim is cleared, so it protects nothing once A is retired again.
+    const record = JSON.parse(
+      (await s3.body(`race-rollback-early/.skewless/releases/${a.manifest.release}.json`)).toString(),
+    );
+    expect(record.state).toBe('live');
+    expect(record.claimed).toBeUndefined();
   });
 });

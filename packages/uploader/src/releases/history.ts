@@ -121,8 +121,10 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     await target.close();
     throw error;
   }
+  let unclaim: (() => Promise<void>) | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   try {
-    const listing = await target.list();
+    let listing = await target.list();
     const all = await store.readAll(listing);
     const current = await store.current();
     const chosen = pick(all, options.release, current, target.url);
@@ -131,31 +133,38 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
         'INVALID_OPTIONS',
         `release ${chosen.release} is already current in ${target.url}. Nothing was changed.`,
       );
-    const { missing } = servedFiles(chosen, listing);
-    if (missing.length > 0) {
-      throw new SkewlessError(
-        'INVALID_MANIFEST',
-        `release ${chosen.release} cannot come back: ${missing.length} of its files are gone from ${target.url} (pruned or deleted): ${missing
-          .slice(0, 5)
-          .map((f) => f.path)
-          .join(
-            ', ',
-          )}${missing.length > 5 ? ', …' : ''}. Nothing was changed; upload its build again instead (skewless upload <dir> --to ${options.to} --html).`,
-      );
-    }
+    ensureWhole(chosen, listing, options.to, target.url);
     const stored = chosen.documents;
+    if (stored.length === 0) throw noDocuments(chosen, []);
+    if (!options.dryRun) {
+      // Claimed before its files are trusted: a prune that lists from now on keeps them, and one that
+      // listed before (it may already have decided to drop this release) is waited for. Then, under the
+      // publish lock like an upload's documents, the files are checked again, so what moves the pointer
+      // is what the target holds.
+      const claimed = await store.claim(chosen);
+      unclaim = () => store.unclaim(chosen);
+      await store.waitForPrune(claimed, logger);
+      const since = performance.now();
+      unlock = await store.lockPublish(
+        `rollback-${chosen.release}-${process.pid}`,
+        () => claimed + (performance.now() - since),
+        (held) =>
+          logger.info(
+            `an upload is publishing to ${target.url} (since ${new Date(held).toISOString()}): waiting for it to finish.`,
+          ),
+      );
+      listing = await target.list();
+      ensureWhole(chosen, listing, options.to, target.url);
+    }
     const copies = await Promise.all(stored.map((path) => store.readDocument(chosen.release, path)));
     const lost = stored.filter((_, i) => copies[i] === undefined);
-    if (stored.length === 0 || lost.length > 0) {
-      throw new SkewlessError(
-        'INVALID_MANIFEST',
-        `release ${chosen.release} has ${stored.length === 0 ? 'no documents stored (it was uploaded without --html, as in the container flow: deploy its image again)' : `lost the stored copies of ${lost.join(', ')}`}. Nothing was changed; upload its build again with --html instead.`,
-      );
-    }
+    if (lost.length > 0) throw noDocuments(chosen, lost);
     const order = [...stored.filter((p) => p !== RELEASE_FILE), ...stored.filter((p) => p === RELEASE_FILE)];
     if (options.dryRun)
       return { target: options.to, dryRun: true, release: chosen.release, documents: order };
     const replaced = await store.makeCurrent(chosen);
+    // Live now, which prune keeps: the claim is done (makeCurrent cleared it).
+    unclaim = undefined;
     const replacedRecord = replaced ? all.find((r) => r.release === replaced) : undefined;
     const orphans = (replacedRecord?.documents ?? []).filter((p) => !stored.includes(p));
     if (orphans.length > 0)
@@ -197,9 +206,42 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       documents: order,
       ...(purge ? { purge } : {}),
     };
+  } catch (error) {
+    // Refused or failed before the pointer moved: the record as it was, so the claim keeps nothing.
+    if (unclaim) await unclaim().catch(() => {});
+    throw error;
   } finally {
+    if (unlock) await unlock().catch(() => {});
     await target.close();
   }
+}
+
+/** The refusal of a release without (some of) its stored documents. */
+function noDocuments(chosen: StoredRelease, lost: string[]): SkewlessError {
+  return new SkewlessError(
+    'INVALID_MANIFEST',
+    `release ${chosen.release} has ${lost.length === 0 ? 'no documents stored (it was uploaded without --html, as in the container flow: deploy its image again)' : `lost the stored copies of ${lost.join(', ')}`}. Nothing was changed; upload its build again with --html instead.`,
+  );
+}
+
+/** Refuse a release whose served files are not all in the listing (pruned, or deleted by hand). */
+function ensureWhole(
+  chosen: StoredRelease,
+  listing: ReadonlyMap<string, RemoteObject>,
+  to: string,
+  where: string,
+): void {
+  const { missing } = servedFiles(chosen, listing);
+  if (missing.length === 0) return;
+  throw new SkewlessError(
+    'INVALID_MANIFEST',
+    `release ${chosen.release} cannot come back: ${missing.length} of its files are gone from ${where} (pruned or deleted): ${missing
+      .slice(0, 5)
+      .map((f) => f.path)
+      .join(
+        ', ',
+      )}${missing.length > 5 ? ', …' : ''}. Nothing was changed; upload its build again instead (skewless upload <dir> --to ${to} --html).`,
+  );
 }
 
 /** The release `which` names: an id, a label (the newest with it), or `previous` (the last one retired). */

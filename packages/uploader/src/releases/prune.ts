@@ -113,6 +113,8 @@ function decide(
   if (rules.live.includes(r.release)) return { ...base, kept: true, reason: 'live' };
   if (r.state === 'pending' && rules.now - r.uploaded < PENDING_EXPIRY_MS)
     return { ...base, kept: true, reason: 'being uploaded (pending)' };
+  if (r.claimed !== undefined && rules.now - r.claimed < PENDING_EXPIRY_MS)
+    return { ...base, kept: true, reason: 'being rolled back (claimed)' };
   if (rank < rules.keep) return { ...base, kept: true, reason: `among the ${rules.keep} newest` };
   // When it stopped being current: its own record says, else (records from before states, abandoned
   // uploads) when the next newer release was uploaded, which replaced it.

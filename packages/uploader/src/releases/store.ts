@@ -40,6 +40,12 @@ export interface ReleaseRecord {
   live?: number;
   /** When it was last replaced as current. */
   retired?: number;
+  /**
+   * When a rollback claimed it (the server's time of that write), before the rollback checks its files:
+   * prune keeps a claimed release like a pending one, so the files the rollback found are still there
+   * when it moves the pointer. Cleared when the release goes live. Never used to order releases.
+   */
+  claimed?: number;
   /** The documents stored with the record (`.skewless/documents/<id>/<path>`), for a rollback without the build. */
   documents: string[];
   manifest: Manifest;
@@ -134,6 +140,7 @@ export class ReleaseStore {
         // LastModified is that time, until a later write of the record carries it.
         uploaded: data.uploaded || modified,
         clock: data.clock || data.uploaded || modified,
+        ...(data.claimed !== undefined ? { claimed: data.claimed || modified } : {}),
         documents: data.documents ?? [],
         legacy: false,
         bytes: object.size,
@@ -186,12 +193,29 @@ export class ReleaseStore {
     const body = `${JSON.stringify({ release: record.release } satisfies ReleaseInfo)}\n`;
     await this.target.putText(CURRENT_PATH, body, 'application/json', 'no-cache');
     const at = (await this.target.head(CURRENT_PATH))?.modified ?? Date.now();
-    await this.write({ ...stripStored(record), state: 'live', live: at });
+    const { claimed: _claimed, ...rest } = stripStored(record);
+    await this.write({ ...rest, state: 'live', live: at });
     if (previous && previous !== record.release) {
       const old = await this.read(previous);
       if (old) await this.write({ ...stripStored(old), state: 'retired', retired: at });
     }
     return previous === record.release ? undefined : previous;
+  }
+
+  /**
+   * Claim a stored release for a rollback: its record written again with `claimed`, so a prune that lists
+   * from now on keeps its files. Returns the server's time of the claim. A prune that listed before it
+   * is still holding its lease: the caller waits for it ({@link waitForPrune}) and then checks the files.
+   */
+  async claim(record: ReleaseRecord): Promise<number> {
+    // 0: the time of this very write, read from its LastModified (as a pending record's `uploaded`).
+    return this.write({ ...stripStored(record), claimed: 0 });
+  }
+
+  /** Take a rollback's claim back (it was refused or failed): the record as it was. */
+  async unclaim(record: ReleaseRecord): Promise<void> {
+    const { claimed: _claimed, ...rest } = stripStored(record);
+    await this.write(rest);
   }
 
   /**
