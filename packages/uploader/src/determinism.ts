@@ -82,6 +82,14 @@ export async function checkDeterminism(options: CheckDeterminismOptions): Promis
       });
     }
     const [[a, hash], [b]] = await Promise.all([manifestOf(dirs[0]), manifestOf(dirs[1])]);
+    // A framework that picks its own output folder (SvelteKit, React Router) ignores build.outDir:
+    // two empty folders are "identical", which proves nothing.
+    if (a.files.length === 0 || b.files.length === 0) {
+      throw new SkewlessError(
+        'INVALID_OPTIONS',
+        `the builds wrote no file into the folder check-determinism gave them (build.outDir), so there is nothing to compare: the project's framework writes its output somewhere else. Build twice yourself and compare the deployed folders (e.g. 'diff -r'), or check a plain Vite project.`,
+      );
+    }
     const diff = diffManifests(a, b);
     const pairs = [
       ...diff.changed.map((c) => ({ a: c.path, b: c.path, type: c.a.contentType })),

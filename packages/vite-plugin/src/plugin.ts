@@ -5,6 +5,7 @@ import type { Plugin } from 'vite';
 import type { BundleEntry } from './bundle-facts.js';
 import { BundleFacts } from './bundle-facts.js';
 import { configuredControlFiles } from './control-files.js';
+import { unsupportedFramework, unsupportedFrameworkError } from './frameworks/detect.js';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
 import type { HtmlTag } from './html.js';
 import { charsetFirst, releaseMetaTag } from './html.js';
@@ -75,6 +76,9 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     },
 
     async configResolved(config) {
+      // Before anything is written: a framework that deploys another folder would get a wrong manifest.
+      const framework = unsupportedFramework(config.plugins);
+      if (framework) throw unsupportedFrameworkError(framework);
       root = config.root;
       base = config.base;
       assetsDir = config.build.assetsDir;

@@ -77,3 +77,13 @@ test("without an injected Vite, the project's own vite is imported", async () =>
   const report = await checkDeterminism({ root: join(FIXTURES, 'nondeterministic') });
   expect(report.identical).toBe(false);
 });
+
+describe('checkDeterminism on a build that writes elsewhere', () => {
+  test('fails loudly instead of reporting two empty folders as identical', async () => {
+    // A build that ignores build.outDir, as SvelteKit and React Router do.
+    const vite = { build: async () => undefined };
+    await expect(checkDeterminism({ root: join(FIXTURES, 'app'), vite })).rejects.toThrow(
+      /wrote no file into the folder check-determinism gave them/,
+    );
+  });
+});
