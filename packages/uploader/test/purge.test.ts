@@ -310,7 +310,11 @@ describe('purge after publish', () => {
     expect(result.purge).toEqual([expect.objectContaining({ target: 'fastly:svc9', ok: true })]);
     const releaseFile = log.indexOf('s3 PUT /skewless/[prefix]/skewless.json');
     expect(releaseFile).toBeGreaterThan(-1);
-    expect(log.slice(releaseFile + 1)).toEqual(['cdn POST /service/svc9/purge/skewless-document']);
+    // As in upload: the publish lock is let go, then the CDN is purged.
+    expect(log.slice(releaseFile + 1)).toEqual([
+      's3 DELETE /skewless/[prefix]/.skewless/publish-lock.json',
+      'cdn POST /service/svc9/purge/skewless-document',
+    ]);
   });
 
   it('mocked Cloudflare API refusing the token: the CLI exits 3 with the manual command, the token nowhere', async () => {

@@ -183,6 +183,9 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       );
       logger.debug(`published ${target.key(path)} of release ${chosen.release}`);
     }
+    // Published: another upload may go on while the CDN is purged.
+    await unlock?.();
+    unlock = undefined;
     // After skewless.json, as in upload: the documents are live whatever the CDN answers.
     const purge =
       purgeTargets.length > 0
