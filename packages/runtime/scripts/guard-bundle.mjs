@@ -8,12 +8,15 @@ import { minify } from 'terser';
 /** The placeholder renderGuard() replaces with the release URL literal. */
 export const URL_TOKEN = '__SKEWLESS_RELEASE_URL__';
 
+/** The placeholder renderGuard() replaces with the URL literal of the build's assets folder. */
+export const ASSETS_TOKEN = '__SKEWLESS_ASSETS_URL__';
+
 /** @returns {Promise<string>} the guard as an expression statement, with URL_TOKEN for its release URL */
 export async function bundleGuard() {
   const bundled = await build({
     stdin: {
       // URL_TOKEN is left an undeclared name: the bundler keeps it, the minifier cannot rename it.
-      contents: `import { guard } from './guard-source.ts';\nguard(${URL_TOKEN});\n`,
+      contents: `import { guard } from './guard-source.ts';\nguard(${URL_TOKEN}, ${ASSETS_TOKEN});\n`,
       resolveDir: fileURLToPath(new URL('../src/', import.meta.url)),
       sourcefile: 'guard-entry.ts',
       loader: 'ts',
@@ -33,7 +36,12 @@ export async function bundleGuard() {
     compress: { passes: 3, unsafe: true, unsafe_arrows: true, booleans_as_integers: true },
     mangle: { toplevel: true },
   });
-  if (!result.code || /<\/script|<!--/i.test(result.code) || !result.code.includes(URL_TOKEN)) {
+  if (
+    !result.code ||
+    /<\/script|<!--/i.test(result.code) ||
+    !result.code.includes(URL_TOKEN) ||
+    !result.code.includes(ASSETS_TOKEN)
+  ) {
     throw new Error('[skewless] the inline guard did not build; check src/guard-source.ts and its imports.');
   }
   return result.code;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { minify } from 'terser';
 import { build } from 'tsup';
-import { bundleGuard, URL_TOKEN } from './guard-bundle.mjs';
+import { ASSETS_TOKEN, bundleGuard, URL_TOKEN } from './guard-bundle.mjs';
 
 /** Budgets in bytes min+gzip (README.md, the size table). */
 export const BUDGET = { runtime: 1024, guard: 512 };
@@ -20,6 +20,9 @@ const gzip = (text) => gzipSync(text, { level: 9 }).length;
  * (no URL) hid about 35 bytes min+gzip.
  */
 export const MEASURED_RELEASE_URL = 'https://d1234abcd.cloudfront.net/my-app/v2/skewless.json';
+
+/** The assets folder the guard is measured with: the same long CDN base, Vite's default `assetsDir`. */
+export const MEASURED_ASSETS_URL = 'https://d1234abcd.cloudfront.net/my-app/v2/assets/';
 
 /**
  * The optional entries, each measured together with the runtime it extends: [key, entry, label].
@@ -76,7 +79,9 @@ export async function measure() {
       return { min: code.length, gzip: gzip(code) };
     };
     // As renderGuard() writes it: a JSON string literal (the URL holds no `<` to escape).
-    const guard = (await bundleGuard()).replace(URL_TOKEN, () => JSON.stringify(MEASURED_RELEASE_URL));
+    const guard = (await bundleGuard())
+      .replace(URL_TOKEN, () => JSON.stringify(MEASURED_RELEASE_URL))
+      .replace(ASSETS_TOKEN, () => JSON.stringify(MEASURED_ASSETS_URL));
     /** @type {Record<string, Size>} */
     const sizes = {
       runtime: await measured('index'),

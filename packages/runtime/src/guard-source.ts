@@ -11,6 +11,12 @@ import type { SharedState, SkewInfo } from './types.js';
  * dependency fails its import, through `vite:preloadError`). A preload's `error` alone (a passing failure
  * the real load refetches past, or one on a link whose module loaded fine) must not reload a working page.
  *
+ * Only the build's own files count (`assets`: base + assetsDir + `/`, as @skewless/vite renders it): a
+ * same-origin stylesheet or script the app's backend serves (a `/custom.css` that answers 404, or fails while
+ * the backend restarts) is no deploy, and reloading for it would reload on every visit. A prefix, not a
+ * hashed-name test: the plugin names every file it emits under that folder, and a name test does not fit in
+ * the byte budget below.
+ *
  * Once the runtime is installed the guard hands failures to the runtime's handler (`s.f`: options, onSkew,
  * release check). Before that (or without the runtime) it applies the same guarded reload with the default
  * options: the same loop-guard key and window (decide.ts, inlined), in-flight flag, offline wait and
@@ -21,13 +27,13 @@ import type { SharedState, SkewInfo } from './types.js';
  * the page through globals. Terse on purpose: its budget is 512 bytes min+gzip with a long CDN release URL
  * (scripts/size.mjs), so the casts below stand in for `String()`/`Number()`, which storage does anyway.
  */
-export function guard(url?: string): void {
+export function guard(url?: string, assets?: string): void {
   // STATE_KEY spelled out: terser keeps a constant used twice as a variable, and every byte counts here.
   // `self` is `window` in a page, two bytes shorter.
   // biome-ignore lint/suspicious/noAssignInExpressions: the shortest create-or-reuse, for the byte budget
   const s = ((self as unknown as { __skewless?: SharedState }).__skewless ||= {});
-  // Without a URL, `new URL(undefined, base)` resolves 'undefined' against the base: the page's own origin.
-  const origins = [location.origin, new URL(url as string, document.baseURI).origin];
+  // The build's own files: everything under base + assetsDir, resolved as the page resolves its links.
+  const own = new URL(assets as string, document.baseURI).href;
   s.u = url;
   // Typed by hand: an element's load failure is a plain Event whose target is the element.
   const onError = ({ target: el }: { target: HTMLScriptElement & HTMLLinkElement }) => {
@@ -35,9 +41,9 @@ export function guard(url?: string): void {
     const current = document.querySelector<HTMLMetaElement>(`meta[name=${RELEASE_META}]`)?.content || '';
     const key = STORAGE_PREFIX + current;
     const offline = !navigator.onLine;
-    // <script>, <link rel=stylesheet> (not modulepreload: see above); and only the app's origins: a blocked
-    // analytics script or font stylesheet is not skew.
-    if (!/^(st|SC)/.test(el.rel || el.tagName) || !origins.includes(new URL(src).origin)) return;
+    // <script>, <link rel=stylesheet> (not modulepreload: see above); and only the build's files: a blocked
+    // analytics script, a font stylesheet or a backend's own /custom.css is not skew.
+    if (!/^(st|SC)/.test(el.rel || el.tagName) || !src.startsWith(own)) return;
     if (s.f) return s.f(src);
     try {
       const since = Date.now() - (sessionStorage.getItem(key) as unknown as number);

@@ -7,6 +7,7 @@ export type { GuardOptions } from './types.js';
 declare const __SKEWLESS_GUARD__: string;
 
 const URL_TOKEN = '__SKEWLESS_RELEASE_URL__';
+const ASSETS_TOKEN = '__SKEWLESS_ASSETS_URL__';
 const GUARD: string = __SKEWLESS_GUARD__;
 
 // Safe inside <script>: JSON has no raw `<`, so no `</script>` or `<!--` can end the element early.
@@ -14,8 +15,17 @@ const scriptLiteral = (value: string) => JSON.stringify(value).replace(/</g, '\\
 
 const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
-/** The inline guard's code (no `<script>` tag), with the default release URL `skewless.json` at the base. */
-export const guardSource: string = GUARD.replace(URL_TOKEN, 'void 0');
+/**
+ * The inline guard's code (no `<script>` tag), with the default release URL `skewless.json` at the base
+ * and the default assets URL `/` (any file of the page's origin).
+ */
+export const guardSource: string = GUARD.replace(URL_TOKEN, 'void 0').replace(ASSETS_TOKEN, '"/"');
+
+/** The default `assetsUrl`: the release file's folder, or the page's whole origin without a release URL. */
+function defaultAssetsUrl(releaseUrl: string | undefined): string {
+  if (releaseUrl === undefined) return '/';
+  return releaseUrl.slice(0, releaseUrl.lastIndexOf('/') + 1) || './';
+}
 
 /**
  * The inline guard as a `<script>` element for `<head>`, before any other script or stylesheet.
@@ -23,7 +33,8 @@ export const guardSource: string = GUARD.replace(URL_TOKEN, 'void 0');
  */
 export function renderGuard(options: GuardOptions = {}): string {
   const url = options.releaseUrl === undefined ? 'void 0' : scriptLiteral(options.releaseUrl);
+  const assets = scriptLiteral(options.assetsUrl ?? defaultAssetsUrl(options.releaseUrl));
   const nonce = options.nonce ? ` nonce="${attribute(options.nonce)}"` : '';
-  // A function replacer: a `$&` in the URL must stay literal.
-  return `<script${nonce}>${GUARD.replace(URL_TOKEN, () => url)}</script>`;
+  // Function replacers: a `$&` in a URL must stay literal.
+  return `<script${nonce}>${GUARD.replace(URL_TOKEN, () => url).replace(ASSETS_TOKEN, () => assets)}</script>`;
 }

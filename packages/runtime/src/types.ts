@@ -114,6 +114,14 @@ export interface GuardOptions {
    * @default 'skewless.json', relative to `document.baseURI`
    */
   releaseUrl?: string;
+  /**
+   * The folder of the build's own files, e.g. `'/app/assets/'` (base + `assetsDir` + `/`); relative URLs
+   * resolve against `document.baseURI`, as the page's links do. The guard reacts only to failed scripts and
+   * stylesheets whose URL starts with it: a backend's own `/custom.css` that answers 404 is the app's
+   * business, not a deploy, and must not reload the page.
+   * @default the folder of `releaseUrl`, else `'/'` (any file of the page's origin)
+   */
+  assetsUrl?: string;
 }
 
 /** The `window[STATE_KEY]` object shared by the inline guard and the runtime. */

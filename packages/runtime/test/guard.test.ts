@@ -102,6 +102,66 @@ describe('the inline guard', () => {
     expect(fake.reloads).toHaveLength(1);
   });
 
+  it("reacts only to the build's assets folder: a backend's own /custom.css that 404s never reloads", async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    const handled: unknown[] = [];
+    runGuard(fake, renderGuard({ releaseUrl: '/skewless.json', assetsUrl: '/assets/' }).slice(8, -9));
+    await fake.elementError({ tagName: 'LINK', rel: 'stylesheet', href: 'https://app.example/custom.css' });
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://app.example/custom.js' });
+    // A folder that only starts like the assets folder is not it.
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://app.example/assets-old/x-0a1b2c3d.js' });
+    await settle();
+    expect(fake.reloads).toHaveLength(0);
+    expect(fake.storage.items.size).toBe(0);
+    // The runtime, once installed, is not handed them either.
+    (fake.raw as unknown as { __skewless: { f: unknown } }).__skewless.f = (e: unknown) => handled.push(e);
+    await fake.elementError({ tagName: 'LINK', rel: 'stylesheet', href: 'https://app.example/custom.css' });
+    expect(handled).toEqual([]);
+    await fake.elementError({
+      tagName: 'LINK',
+      rel: 'stylesheet',
+      href: 'https://app.example/assets/x-0a1b2c3d.css',
+    });
+    expect(handled).toEqual(['https://app.example/assets/x-0a1b2c3d.css']);
+  });
+
+  it('a build asset failing next to a failing foreign file: one reload', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(
+      fake,
+      renderGuard({ releaseUrl: '/admin/skewless.json', assetsUrl: '/admin/assets/' }).slice(8, -9),
+    );
+    await fake.elementError({
+      tagName: 'LINK',
+      rel: 'stylesheet',
+      href: 'https://app.example/admin/custom.css',
+    });
+    expect(fake.reloads).toHaveLength(0);
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://app.example/admin/assets/index-DAp1K8Hb.js' });
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://app.example/admin/assets/index-DAp1K8Hb.js' });
+    await settle();
+    expect(fake.reloads).toHaveLength(1);
+  });
+
+  it('a relative assets URL resolves as the page resolves its links (base ./)', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    // baseURI is https://app.example/users/42: `./assets/` is https://app.example/users/assets/.
+    runGuard(fake, renderGuard({ assetsUrl: './assets/' }).slice(8, -9));
+    await fake.elementError(entry);
+    expect(fake.reloads).toHaveLength(0);
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://app.example/users/assets/index-0a1b2c3d.js' });
+    expect(fake.reloads).toHaveLength(1);
+  });
+
+  it("without assetsUrl: the release file's folder", async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(fake, renderGuard({ releaseUrl: '/app/skewless.json' }).slice(8, -9));
+    await fake.elementError(entry);
+    expect(fake.reloads).toHaveLength(0);
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://app.example/app/assets/index-0a1b2c3d.js' });
+    expect(fake.reloads).toHaveLength(1);
+  });
+
   it('hands failures to the runtime once it is installed', async () => {
     const fake = fakeWindow({ current: 'aaa' });
     const handled: unknown[] = [];

@@ -5,11 +5,11 @@ import type { HtmlTag } from './html.js';
 
 /** The part of `@skewless/runtime/guard` the plugin uses. */
 interface GuardModule {
-  renderGuard(options: { nonce?: string; releaseUrl?: string }): string;
+  renderGuard(options: { nonce?: string; releaseUrl?: string; assetsUrl?: string }): string;
 }
 
 /** The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime. */
-export async function guardCode(base: string): Promise<string> {
+export async function guardCode(base: string, assetsDir = ''): Promise<string> {
   let mod: GuardModule;
   try {
     mod = (await import('@skewless/runtime/guard')) as unknown as GuardModule;
@@ -20,7 +20,10 @@ export async function guardCode(base: string): Promise<string> {
       { cause: error },
     );
   }
-  const element = mod.renderGuard({ releaseUrl: releaseUrlFor(base) });
+  const element = mod.renderGuard({
+    releaseUrl: releaseUrlFor(base),
+    assetsUrl: assetsUrlFor(base, assetsDir),
+  });
   const code = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(element)?.[1];
   if (code === undefined)
     throw new SkewlessError(
@@ -37,6 +40,15 @@ export async function guardCode(base: string): Promise<string> {
  */
 export function releaseUrlFor(base: string): string | undefined {
   return base.startsWith('/') || /^https?:\/\//.test(base) ? `${base}${RELEASE_FILE}` : undefined;
+}
+
+/**
+ * The folder of the build's own files, the only ones whose failure the guard answers: base + assetsDir,
+ * relative for a relative base as Vite writes the page's links. With an empty assetsDir it is the base.
+ */
+export function assetsUrlFor(base: string, assetsDir: string): string {
+  const dir = assetsDir.replace(/^\/+|\/+$/g, '');
+  return `${base}${dir ? `${dir}/` : ''}`;
 }
 
 /** The inline guard as a tag Vite puts first in `<head>`, before any script or stylesheet. */

@@ -205,7 +205,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         const charset = charsetFirst(html);
         const tags: HtmlTag[] = [...charset.tags, releaseMetaTag()];
         if (options.guard) {
-          const code = await guardCode(base);
+          const code = await guardCode(base, assetsDir);
           if (options.guard.mode === 'external') {
             guardAsset = { fileName: guardFileName(code, assetsDir, hash), code };
             tags.push(externalGuardTag(`${base}${guardAsset.fileName}`, options.guard.nonce));

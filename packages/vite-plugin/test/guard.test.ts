@@ -25,6 +25,8 @@ describe.each(VITE_NAMES)('head guard with %s', (vite) => {
         ),
       );
       expect(head).toContain('"/admin/skewless.json"');
+      // Only the build's own folder counts, so a backend's /admin/custom.css failing never reloads.
+      expect(head).toContain('"/admin/assets/"');
       expect(head.indexOf('<script nonce')).toBeLessThan(head.indexOf('<link'));
     } finally {
       await out.cleanup();
