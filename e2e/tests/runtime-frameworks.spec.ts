@@ -164,7 +164,9 @@ for (const app of ['react', 'vue'] as const) {
         .poll(async () => (await records(page)).skews)
         .toEqual([{ action: 'reload', reason: 'new-release', current: r1.release, live: r2.release }]);
       const { errors, lastDom } = await records(page);
-      expect(fallback).toHaveLength(1);
+      // A browser that fetches a failed module again (Chromium 156) asks twice: the modulepreload Vite adds,
+      // then the import itself; an older one keeps the preload's failure and asks once. Either way: one reload.
+      expect(fallback).toHaveLength(refetches ? 2 : 1);
       expect(lastDom[0]?.html).not.toContain('error screen');
       expect(errors).toEqual([]);
       expect(seen.pageErrors).toEqual([]);

@@ -30,8 +30,15 @@ test('7 retention: a tab of release 1 works while prune keeps it, then recovers 
   // through the cache (a MISS), exactly once, and the runtime reloads the tab onto r3, where About works.
   // Only the chunk fails: About's CSS is the same file in every release, listed by the kept ones, so prune
   // left it in place.
-  expect(afterR3!.failures).toEqual([expect.stringMatching(/^404 \/assets\/about-[0-9a-f]{8}\.js$/)]);
-  expect(result.errors).toEqual([{ status: 404, path: afterR3!.failures[0]!.slice(4), cache: 'MISS' }]);
+  // A browser that fetches a failed module again (Chromium 156) asks for it twice, the modulepreload and the
+  // import; an older one once. Never another file, and never a cached 404.
+  const gone = afterR3!.failures[0]!;
+  expect(gone).toMatch(/^404 \/assets\/about-[0-9a-f]{8}\.js$/);
+  expect(afterR3!.failures.length === 1 || afterR3!.failures.length === 2).toBe(true);
+  expect(new Set(afterR3!.failures)).toEqual(new Set([gone]));
+  expect(result.errors).toEqual(
+    afterR3!.failures.map(() => ({ status: 404, path: gone.slice(4), cache: 'MISS' })),
+  );
   expect(afterR3!.reloads).toBe(1);
   expect(afterR3).toMatchObject({ route: '/about', state: 'ready', version: 'v3', chunk: '3' });
   // Asked again, the file is still gone and the 404 was not stored by the CDN.
@@ -47,8 +54,9 @@ test('7 retention: a tab of release 1 works while prune keeps it, then recovers 
   expect(afterR4!.failures).toEqual([]);
   expect(afterR4!.reloads).toBe(0);
 
-  // Over the whole run: the one 404, the one reload, and the store holds the two newest releases.
-  expect(result.failures).toHaveLength(1);
+  // Over the whole run: the one gone chunk (asked once or twice, as above), the one reload, and the store
+  // holds the two newest releases.
+  expect(result.failures).toEqual(afterR3!.failures);
   expect(result.reloads).toBe(1);
   expect(result.failedNavigations).toBe(0);
   expect(result.stored).toEqual(['r4', 'r3']);
