@@ -28,6 +28,7 @@ export { createLogger, silentLogger } from './logger.js';
 export type { CreateManifestOptions, FileFacts } from './manifest.js';
 export {
   createManifest,
+  describeFile,
   parseManifest,
   readManifest,
   releaseId,

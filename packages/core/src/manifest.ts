@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { cacheControlFor, classify } from './classify.js';
+import { type ClassifyOptions, cacheControlFor, classify } from './classify.js';
 import { DEFAULT_HASH, MANIFEST_PATH, RELEASE_FILE, RELEASE_PLACEHOLDER } from './constants.js';
 import { contentTypeFor } from './content-type.js';
 import { SkewlessError } from './errors.js';
@@ -72,22 +72,12 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   );
   const classifyOptions = { hash, publicSourceMaps: options.publicSourceMaps, unhashed: options.unhashed };
 
-  const files = await mapLimit(paths, 32, async (path): Promise<ManifestFile> => {
-    const fact = facts.get(path);
-    const digest = await sha256File(join(options.dir, path));
-    const cls = classify({ path, hashed: fact?.hashed }, classifyOptions);
-    const file: ManifestFile = {
-      path,
-      bytes: digest.bytes,
-      sha256: digest.hex,
-      integrity: `sha256-${digest.base64}`,
-      contentType: contentTypeFor(path),
-      class: cls,
-      cacheControl: cacheControlFor(cls, options.cacheControl),
-    };
-    if (fact?.source) file.source = fact.source;
-    return file;
-  });
+  const files = await mapLimit(paths, 32, (path) =>
+    describeFile(options.dir, facts.get(path) ?? { path }, {
+      ...classifyOptions,
+      cacheControl: options.cacheControl,
+    }),
+  );
 
   const known = new Set(paths);
   for (const file of files) {
@@ -115,6 +105,31 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   }
 
   return { version: 1, release, hash, base, assetsDir: options.assetsDir ?? 'assets', files };
+}
+
+/**
+ * One file's manifest entry (without HTML references): its digest read from disk, type, class and
+ * headers. The plugin describes the files it sends early with it, so they match the manifest's entries.
+ */
+export async function describeFile(
+  dir: string,
+  fact: FileFacts,
+  options: ClassifyOptions & { cacheControl?: Partial<CacheControlMap> },
+): Promise<ManifestFile> {
+  const { path } = fact;
+  const digest = await sha256File(join(dir, path));
+  const cls = classify({ path, hashed: fact.hashed }, options);
+  const file: ManifestFile = {
+    path,
+    bytes: digest.bytes,
+    sha256: digest.hex,
+    integrity: `sha256-${digest.base64}`,
+    contentType: contentTypeFor(path),
+    class: cls,
+    cacheControl: cacheControlFor(cls, options.cacheControl),
+  };
+  if (fact.source) file.source = fact.source;
+  return file;
 }
 
 async function stampRelease(dir: string, files: ManifestFile[], release: string): Promise<void> {

@@ -4,7 +4,13 @@
 import { unknownOptionProblem } from './did-you-mean.js';
 import { SkewlessError } from './errors.js';
 import { PURGE_SYNTAX, parsePurgeTarget } from './purge-spec.js';
-import type { HashFormat, PruneOptions, RollbackOptions, UploadOptions } from './types.js';
+import type {
+  BuildUploadOptions,
+  HashFormat,
+  PruneOptions,
+  RollbackOptions,
+  UploadOptions,
+} from './types.js';
 
 type Check = (value: unknown) => string | undefined;
 
@@ -70,7 +76,11 @@ const nonEmpty =
     typeof v === 'string' && v !== '' ? undefined : `must be ${what} (got ${shown(v)})`;
 
 /** Every option key of the engine's commands. */
-export type EngineOptionKey = keyof UploadOptions | keyof PruneOptions | keyof RollbackOptions;
+export type EngineOptionKey =
+  | keyof UploadOptions
+  | keyof BuildUploadOptions
+  | keyof PruneOptions
+  | keyof RollbackOptions;
 
 /**
  * One check per engine option. Typed over every key of {@link UploadOptions} and {@link PruneOptions}, so
@@ -142,6 +152,7 @@ const CHECKS: Record<EngineOptionKey, Check> = {
       : `must be an object of header names to string values, such as { 'Content-Language': 'en' }`,
   credentials,
   onProgress: fn,
+  early: boolean,
 };
 
 /** The options of every command that talks to a target ({@link TargetOptions} and `to`). */
@@ -160,25 +171,29 @@ const TARGET_KEYS: EngineOptionKey[] = [
   'logger',
 ];
 
+const UPLOAD_KEYS: EngineOptionKey[] = [
+  ...TARGET_KEYS,
+  'dir',
+  'manifest',
+  'html',
+  'force',
+  'acl',
+  'headers',
+  'includePrivate',
+  'multipartThreshold',
+  'onProgress',
+  'label',
+  'verifyUrl',
+  'purge',
+  'publicUrl',
+];
+
 /** Which command the options are for: each has its own keys and required keys. */
 const COMMANDS = {
-  upload: {
-    keys: [
-      ...TARGET_KEYS,
-      'dir',
-      'manifest',
-      'html',
-      'force',
-      'acl',
-      'headers',
-      'includePrivate',
-      'multipartThreshold',
-      'onProgress',
-      'label',
-      'verifyUrl',
-      'purge',
-      'publicUrl',
-    ] as EngineOptionKey[],
+  upload: { keys: UPLOAD_KEYS, required: ['dir', 'to'] as EngineOptionKey[] },
+  /** The bundler plugin's `upload` option ({@link BuildUploadOptions}). */
+  build: {
+    keys: [...UPLOAD_KEYS, 'early'] as EngineOptionKey[],
     required: ['dir', 'to'] as EngineOptionKey[],
   },
   prune: {

@@ -277,6 +277,16 @@ export interface UploadOptions extends TargetOptions {
   label?: string;
 }
 
+/** The plugin's `upload` option: {@link UploadOptions} and what only a build can do. */
+export interface BuildUploadOptions extends UploadOptions {
+  /**
+   * Start sending the build's hashed (immutable) files in the bundler's `writeBundle`, while the rest of
+   * the build runs; the documents still wait for the end of the build and for every asset to be verified.
+   * @default true
+   */
+  early?: boolean;
+}
+
 /** What {@link upload} did. */
 export interface UploadResult {
   /** The release id of the uploaded build. */

@@ -13,4 +13,5 @@ export { releases, rollback } from './releases/history.js';
 export type { PruneDecision } from './releases/prune.js';
 export { prune } from './releases/prune.js';
 export type { ReleaseRecord, ReleaseState } from './releases/store.js';
-export { upload } from './upload/upload.js';
+export type { UploadSession } from './upload/upload.js';
+export { startUpload, upload } from './upload/upload.js';

@@ -49,6 +49,12 @@ export interface ReleaseRecord {
   /** The documents stored with the record (`.skewless/documents/<id>/<path>`), for a rollback without the build. */
   documents: string[];
   manifest: Manifest;
+  /**
+   * A claim, not a release: the files an upload sent from the build before the release id was known
+   * (`manifest.release` is a provisional id). Pending like any upload, so a prune keeps its files; the
+   * release's own record supersedes it and it is removed then.
+   */
+  early?: true;
 }
 
 /** A record as read back, with what the listing knows of it. */

@@ -2,8 +2,10 @@ import { readFile, readlink, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type {
+  HashFormat,
   Logger,
   Manifest,
+  ManifestFile,
   UploadOptions,
   UploadPlanEntry,
   UploadProgress,
@@ -29,12 +31,14 @@ import { defaultLabel, type ReleaseRecord, ReleaseStore, stripStored } from '../
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
-import type { PutRequest, RemoteObject, Target } from '../targets/target.js';
+import type { RemoteObject, Target } from '../targets/target.js';
 import { checkBuild } from './check-build.js';
 import { digestForSend, LocalDigests, type SendDigest } from './digest.js';
+import { EarlySends } from './early.js';
 import { type PlannedEntry, planUpload } from './plan.js';
 import { verifyReachable } from './reachable.js';
 import { compareHead } from './same-bytes.js';
+import { type Sender, transfer } from './send.js';
 import { verifyListing } from './verify.js';
 
 const DEFAULT_CONCURRENCY = 16;
@@ -48,6 +52,29 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * the upload before any document is written.
  */
 export async function upload(options: UploadOptions): Promise<UploadResult> {
+  return startUpload(options).finish();
+}
+
+/** An upload that may send the build's immutable files before the build is over (see {@link startUpload}). */
+export interface UploadSession {
+  /**
+   * Send these files now, while the build goes on: only `immutable` ones are taken, each once. Resolves
+   * when they are in the target; a failure is also thrown by {@link finish}.
+   */
+  send(files: readonly ManifestFile[], hash?: HashFormat): Promise<void>;
+  /** Upload the rest of the build described by `manifest` (else the options' or the directory's), as `upload()`. */
+  finish(manifest?: Manifest): Promise<UploadResult>;
+  /** The build failed: wait for the sends in flight and drop their claim. Nothing is published. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Start an upload whose build is not finished: `send()` the hashed files as the bundler writes them,
+ * then `finish()` with the manifest. Sent files are claimed by a pending record of their own before any
+ * byte goes out, so a prune keeps them; `finish` reuses what they found and sent, and publishes nothing
+ * before every asset is verified. `upload()` is `startUpload(options).finish()`.
+ */
+export function startUpload(options: UploadOptions): UploadSession {
   assertOptions(options, { command: 'upload' });
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
@@ -62,18 +89,92 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     );
   // Before anything is written: a purge that could not run (no token, no SDK) fails the deploy now.
   const purgeTargets = preparePurge(options.purge ?? [], publicUrl);
-  const { manifest, walked } = await resolveManifest(dir, options.manifest, logger);
-  // A manifest built by walking the directory matches it by construction; only an empty one is refused.
-  const checked =
-    !walked || manifest.files.length === 0
-      ? await checkBuild(dir, manifest, !options.manifest)
-      : new Map<string, SendDigest>();
   const retry = {
     attempts: options.attempts ?? 5,
     baseDelayMs: options.retryDelayMs ?? 200,
     onRetry: (error: unknown, attempt: number, delay: number) =>
       logger.debug(`attempt ${attempt} failed (${(error as Error)?.message}); retrying in ${delay} ms`),
   };
+  // Each file's MD5 is computed once per upload, by whichever step reads the file first.
+  const digests = new LocalDigests(dir);
+  let opened: Promise<{ target: Target; store: ReleaseStore }> | undefined;
+  const open = () => {
+    opened ??= openTarget(options).then((t) => {
+      const target = withRetries(t, retry);
+      return { target, store: new ReleaseStore(target) };
+    });
+    return opened;
+  };
+  let early: EarlySends | undefined;
+  const context = { dir, digests, concurrency, force: options.force ?? false, logger, open };
+  return {
+    send: (files, hash) => {
+      // A dry run writes nothing, early or late.
+      if (options.dryRun) return Promise.resolve();
+      early ??= new EarlySends(context, hash);
+      return early.send(files);
+    },
+    abort: async () => {
+      if (!opened) return;
+      const { target } = await opened;
+      try {
+        await early?.release(target);
+      } finally {
+        await target.close();
+      }
+    },
+    finish: async (given) => {
+      try {
+        await early?.settled();
+      } catch (error) {
+        if (opened) await (await opened).target.close();
+        throw error;
+      }
+      const { manifest, walked } = await resolveManifest(dir, given ?? options.manifest, logger);
+      return finish(
+        { ...options, dir, logger, concurrency, started, purgeTargets, publicUrl, retry },
+        {
+          manifest,
+          walked,
+          digests,
+          early,
+          open,
+        },
+      );
+    },
+  };
+}
+
+/** What {@link startUpload} settled before the upload's own steps. */
+interface Settled extends UploadOptions {
+  logger: Logger;
+  concurrency: number;
+  started: number;
+  purgeTargets: ReturnType<typeof preparePurge>;
+  publicUrl: string | undefined;
+  retry: { attempts: number; baseDelayMs: number };
+}
+
+async function finish(
+  options: Settled,
+  build: {
+    manifest: Manifest;
+    walked: boolean;
+    digests: LocalDigests;
+    early: EarlySends | undefined;
+    open: () => Promise<{ target: Target; store: ReleaseStore }>;
+  },
+): Promise<UploadResult> {
+  const { logger, dir, concurrency, started, purgeTargets, publicUrl, retry, manifest, walked } = {
+    ...options,
+    ...build,
+  };
+  const { digests, early } = build;
+  // A manifest built by walking the directory matches it by construction; only an empty one is refused.
+  const checked =
+    !walked || manifest.files.length === 0
+      ? await checkBuild(dir, manifest, !options.manifest)
+      : new Map<string, SendDigest>();
   const report = (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>, total: UploadPlanEntry[]) =>
     options.onProgress?.({
       ...p,
@@ -81,8 +182,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       totalBytes: total.reduce((n, e) => n + e.bytes, 0),
     });
 
-  const target = withRetries(await openTarget(options), retry);
-  const store = new ReleaseStore(target);
+  const { target, store } = await build.open();
   try {
     report({ phase: 'list', files: 0, bytes: 0 }, []);
     // Before anything is listed or sent: the release's record, pending, so a prune that runs meanwhile
@@ -90,13 +190,14 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     const record = options.dryRun
       ? undefined
       : await begin(store, manifest, options.label ?? defaultLabel(), logger);
+    // The release's own record covers the files sent early now: their claim goes.
+    if (early && record) await early.release(target);
     const remote = await target.list();
     logger.debug(`${target.url} holds ${remote.size} object(s)`);
-    // Each file's MD5 is computed once per upload, by whichever step reads the file first.
-    const digests = new LocalDigests(dir);
     for (const [path, d] of checked) digests.remember(path, d.md5);
-    const plan = await planUpload({
-      manifest,
+    const sentEarly = reuseEarly(early, manifest);
+    const rest = await planUpload({
+      manifest: { ...manifest, files: manifest.files.filter((f) => !sentEarly.has(f.path)) },
       dir,
       digests,
       key: (path) => target.key(path),
@@ -107,6 +208,8 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       force: options.force ?? false,
       concurrency,
     });
+    let next = 0;
+    const plan = manifest.files.map((f) => sentEarly.get(f.path) ?? rest[next++]!);
     const conflicts = plan.filter((e) => e.action === 'conflict').map((e) => e.key);
     const result = (): UploadResult => {
       const sent = plan.filter((e) => e.action === 'upload');
@@ -143,7 +246,9 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     }
 
     const send: Sender = { target, manifest, dir, digests, checked, concurrency };
-    const assets = plan.filter((e) => e.action === 'upload' && e.class !== 'document');
+    const assets = plan.filter(
+      (e) => e.action === 'upload' && e.class !== 'document' && !sentEarly.has(e.path),
+    );
     await transfer(send, 'assets', [assets], (p) => report(p, assets));
     const present = plan.filter(
       (e) => (e.action === 'upload' || e.action === 'skip') && e.class !== 'document',
@@ -266,6 +371,29 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
  * current one (a re-run sends nothing), then wait while a prune holds the store. Returns the record, and
  * whether the release was current already.
  */
+/**
+ * The plan entries of the files sent early, for the final manifest's files: a file whose bytes changed
+ * since it was sent (a later plugin rewrote it) stops the upload, since its hashed name holds the old ones.
+ */
+function reuseEarly(early: EarlySends | undefined, manifest: Manifest): Map<string, PlannedEntry> {
+  const reused = new Map<string, PlannedEntry>();
+  if (!early) return reused;
+  const changed: string[] = [];
+  for (const file of manifest.files) {
+    const entry = early.entries.get(file.path);
+    if (!entry) continue;
+    if (entry.file.sha256 !== file.sha256 || entry.file.bytes !== file.bytes) changed.push(entry.key);
+    else reused.set(file.path, { ...entry, file });
+  }
+  if (changed.length > 0) {
+    throw new SkewlessError(
+      'IMMUTABLE_CONFLICT',
+      `${changed.length} hashed file(s) changed after the bundler wrote them and they were sent: ${changed.join(', ')}. No document was published. A plugin rewrites them after writeBundle; set upload.early to false, or make that plugin run before the files are named.`,
+    );
+  }
+  return reused;
+}
+
 async function begin(
   store: ReleaseStore,
   manifest: Manifest,
@@ -408,105 +536,4 @@ async function resolveManifest(
   if (found) return { manifest: found, walked: false };
   logger.info(`no manifest in ${dir}: classifying files by name (hashed names are immutable).`);
   return { manifest: await createManifest({ dir }), walked: true };
-}
-
-/**
- * Send entries with bounded concurrency. The first failure stops new work; requests in flight finish,
- * then the failure is thrown. A conditional write that finds the key taken (412) is accepted only when
- * the object there holds the same bytes (see {@link compareHead}).
- */
-async function transfer(
-  send: Sender,
-  phase: 'assets' | 'documents',
-  waves: PlannedEntry[][],
-  report: (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>) => void,
-): Promise<void> {
-  const { target, manifest, dir, digests, concurrency } = send;
-  if (waves.every((w) => w.length === 0)) return;
-  let files = 0;
-  let bytes = 0;
-  report({ phase, files, bytes });
-
-  const one = async (entry: PlannedEntry) => {
-    const { file } = entry;
-    const local = join(dir, ...entry.path.split('/'));
-    // The manifest's sha256 is stored as the object's metadata and later trusted to call bytes equal,
-    // so it must be the digest of what is sent, not only of a file of the same size. The same read
-    // gives the MD5 the verifying listing compares ETags with, and a small file's bytes for the PUT.
-    const digest = send.checked.get(entry.path) ?? (await digestForSend(local).catch(() => undefined));
-    send.checked.delete(entry.path);
-    if (digest?.bytes !== file.bytes || digest.sha256 !== file.sha256) {
-      throw new SkewlessError(
-        'INVALID_MANIFEST',
-        `${local} ${digest === undefined ? 'is missing' : digest.bytes !== file.bytes ? `has ${digest.bytes} bytes, the manifest says ${file.bytes}` : 'has other bytes than the manifest says (sha256 differs)'}: the manifest is out of date. Rebuild, then upload again.`,
-      );
-    }
-    // Bytes of parts already sent by a multipart upload in flight; dropped if it is retried or done.
-    let partial = 0;
-    const onBytes = (sent: number) => {
-      bytes += sent - partial;
-      partial = sent;
-      report({ phase, files, bytes, key: entry.key });
-    };
-    digests.remember(entry.path, digest.md5);
-    // The body lives only until this file settles: at most `concurrency` small bodies at once.
-    const request: PutRequest = {
-      onBytes,
-      path: entry.path,
-      file: local,
-      body: digest.body,
-      bytes: file.bytes,
-      sha256: file.sha256,
-      md5: digest.md5,
-      contentType: file.contentType,
-      cacheControl: file.cacheControl,
-      release: manifest.release,
-      ifNoneMatch: file.class === 'immutable' && entry.reason === 'new',
-    };
-    const outcome = await target.put(request);
-    if (outcome === 'exists') {
-      if (compareHead(await target.head(entry.path), file, digest.md5) !== 'same') {
-        throw new SkewlessError(
-          'IMMUTABLE_CONFLICT',
-          `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
-        );
-      }
-      entry.action = 'skip';
-      entry.reason = 'written concurrently with the same bytes';
-    }
-    files++;
-    bytes += (entry.action === 'upload' ? entry.bytes : 0) - partial;
-    report({ phase, files, bytes, key: entry.key });
-  };
-
-  // One wave after the other; in each, the first failure stops new work and is thrown once the requests
-  // in flight have settled (the pool's rule).
-  for (const entries of waves) {
-    await mapLimit(entries, concurrency, (entry) =>
-      one(entry).catch((error: unknown) => {
-        throw wrap(error, entry);
-      }),
-    );
-  }
-}
-
-/** What every transfer needs. */
-interface Sender {
-  target: Target;
-  manifest: Manifest;
-  dir: string;
-  digests: LocalDigests;
-  /** Digests (and small files' bytes) from the check before the upload; each is used once. */
-  checked: Map<string, SendDigest>;
-  concurrency: number;
-}
-
-function wrap(error: unknown, entry: UploadPlanEntry): unknown {
-  if (error instanceof SkewlessError) return error;
-  const e = error as Error & { name?: string };
-  return new SkewlessError(
-    'UPLOAD_FAILED',
-    `uploading ${entry.key} failed: ${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}. No document was published after it; run the upload again (finished files are skipped).`,
-    { cause: error },
-  );
 }

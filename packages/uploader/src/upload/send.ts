@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import type { Manifest, UploadPlanEntry, UploadProgress } from '@skewless/core';
+import { mapLimit, SkewlessError } from '@skewless/core';
+import type { PutRequest, Target } from '../targets/target.js';
+import { digestForSend, type LocalDigests, type SendDigest } from './digest.js';
+import type { PlannedEntry } from './plan.js';
+import { compareHead } from './same-bytes.js';
+
+/**
+ * Send entries with bounded concurrency. The first failure stops new work; requests in flight finish,
+ * then the failure is thrown. A conditional write that finds the key taken (412) is accepted only when
+ * the object there holds the same bytes (see {@link compareHead}).
+ */
+export async function transfer(
+  send: Sender,
+  phase: 'assets' | 'documents',
+  waves: PlannedEntry[][],
+  report: (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>) => void,
+): Promise<void> {
+  const { target, manifest, dir, digests, concurrency } = send;
+  if (waves.every((w) => w.length === 0)) return;
+  let files = 0;
+  let bytes = 0;
+  report({ phase, files, bytes });
+
+  const one = async (entry: PlannedEntry) => {
+    const { file } = entry;
+    const local = join(dir, ...entry.path.split('/'));
+    // The manifest's sha256 is stored as the object's metadata and later trusted to call bytes equal,
+    // so it must be the digest of what is sent, not only of a file of the same size. The same read
+    // gives the MD5 the verifying listing compares ETags with, and a small file's bytes for the PUT.
+    const digest = send.checked.get(entry.path) ?? (await digestForSend(local).catch(() => undefined));
+    send.checked.delete(entry.path);
+    if (digest?.bytes !== file.bytes || digest.sha256 !== file.sha256) {
+      throw new SkewlessError(
+        'INVALID_MANIFEST',
+        `${local} ${digest === undefined ? 'is missing' : digest.bytes !== file.bytes ? `has ${digest.bytes} bytes, the manifest says ${file.bytes}` : 'has other bytes than the manifest says (sha256 differs)'}: the manifest is out of date. Rebuild, then upload again.`,
+      );
+    }
+    // Bytes of parts already sent by a multipart upload in flight; dropped if it is retried or done.
+    let partial = 0;
+    const onBytes = (sent: number) => {
+      bytes += sent - partial;
+      partial = sent;
+      report({ phase, files, bytes, key: entry.key });
+    };
+    digests.remember(entry.path, digest.md5);
+    // The body lives only until this file settles: at most `concurrency` small bodies at once.
+    const request: PutRequest = {
+      onBytes,
+      path: entry.path,
+      file: local,
+      body: digest.body,
+      bytes: file.bytes,
+      sha256: file.sha256,
+      md5: digest.md5,
+      contentType: file.contentType,
+      cacheControl: file.cacheControl,
+      release: manifest.release,
+      ifNoneMatch: file.class === 'immutable' && entry.reason === 'new',
+    };
+    const outcome = await target.put(request);
+    if (outcome === 'exists') {
+      if (compareHead(await target.head(entry.path), file, digest.md5) !== 'same') {
+        throw new SkewlessError(
+          'IMMUTABLE_CONFLICT',
+          `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
+        );
+      }
+      entry.action = 'skip';
+      entry.reason = 'written concurrently with the same bytes';
+    }
+    files++;
+    bytes += (entry.action === 'upload' ? entry.bytes : 0) - partial;
+    report({ phase, files, bytes, key: entry.key });
+  };
+
+  // One wave after the other; in each, the first failure stops new work and is thrown once the requests
+  // in flight have settled (the pool's rule).
+  for (const entries of waves) {
+    await mapLimit(entries, concurrency, (entry) =>
+      one(entry).catch((error: unknown) => {
+        throw wrap(error, entry);
+      }),
+    );
+  }
+}
+
+/** What every transfer needs. */
+export interface Sender {
+  target: Target;
+  manifest: Manifest;
+  dir: string;
+  digests: LocalDigests;
+  /** Digests (and small files' bytes) from the check before the upload; each is used once. */
+  checked: Map<string, SendDigest>;
+  concurrency: number;
+}
+
+function wrap(error: unknown, entry: UploadPlanEntry): unknown {
+  if (error instanceof SkewlessError) return error;
+  const e = error as Error & { name?: string };
+  return new SkewlessError(
+    'UPLOAD_FAILED',
+    `uploading ${entry.key} failed: ${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}. No document was published after it; run the upload again (finished files are skipped).`,
+    { cause: error },
+  );
+}
