@@ -4,7 +4,7 @@
 import { unknownOptionProblem } from './did-you-mean.js';
 import { SkewlessError } from './errors.js';
 import { PURGE_SYNTAX, parsePurgeTarget } from './purge-spec.js';
-import type { HashFormat, PruneOptions, RollbackOptions, UploadOptions } from './types.js';
+import type { HashFormat, PackOptions, PruneOptions, RollbackOptions, UploadOptions } from './types.js';
 
 type Check = (value: unknown) => string | undefined;
 
@@ -70,7 +70,11 @@ const nonEmpty =
     typeof v === 'string' && v !== '' ? undefined : `must be ${what} (got ${shown(v)})`;
 
 /** Every option key of the engine's commands. */
-export type EngineOptionKey = keyof UploadOptions | keyof PruneOptions | keyof RollbackOptions;
+export type EngineOptionKey =
+  | keyof UploadOptions
+  | keyof PruneOptions
+  | keyof RollbackOptions
+  | keyof PackOptions;
 
 /**
  * One check per engine option. Typed over every key of {@link UploadOptions} and {@link PruneOptions}, so
@@ -78,6 +82,13 @@ export type EngineOptionKey = keyof UploadOptions | keyof PruneOptions | keyof R
  */
 const CHECKS: Record<EngineOptionKey, Check> = {
   dir: nonEmpty('the build output directory'),
+  tar: nonEmpty("the path of a tar of the build, or '-' for standard input"),
+  strip: wholeNumber(0, '1'),
+  out: (v) =>
+    (typeof v === 'string' && v !== '') ||
+    (typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function')
+      ? undefined
+      : `must be a file path or a writable stream such as process.stdout (got ${shown(v)})`,
   keep: wholeNumber(1, '10'),
   minAgeMs: wholeNumber(0, '604800000 (7 days)'),
   release: nonEmpty("a release id, a label, or 'previous'"),
@@ -166,6 +177,8 @@ const COMMANDS = {
     keys: [
       ...TARGET_KEYS,
       'dir',
+      'tar',
+      'strip',
       'manifest',
       'html',
       'force',
@@ -179,7 +192,11 @@ const COMMANDS = {
       'purge',
       'publicUrl',
     ] as EngineOptionKey[],
-    required: ['dir', 'to'] as EngineOptionKey[],
+    required: ['to'] as EngineOptionKey[],
+  },
+  pack: {
+    keys: ['dir', 'out', 'logger'] as EngineOptionKey[],
+    required: ['dir', 'out'] as EngineOptionKey[],
   },
   prune: {
     keys: [...TARGET_KEYS, 'keep', 'minAgeMs'] as EngineOptionKey[],
@@ -234,6 +251,15 @@ export function optionProblems(given: unknown, settings: OptionProblemsSettings)
     if (key in supplied || values[key] !== undefined) continue;
     problems.push(`${name(key)} is required: ${REQUIRED_HELP[key] ?? 'set it'}.`);
   }
+  // An upload reads one build: a directory, or a tar of one.
+  if (settings.command === 'upload' && !('dir' in supplied)) {
+    if (values.dir === undefined && values.tar === undefined)
+      problems.push(`${name('dir')} is required: ${REQUIRED_HELP.dir} (or ${name('tar')}, a tar of it).`);
+    if (values.dir !== undefined && values.tar !== undefined)
+      problems.push(`${name('dir')} and ${name('tar')} both name the build: give one of them.`);
+  }
+  if (values.strip !== undefined && values.tar === undefined)
+    problems.push(`${name('strip')} applies to a tar: give ${name('tar')} too, or leave it out.`);
   return problems;
 }
 

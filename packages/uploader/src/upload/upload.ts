@@ -26,6 +26,7 @@ import {
 import { preparePurge, purgeDocuments } from '../purge/purge.js';
 import { documentCopyPath, releaseRecordPath } from '../releases/paths.js';
 import { defaultLabel, type ReleaseRecord, ReleaseStore, stripStored } from '../releases/store.js';
+import { withExtractedTar } from '../tar/upload-tar.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
@@ -49,6 +50,11 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  */
 export async function upload(options: UploadOptions): Promise<UploadResult> {
   assertOptions(options, { command: 'upload' });
+  if (options.tar !== undefined) {
+    const { tar, strip, ...rest } = options;
+    // One upload path: the tar's build is uploaded as the folder it extracts to.
+    return withExtractedTar(tar, strip, options.logger ?? silentLogger, (dir) => upload({ ...rest, dir }));
+  }
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const dir = resolve(options.dir ?? '');
