@@ -7,6 +7,7 @@ import { PURGE_SYNTAX, parsePurgeTarget } from './purge-spec.js';
 import type {
   BuildUploadOptions,
   HashFormat,
+  PackOptions,
   PruneOptions,
   RollbackOptions,
   UploadOptions,
@@ -80,7 +81,8 @@ export type EngineOptionKey =
   | keyof UploadOptions
   | keyof BuildUploadOptions
   | keyof PruneOptions
-  | keyof RollbackOptions;
+  | keyof RollbackOptions
+  | keyof PackOptions;
 
 /**
  * One check per engine option. Typed over every key of {@link UploadOptions} and {@link PruneOptions}, so
@@ -88,6 +90,13 @@ export type EngineOptionKey =
  */
 const CHECKS: Record<EngineOptionKey, Check> = {
   dir: nonEmpty('the build output directory'),
+  tar: nonEmpty("the path of a tar of the build, or '-' for standard input"),
+  strip: wholeNumber(0, '1'),
+  out: (v) =>
+    (typeof v === 'string' && v !== '') ||
+    (typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function')
+      ? undefined
+      : `must be a file path or a writable stream such as process.stdout (got ${shown(v)})`,
   keep: wholeNumber(1, '10'),
   minAgeMs: wholeNumber(0, '604800000 (7 days)'),
   release: nonEmpty("a release id, a label, or 'previous'"),
@@ -174,6 +183,8 @@ const TARGET_KEYS: EngineOptionKey[] = [
 const UPLOAD_KEYS: EngineOptionKey[] = [
   ...TARGET_KEYS,
   'dir',
+  'tar',
+  'strip',
   'manifest',
   'html',
   'force',
@@ -190,11 +201,15 @@ const UPLOAD_KEYS: EngineOptionKey[] = [
 
 /** Which command the options are for: each has its own keys and required keys. */
 const COMMANDS = {
-  upload: { keys: UPLOAD_KEYS, required: ['dir', 'to'] as EngineOptionKey[] },
+  upload: { keys: UPLOAD_KEYS, required: ['to'] as EngineOptionKey[] },
   /** The bundler plugin's `upload` option ({@link BuildUploadOptions}). */
   build: {
-    keys: [...UPLOAD_KEYS, 'early'] as EngineOptionKey[],
+    keys: [...UPLOAD_KEYS.filter((key) => key !== 'tar' && key !== 'strip'), 'early'] as EngineOptionKey[],
     required: ['dir', 'to'] as EngineOptionKey[],
+  },
+  pack: {
+    keys: ['dir', 'out', 'logger'] as EngineOptionKey[],
+    required: ['dir', 'out'] as EngineOptionKey[],
   },
   prune: {
     keys: [...TARGET_KEYS, 'keep', 'minAgeMs'] as EngineOptionKey[],
@@ -249,6 +264,15 @@ export function optionProblems(given: unknown, settings: OptionProblemsSettings)
     if (key in supplied || values[key] !== undefined) continue;
     problems.push(`${name(key)} is required: ${REQUIRED_HELP[key] ?? 'set it'}.`);
   }
+  // An upload reads one build: a directory, or a tar of one.
+  if (settings.command === 'upload' && !('dir' in supplied)) {
+    if (values.dir === undefined && values.tar === undefined)
+      problems.push(`${name('dir')} is required: ${REQUIRED_HELP.dir} (or ${name('tar')}, a tar of it).`);
+    if (values.dir !== undefined && values.tar !== undefined)
+      problems.push(`${name('dir')} and ${name('tar')} both name the build: give one of them.`);
+  }
+  if (values.strip !== undefined && values.tar === undefined)
+    problems.push(`${name('strip')} applies to a tar: give ${name('tar')} too, or leave it out.`);
   return problems;
 }
 

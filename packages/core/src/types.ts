@@ -199,8 +199,23 @@ export interface TargetOptions {
 
 /** Options of {@link upload}: one build directory to one target. */
 export interface UploadOptions extends TargetOptions {
-  /** The build output directory. */
-  dir: string;
+  /** The build output directory. Required unless {@link UploadOptions.tar} names a tar of it instead. */
+  dir?: string;
+  /**
+   * A tar of the build to upload instead of `dir` (the container flow: `skewless pack` in the image, the
+   * upload outside it): a file's path, or `'-'` for standard input. Plain or gzipped. It is extracted into
+   * a private temporary folder (removed afterwards, also on failure) and uploaded exactly as that folder
+   * would be. Entries that could land outside the folder (`../`, absolute paths) and anything but regular
+   * files and folders (links, devices) are refused before anything is uploaded.
+   * @default undefined (upload `dir`)
+   */
+  tar?: string;
+  /**
+   * Leading path parts to remove from every tar entry (as GNU tar's `--strip-components`): 1 for a tar of
+   * `dist/` made with `tar -c dist`. A leading `./` is never counted.
+   * @default 0, or 1 when the tar holds one folder with `.skewless/manifest.json` in it and nothing else
+   */
+  strip?: number;
   /** The target: `s3://bucket/prefix` or `file:///absolute/path`. */
   to: string;
   /**
@@ -285,6 +300,29 @@ export interface BuildUploadOptions extends UploadOptions {
    * @default true
    */
   early?: boolean;
+}
+
+/** Options of {@link pack}: one build directory to one tar. */
+export interface PackOptions {
+  /** The build output directory (with its `.skewless/manifest.json`). */
+  dir: string;
+  /** Where the tar goes: a file's path, or a writable stream such as `process.stdout`. */
+  out: string | NodeJS.WritableStream;
+  /**
+   * Where messages go.
+   * @default silentLogger
+   */
+  logger?: Logger;
+}
+
+/** What {@link pack} wrote. */
+export interface PackResult {
+  /** Files in the tar. */
+  files: number;
+  /** Their bytes, before the tar's headers. */
+  bytes: number;
+  /** The release id of the build's manifest, or undefined when the directory has none. */
+  release?: string;
 }
 
 /** What {@link upload} did. */

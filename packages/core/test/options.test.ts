@@ -35,7 +35,7 @@ describe('the one validator of engine options', () => {
       `'concurrency' must be a whole number ≥ 1 such as 16 (got 0).`,
       `unknown option 'htlm'. Did you mean 'html'?`,
       `'dryRun' must be true or false (got "no").`,
-      `'dir' is required: the build output directory.`,
+      `'dir' is required: the build output directory (or 'tar', a tar of it).`,
     ]);
   });
 

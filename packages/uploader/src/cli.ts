@@ -11,6 +11,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
     summary: 'upload a build directory to s3:// or file:// storage',
     load: () => import('./cli/upload.js'),
   },
+  pack: {
+    summary: 'write a build directory as a tar, for `skewless upload -` (the container flow)',
+    load: () => import('./cli/pack.js'),
+  },
   'dev-s3': {
     summary: 'run a local S3-compatible server to try Skewless without a cloud account',
     load: () => import('./cli/dev-s3.js'),

@@ -13,5 +13,6 @@ export { releases, rollback } from './releases/history.js';
 export type { PruneDecision } from './releases/prune.js';
 export { prune } from './releases/prune.js';
 export type { ReleaseRecord, ReleaseState } from './releases/store.js';
+export { pack } from './tar/pack.js';
 export type { UploadSession } from './upload/upload.js';
 export { startUpload, upload } from './upload/upload.js';

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,13 +29,9 @@ describe('skewless dev-s3 without s3rver installed', () => {
       external: [/^[^./]/],
     });
     cli = join(app, 'cli', 'cli.js');
-    for (const dep of [
-      'picocolors',
-      '@skewless/core',
-      '@skewless/origin',
-      '@aws-sdk/client-s3',
-      '@aws-sdk/lib-storage',
-    ]) {
+    // Every runtime dependency the package declares, and none of its optional peers.
+    const { dependencies } = JSON.parse(await readFile(join(PACKAGE, 'package.json'), 'utf8'));
+    for (const dep of Object.keys(dependencies)) {
       await mkdir(dirname(join(app, 'node_modules', dep)), { recursive: true });
       await symlink(join(PACKAGE, 'node_modules', dep), join(app, 'node_modules', dep));
     }

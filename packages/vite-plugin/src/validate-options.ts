@@ -21,6 +21,8 @@ const SUPPLIED = {
   dir: "the plugin (the build's output directory)",
   manifest: "the plugin (the build's manifest)",
   logger: "the plugin (Vite's logger)",
+  tar: "the plugin (it uploads the build's output directory)",
+  strip: "the plugin (it uploads the build's output directory)",
 };
 
 const CLASSES = ['immutable', 'revalidate', 'document', 'private'];

@@ -55,6 +55,9 @@ interface TargetFlagValues {
 const FLAG_OF: Record<string, string> = {
   to: '--to',
   dir: 'the build directory',
+  tar: '--from-tar',
+  strip: '--strip',
+  out: '--out',
   dryRun: '--dry-run',
   concurrency: '--concurrency',
   requestTimeoutMs: '--request-timeout',

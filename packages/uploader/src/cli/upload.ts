@@ -6,6 +6,7 @@ import { commandArgs, EXIT } from './command.js';
 import { purgeExit } from './purge-exit.js';
 import {
   checkFlags,
+  flagNumber,
   PURGE_FLAGS,
   PURGE_FLAGS_HELP,
   TARGET_FLAGS,
@@ -14,14 +15,24 @@ import {
 } from './target-flags.js';
 
 const HELP = `Usage: skewless upload <dir> --to <s3://bucket/prefix | file:///path> [options]
+       skewless upload - --to …              (a tar of the build on standard input)
+       skewless upload --from-tar <file> --to …
 
 Uploads a build: immutable and public files first, then a verifying listing, then (with --html) the
 documents: HTML and the control files that name the release's files (sw.js, importmap.json,
 remoteEntry.js…). Files the target already holds are skipped; other bytes under a hashed name stop the
 upload before anything is written. Without .skewless/manifest.json, files are classed by name.
 
+A tar (from 'skewless pack', 'tar -c -C dist .', 'docker cp <container>:/app/dist -'; plain or
+gzipped) is extracted into a private temporary folder, removed afterwards, and uploaded as that folder.
+Entries outside the build (../, absolute paths) and anything but files and folders (links, devices)
+are refused before anything is uploaded.
+
 Options:
   --to <url>            target: s3://bucket/prefix or file:///absolute/path (required)
+  --from-tar <file>     upload the build a tar file holds ('-' for standard input)
+  --strip <n>           leading path parts to drop from the tar's entries (default 0, or 1 when
+                        the tar holds one folder with the build's manifest inside)
   --base-url <url>      the build's public URL through the CDN (https://cdn.example.com/app/):
                         every immutable file must answer 200 with its bytes there before any
                         document is published
@@ -52,10 +63,19 @@ const command: Command = async (argv, { logger, verbose }) => {
     'include-private': { type: 'boolean' },
     label: { type: 'string' },
     'base-url': { type: 'string' },
+    'from-tar': { type: 'string' },
+    strip: { type: 'string' },
     ...PURGE_FLAGS,
   });
   if (help) return EXIT.ok;
-  if (positionals.length !== 1) throw usage('give exactly one build directory');
+  const fromTar = values['from-tar'];
+  if (fromTar !== undefined ? positionals.length !== 0 : positionals.length !== 1)
+    throw usage(
+      fromTar !== undefined
+        ? '--from-tar names the build: give no build directory with it'
+        : "give exactly one build directory (or '-' for a tar on standard input)",
+    );
+  const tar = fromTar ?? (positionals[0] === '-' ? '-' : undefined);
   const target = targetOptions(values, usage);
   const headers: Record<string, string> = {};
   for (const header of values.header ?? []) {
@@ -70,7 +90,9 @@ const command: Command = async (argv, { logger, verbose }) => {
   const progress = tty ? createProgressLine(process.stderr) : undefined;
   const options: UploadOptions = {
     ...target,
-    dir: positionals[0] as string,
+    dir: tar === undefined ? positionals[0] : undefined,
+    tar,
+    strip: flagNumber(values.strip) as number | undefined,
     html: values.html,
     force: values.force,
     acl: values.acl as 'public-read' | undefined,

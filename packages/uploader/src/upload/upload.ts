@@ -28,6 +28,7 @@ import {
 import { preparePurge, purgeDocuments } from '../purge/purge.js';
 import { documentCopyPath, releaseRecordPath } from '../releases/paths.js';
 import { defaultLabel, type ReleaseRecord, ReleaseStore, stripStored } from '../releases/store.js';
+import { withExtractedTar } from '../tar/upload-tar.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
@@ -76,9 +77,24 @@ export interface UploadSession {
  */
 export function startUpload(options: UploadOptions): UploadSession {
   assertOptions(options, { command: 'upload' });
+  if (options.tar !== undefined) {
+    const { tar, strip, ...rest } = options;
+    // One upload path: the tar's build is uploaded as the folder it extracts to. A tar is a whole
+    // build, so there is nothing to send before it.
+    const refuse = () =>
+      Promise.reject(
+        new SkewlessError('INVALID_OPTIONS', "a 'tar' upload is one whole build: call finish() only."),
+      );
+    return {
+      send: refuse,
+      abort: async () => {},
+      finish: () =>
+        withExtractedTar(tar, strip, options.logger ?? silentLogger, (dir) => upload({ ...rest, dir })),
+    };
+  }
+  const dir = resolve(options.dir as string);
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
-  const dir = resolve(options.dir ?? '');
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   parseTarget(options.to);
   const publicUrl = options.publicUrl ?? options.verifyUrl;
@@ -147,6 +163,7 @@ export function startUpload(options: UploadOptions): UploadSession {
 
 /** What {@link startUpload} settled before the upload's own steps. */
 interface Settled extends UploadOptions {
+  dir: string;
   logger: Logger;
   concurrency: number;
   started: number;
