@@ -57,6 +57,14 @@ export class BundleFacts {
     return this.files.has(path);
   }
 
+  /** The facts of one recorded file, or undefined. */
+  get(path: string): FileFacts | undefined {
+    const known = this.files.get(path);
+    if (!known) return undefined;
+    const { sha256: _, ...fact } = known;
+    return fact;
+  }
+
   facts(): FileFacts[] {
     return [...this.files.values()].map(({ sha256: _, ...fact }) => fact);
   }

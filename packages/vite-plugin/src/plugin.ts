@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
-import type { Logger } from '@skewless/core';
-import { finalizeBuild, hashSegmentSource, SkewlessError } from '@skewless/core';
+import type { Logger, ManifestFile } from '@skewless/core';
+import {
+  DETERMINISM_ENV,
+  describeFile,
+  finalizeBuild,
+  hashSegmentSource,
+  SkewlessError,
+} from '@skewless/core';
 import type { Plugin } from 'vite';
 import type { BundleEntry } from './bundle-facts.js';
 import { BundleFacts } from './bundle-facts.js';
@@ -13,9 +19,10 @@ import { cspNonceConflictMessage } from './messages.js';
 import { checkNames } from './name-check.js';
 import { applyNames, type SeenPatterns } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
-import { loadUploader, type Uploader } from './run-upload.js';
+import { loadUploader, type Uploader, type UploadSession } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
+import { observeWriteFailures } from './write-failures.js';
 
 /** The parts of a Rollup / Rolldown / Vite hook context the plugin uses. */
 interface HookContext {
@@ -45,6 +52,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   let viteLogger: { info(message: string): void } | undefined;
   let uploader: Uploader | undefined;
   let controlFiles: string[] = [];
+  // The upload that sends hashed files from writeBundle on; finished with the manifest in closeBundle.
+  let session: { dir: string; upload: UploadSession; queued: Promise<unknown> } | undefined;
   // The name shape the CDN rules of `skewless cdn-config` match as immutable: `-<hash>.` before the extension.
   const cdnShape = new RegExp(`${hashSegmentSource(hash)}[^/]+$`);
   const seen: SeenPatterns = new Map();
@@ -63,7 +72,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     return ssrBuild;
   };
 
-  return {
+  const plugin = {
     name: 'skewless:build',
     // Vite's dev server serves sources by their own names: nothing to name, record or upload.
     apply: 'build',
@@ -96,6 +105,15 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       if (options.upload) uploader = await loadUploader();
     },
 
+    // Before the build: a later plugin's failed writeBundle must stop the manifest and the upload,
+    // and closeBundle is not told about it (see write-failures.ts).
+    options(inputOptions) {
+      observeWriteFailures((inputOptions as { plugins?: unknown }).plugins, plugin, () => {
+        failed = true;
+      });
+      return null;
+    },
+
     async buildStart() {
       // Plain Rollup has no configResolved: the engine is loaded here, still before any file is built.
       if (options.upload) uploader ??= await loadUploader();
@@ -103,6 +121,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       dirs = new Set();
       failed = false;
       guardAsset = undefined;
+      session = undefined;
       seen.clear();
     },
 
@@ -147,6 +166,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         ctx.error(problems.join('\n'));
       }
       if (warning) ctx.warn(warning);
+      sendEarly(ctx, resolve(root, outputOptions.dir), Object.keys(bundle));
     },
 
     renderError() {
@@ -163,38 +183,22 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     closeBundle: {
       order: 'post',
       sequential: true,
-      async handler() {
+      async handler(error?: unknown) {
         const ctx = this as unknown as HookContext;
-        if (isServer(ctx) || failed || dirs.size === 0) return;
-        if (dirs.size > 1) {
-          throw new SkewlessError(
-            'INVALID_OPTIONS',
-            `the outputs of this build are written to different directories (${[...dirs].join(', ')}), so no single manifest can describe them. Write every output to one directory (output.dir), with names that differ per output.`,
-          );
+        if (isServer(ctx)) return;
+        // Rollup 4.35+ and Rolldown pass the error of a failed build phase (a failed writeBundle is seen
+        // by observeWriteFailures): a build that failed is never described nor uploaded.
+        if (error) failed = true;
+        // Whatever happens below, the early sends' claim goes; after a finished upload there is none left.
+        const opened = session;
+        session = undefined;
+        // Every batch handed over before the session finishes or aborts, so none starts after it.
+        await opened?.queued;
+        try {
+          await close(ctx, opened?.upload);
+        } finally {
+          await opened?.upload.abort();
         }
-        const dir = [...dirs][0]!;
-        const logger = hookLogger(ctx, info);
-        const upload = options.upload;
-        await finalizeBuild({
-          dir,
-          root,
-          facts: facts.facts(),
-          hash,
-          base,
-          assetsDir,
-          publicSourceMaps: options.publicSourceMaps,
-          // Only those the build wrote, so a configured name never counts as an unmatched `unhashed` entry.
-          unhashed: [...options.unhashed, ...controlFiles.filter((p) => facts.has(p))],
-          cacheControl: options.cacheControl,
-          previousManifest: options.previousManifest,
-          precompress: options.precompress,
-          onUploadError: options.onUploadError,
-          logger,
-          upload:
-            upload && uploader
-              ? { to: upload.to, run: (manifest) => uploader!.upload({ ...upload, dir, manifest, logger }) }
-              : undefined,
-        });
       },
     },
 
@@ -215,6 +219,85 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       },
     },
   } as Plugin;
+  return plugin;
+
+  /** The classifier settings of the manifest, so a file sent early is described as the manifest will. */
+  function classifyOptions() {
+    return {
+      hash,
+      publicSourceMaps: options.publicSourceMaps,
+      // Only those the build wrote, so a configured name never counts as an unmatched `unhashed` entry.
+      unhashed: [...options.unhashed, ...controlFiles.filter((p) => facts.has(p))],
+      cacheControl: options.cacheControl,
+    };
+  }
+
+  /**
+   * Start sending the hashed files this output just wrote, while the build goes on (other outputs,
+   * other plugins' closeBundle). Not awaited: a failed send fails the upload when it finishes.
+   */
+  function sendEarly(ctx: HookContext, dir: string, paths: string[]): void {
+    const upload = options.upload;
+    if (!upload || upload.early === false || !uploader || failed) return;
+    // The determinism check's builds upload nothing; one manifest over two folders is refused later.
+    if (process.env[DETERMINISM_ENV] === '1' || (session && session.dir !== dir)) return;
+    const { early: _, ...rest } = upload;
+    session ??= {
+      dir,
+      upload: uploader.startUpload({ ...rest, dir, logger: hookLogger(ctx, info) }),
+      queued: Promise.resolve(),
+    };
+    const { upload: started } = session;
+    const settings = classifyOptions();
+    const hashed = paths.map((p) => facts.get(p)).filter((f) => f?.hashed === true);
+    // A file that cannot be described now is sent with the rest; a failed send surfaces in finish().
+    const describing = Promise.all(
+      hashed.map((fact) => describeFile(dir, fact!, settings).catch(() => undefined)),
+    );
+    session.queued = Promise.all([session.queued, describing])
+      .then(([, files]) =>
+        started.send(
+          files.filter((f): f is ManifestFile => f?.class === 'immutable'),
+          hash,
+        ),
+      )
+      .catch(() => {});
+  }
+
+  /** Write the manifest over the one output directory, and upload (finishing an early upload). */
+  async function close(ctx: HookContext, early: UploadSession | undefined): Promise<void> {
+    if (failed || dirs.size === 0) return;
+    if (dirs.size > 1) {
+      throw new SkewlessError(
+        'INVALID_OPTIONS',
+        `the outputs of this build are written to different directories (${[...dirs].join(', ')}), so no single manifest can describe them. Write every output to one directory (output.dir), with names that differ per output.`,
+      );
+    }
+    const dir = [...dirs][0]!;
+    const logger = hookLogger(ctx, info);
+    const upload = options.upload;
+    const { early: _, ...rest } = upload ?? { to: '' };
+    await finalizeBuild({
+      dir,
+      root,
+      facts: facts.facts(),
+      base,
+      assetsDir,
+      ...classifyOptions(),
+      previousManifest: options.previousManifest,
+      precompress: options.precompress,
+      onUploadError: options.onUploadError,
+      logger,
+      upload:
+        upload && uploader
+          ? {
+              to: upload.to,
+              run: (manifest) =>
+                early ? early.finish(manifest) : uploader!.upload({ ...rest, dir, manifest, logger }),
+            }
+          : undefined,
+    });
+  }
 
   /** Check the names of bundle entries and record their facts; the problems fail the build. */
   function record(entries: BundleEntry[], outputOptions: unknown): { problems: string[]; warning?: string } {

@@ -1,8 +1,23 @@
-import { SkewlessError, type UploadOptions, type UploadResult } from '@skewless/core';
+import {
+  type HashFormat,
+  type Manifest,
+  type ManifestFile,
+  SkewlessError,
+  type UploadOptions,
+  type UploadResult,
+} from '@skewless/core';
+
+/** The part of @skewless/uploader's upload session the plugin uses. */
+export interface UploadSession {
+  send(files: readonly ManifestFile[], hash?: HashFormat): Promise<void>;
+  finish(manifest?: Manifest): Promise<UploadResult>;
+  abort(): Promise<void>;
+}
 
 /** The part of @skewless/uploader the plugin uses. */
 export interface Uploader {
   upload(options: UploadOptions): Promise<UploadResult>;
+  startUpload(options: UploadOptions): UploadSession;
 }
 
 /**

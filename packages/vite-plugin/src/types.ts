@@ -1,10 +1,10 @@
-import type { CacheControlMap, HashCharacters, UploadOptions } from '@skewless/core';
+import type { BuildUploadOptions, CacheControlMap, HashCharacters } from '@skewless/core';
 
 /**
  * Where and how to upload after the build: the options of `upload()` from `@skewless/uploader`
  * (documented there field by field) without `dir`, `manifest` and `logger`, which the plugin supplies.
  */
-export type SkewlessUploadOptions = Omit<UploadOptions, 'dir' | 'manifest' | 'logger'>;
+export type SkewlessUploadOptions = Omit<BuildUploadOptions, 'dir' | 'manifest' | 'logger' | 'tar' | 'strip'>;
 
 /** The inline guard that recovers a page whose entry script or CSS failed to load after a deploy. */
 export interface SkewlessGuardOptions {

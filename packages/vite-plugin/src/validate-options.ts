@@ -108,7 +108,7 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
     else
       problems.push(
         ...optionProblems(upload, {
-          command: 'upload',
+          command: 'build',
           supplied: SUPPLIED,
           name: (key) => `'upload.${key}'`,
         }),

@@ -122,16 +122,18 @@ export function startUpload(options: UploadOptions): UploadSession {
     return opened;
   };
   let early: EarlySends | undefined;
+  let done = false;
   const context = { dir, digests, concurrency, force: options.force ?? false, logger, open };
   return {
     send: (files, hash) => {
-      // A dry run writes nothing, early or late.
-      if (options.dryRun) return Promise.resolve();
+      // A dry run writes nothing, early or late; after finish() or abort() nothing more is sent.
+      if (options.dryRun || done) return Promise.resolve();
       early ??= new EarlySends(context, hash);
       return early.send(files);
     },
     abort: async () => {
-      if (!opened) return;
+      if (done || !opened) return;
+      done = true;
       const { target } = await opened;
       try {
         await early?.release(target);
@@ -140,23 +142,23 @@ export function startUpload(options: UploadOptions): UploadSession {
       }
     },
     finish: async (given) => {
+      if (done) throw new SkewlessError('INVALID_OPTIONS', 'this upload was finished or aborted already.');
+      done = true;
       try {
         await early?.settled();
+        const { manifest, walked } = await resolveManifest(dir, given ?? options.manifest, logger);
+        return await finish(
+          { ...options, dir, logger, concurrency, started, purgeTargets, publicUrl, retry },
+          { manifest, walked, digests, early, open },
+        );
       } catch (error) {
-        if (opened) await (await opened).target.close();
+        // Nothing was published: the claim of the files sent early goes (the release's own pending
+        // record, if one was written, expires like any failed upload's).
+        if (early && opened) await early.release((await opened).target).catch(() => {});
         throw error;
+      } finally {
+        if (opened) await (await opened).target.close();
       }
-      const { manifest, walked } = await resolveManifest(dir, given ?? options.manifest, logger);
-      return finish(
-        { ...options, dir, logger, concurrency, started, purgeTargets, publicUrl, retry },
-        {
-          manifest,
-          walked,
-          digests,
-          early,
-          open,
-        },
-      );
     },
   };
 }
@@ -200,187 +202,181 @@ async function finish(
     });
 
   const { target, store } = await build.open();
-  try {
-    report({ phase: 'list', files: 0, bytes: 0 }, []);
-    // Before anything is listed or sent: the release's record, pending, so a prune that runs meanwhile
-    // keeps its files; then no listing while a prune holds the store (see prune.ts).
-    const record = options.dryRun
-      ? undefined
-      : await begin(store, manifest, options.label ?? defaultLabel(), logger);
-    // The release's own record covers the files sent early now: their claim goes.
-    if (early && record) await early.release(target);
-    const remote = await target.list();
-    logger.debug(`${target.url} holds ${remote.size} object(s)`);
-    for (const [path, d] of checked) digests.remember(path, d.md5);
-    const sentEarly = reuseEarly(early, manifest);
-    const rest = await planUpload({
-      manifest: { ...manifest, files: manifest.files.filter((f) => !sentEarly.has(f.path)) },
-      dir,
-      digests,
-      key: (path) => target.key(path),
-      remote,
-      head: (path) => target.head(path),
-      html: options.html ?? false,
-      includePrivate: options.includePrivate ?? false,
-      force: options.force ?? false,
-      concurrency,
-    });
-    let next = 0;
-    const plan = manifest.files.map((f) => sentEarly.get(f.path) ?? rest[next++]!);
-    const conflicts = plan.filter((e) => e.action === 'conflict').map((e) => e.key);
-    const result = (): UploadResult => {
-      const sent = plan.filter((e) => e.action === 'upload');
-      return {
-        release: manifest.release,
-        target: options.to,
-        dryRun: options.dryRun ?? false,
-        planned: plan.filter((e) => e.action !== 'omit').length,
-        uploaded: sent.length,
-        skipped: plan.filter((e) => e.action === 'skip').length,
-        bytes: sent.reduce((n, e) => n + e.bytes, 0),
-        seconds: Math.round(performance.now() - started) / 1000,
-        conflicts,
-        files: plan.map(({ file: _file, ...entry }) => entry),
-      };
+  report({ phase: 'list', files: 0, bytes: 0 }, []);
+  // Before anything is listed or sent: the release's record, pending, so a prune that runs meanwhile
+  // keeps its files; then no listing while a prune holds the store (see prune.ts).
+  const record = options.dryRun
+    ? undefined
+    : await begin(store, manifest, options.label ?? defaultLabel(), logger);
+  // The release's own record covers the files sent early now: their claim goes.
+  if (early && record) await early.release(target);
+  const remote = await target.list();
+  logger.debug(`${target.url} holds ${remote.size} object(s)`);
+  for (const [path, d] of checked) digests.remember(path, d.md5);
+  const sentEarly = reuseEarly(early, manifest);
+  const rest = await planUpload({
+    manifest: { ...manifest, files: manifest.files.filter((f) => !sentEarly.has(f.path)) },
+    dir,
+    digests,
+    key: (path) => target.key(path),
+    remote,
+    head: (path) => target.head(path),
+    html: options.html ?? false,
+    includePrivate: options.includePrivate ?? false,
+    force: options.force ?? false,
+    concurrency,
+  });
+  let next = 0;
+  const plan = manifest.files.map((f) => sentEarly.get(f.path) ?? rest[next++]!);
+  const conflicts = plan.filter((e) => e.action === 'conflict').map((e) => e.key);
+  const result = (): UploadResult => {
+    const sent = plan.filter((e) => e.action === 'upload');
+    return {
+      release: manifest.release,
+      target: options.to,
+      dryRun: options.dryRun ?? false,
+      planned: plan.filter((e) => e.action !== 'omit').length,
+      uploaded: sent.length,
+      skipped: plan.filter((e) => e.action === 'skip').length,
+      bytes: sent.reduce((n, e) => n + e.bytes, 0),
+      seconds: Math.round(performance.now() - started) / 1000,
+      conflicts,
+      files: plan.map(({ file: _file, ...entry }) => entry),
     };
-    for (const e of plan) {
-      if (
-        e.class === 'immutable' &&
-        e.action === 'upload' &&
-        e.reason !== 'new' &&
-        !e.reason.startsWith('damaged')
-      )
-        logger.warn(`overwriting ${e.key}, which holds other bytes (--force).`);
-    }
-    if (options.dryRun) return result();
-    if (conflicts.length > 0) {
-      // Nothing of the release was sent: a record this upload created would only mislead prune.
-      if (record?.fresh) await target.remove(releaseRecordPath(manifest.release));
-      throw new SkewlessError(
-        'IMMUTABLE_CONFLICT',
-        `${target.url} already holds other bytes under ${conflicts.length} immutable name(s): ${conflicts.join(', ')}. Nothing was written. A hashed name must never change its bytes: check that the build is deterministic ('skewless check-determinism') and the hash length; pass --force only to repair a bucket.`,
-      );
-    }
-
-    const send: Sender = { target, manifest, dir, digests, checked, concurrency };
-    const assets = plan.filter(
-      (e) => e.action === 'upload' && e.class !== 'document' && !sentEarly.has(e.path),
-    );
-    await transfer(send, 'assets', [assets], (p) => report(p, assets));
-    const present = plan.filter(
-      (e) => (e.action === 'upload' || e.action === 'skip') && e.class !== 'document',
-    );
-    report({ phase: 'verify', files: 0, bytes: 0 }, []);
-    if (present.length > 0) {
-      // Only where the server does not call its ETag an MD5 (SSE-KMS) may the stored sha256 settle it.
-      const confirm = async (e: PlannedEntry) =>
-        compareHead(await target.head(e.path), e.file, await digests.md5(e.path)) === 'same';
-      await verifyListing(present, await target.list(), target.url, digests, confirm);
-    }
-    // Through the CDN too, when its URL is known: only files confirmed in storage, so no probe makes the
-    // CDN cache a 404.
-    if (options.verifyUrl) {
-      const immutable = present.filter((e) => e.class === 'immutable').map((e) => e.file);
-      const reached = await verifyReachable({
-        baseUrl: options.verifyUrl,
-        files: immutable,
-        concurrency,
-        timeoutMs: options.requestTimeoutMs,
-      });
-      logger.info(
-        `${reached.checked} immutable file(s) answer with their bytes through ${options.verifyUrl}`,
-      );
-    }
-
-    // The release goes current once its assets are verified, and before its documents: its record (with
-    // copies of its documents, for a rollback without the build) says what a tab on it needs. The
-    // pointer and the documents go under the publish lock, so two uploads at once cannot leave one
-    // release's HTML with the other's skewless.json; the documents are planned again under it, against
-    // what the other upload may have published meanwhile.
-    let documents = plan.filter((e) => e.action === 'upload' && e.class === 'document');
-    if (record && (!record.current || documents.length > 0)) {
-      const since = performance.now();
-      const unlock = await store.lockPublish(
-        `${manifest.release}-${process.pid}`,
-        () => record.record.uploaded + (performance.now() - since),
-        (held) =>
-          logger.info(
-            `another upload is publishing to ${target.url} (since ${new Date(held).toISOString()}): waiting for it to finish.`,
-          ),
-      );
-      try {
-        const before = record.record.documents.join('\n');
-        if (options.html) record.record.documents = await storeDocuments(send, plan, remote);
-        if (!record.current) {
-          const replaced = await store.makeCurrent(record.record);
-          logger.debug(`release ${manifest.release} is current${replaced ? `; ${replaced} is retired` : ''}`);
-        } else if (record.record.documents.join('\n') !== before) {
-          await store.write(record.record);
-        }
-        let now: ReadonlyMap<string, RemoteObject> | undefined;
-        if (options.html) {
-          now = await target.list();
-          documents = (
-            await planUpload({
-              manifest: { ...manifest, files: manifest.files.filter((f) => f.class === 'document') },
-              dir,
-              digests,
-              key: (path) => target.key(path),
-              remote: now,
-              head: (path) => target.head(path),
-              html: true,
-              includePrivate: false,
-              force: false,
-              concurrency,
-            })
-          ).filter((e) => e.action === 'upload');
-          for (const e of documents) {
-            const entry = plan.find((p) => p.path === e.path);
-            if (entry) Object.assign(entry, { action: e.action, reason: e.reason });
-          }
-        }
-        if (now) await checkPrecache(manifest, dir, now, target.url);
-        // HTML first, then the control files (a service worker that installs must find the new HTML to
-        // precache), then the release file, last and alone: the runtime reloads when it changes, and that
-        // reload must find the new HTML already in place.
-        const control = (e: PlannedEntry) => e.path !== RELEASE_FILE && isControlFile(e.path, manifest.hash);
-        const waves = [
-          documents.filter((e) => e.path !== RELEASE_FILE && !control(e)),
-          documents.filter(control),
-          documents.filter((e) => e.path === RELEASE_FILE),
-        ];
-        await transfer(send, 'documents', waves, (p) => report(p, documents));
-      } finally {
-        await unlock().catch(() => {});
-      }
-    }
-
-    // Only now, with skewless.json written: a CDN that refetched a document earlier could cache the old
-    // one again. Every document of the release is purged, not only those sent, so a re-run after a failed
-    // purge purges again.
-    let purged: UploadResult['purge'];
-    if (purgeTargets.length > 0) {
-      const published = plan
-        .filter((e) => e.class === 'document' && (e.action === 'upload' || e.action === 'skip'))
-        .map((e) => e.path);
-      purged = await purgeDocuments(purgeTargets, published, manifest.release, {
-        purge: options.purge ?? [],
-        publicUrl,
-        key: (path) => target.key(path),
-        credentials: options.credentials,
-        profile: options.profile,
-        attempts: retry.attempts,
-        retryDelayMs: retry.baseDelayMs,
-        timeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
-        logger,
-      });
-    }
-
-    report({ phase: 'done', files: 0, bytes: 0 }, []);
-    return { ...result(), ...(purged ? { purge: purged } : {}) };
-  } finally {
-    await target.close();
+  };
+  for (const e of plan) {
+    if (
+      e.class === 'immutable' &&
+      e.action === 'upload' &&
+      e.reason !== 'new' &&
+      !e.reason.startsWith('damaged')
+    )
+      logger.warn(`overwriting ${e.key}, which holds other bytes (--force).`);
   }
+  if (options.dryRun) return result();
+  if (conflicts.length > 0) {
+    // Nothing of the release was sent: a record this upload created would only mislead prune.
+    if (record?.fresh) await target.remove(releaseRecordPath(manifest.release));
+    throw new SkewlessError(
+      'IMMUTABLE_CONFLICT',
+      `${target.url} already holds other bytes under ${conflicts.length} immutable name(s): ${conflicts.join(', ')}. Nothing was written. A hashed name must never change its bytes: check that the build is deterministic ('skewless check-determinism') and the hash length; pass --force only to repair a bucket.`,
+    );
+  }
+
+  const send: Sender = { target, manifest, dir, digests, checked, concurrency };
+  const assets = plan.filter(
+    (e) => e.action === 'upload' && e.class !== 'document' && !sentEarly.has(e.path),
+  );
+  await transfer(send, 'assets', [assets], (p) => report(p, assets));
+  const present = plan.filter(
+    (e) => (e.action === 'upload' || e.action === 'skip') && e.class !== 'document',
+  );
+  report({ phase: 'verify', files: 0, bytes: 0 }, []);
+  if (present.length > 0) {
+    // Only where the server does not call its ETag an MD5 (SSE-KMS) may the stored sha256 settle it.
+    const confirm = async (e: PlannedEntry) =>
+      compareHead(await target.head(e.path), e.file, await digests.md5(e.path)) === 'same';
+    await verifyListing(present, await target.list(), target.url, digests, confirm);
+  }
+  // Through the CDN too, when its URL is known: only files confirmed in storage, so no probe makes the
+  // CDN cache a 404.
+  if (options.verifyUrl) {
+    const immutable = present.filter((e) => e.class === 'immutable').map((e) => e.file);
+    const reached = await verifyReachable({
+      baseUrl: options.verifyUrl,
+      files: immutable,
+      concurrency,
+      timeoutMs: options.requestTimeoutMs,
+    });
+    logger.info(`${reached.checked} immutable file(s) answer with their bytes through ${options.verifyUrl}`);
+  }
+
+  // The release goes current once its assets are verified, and before its documents: its record (with
+  // copies of its documents, for a rollback without the build) says what a tab on it needs. The
+  // pointer and the documents go under the publish lock, so two uploads at once cannot leave one
+  // release's HTML with the other's skewless.json; the documents are planned again under it, against
+  // what the other upload may have published meanwhile.
+  let documents = plan.filter((e) => e.action === 'upload' && e.class === 'document');
+  if (record && (!record.current || documents.length > 0)) {
+    const since = performance.now();
+    const unlock = await store.lockPublish(
+      `${manifest.release}-${process.pid}`,
+      () => record.record.uploaded + (performance.now() - since),
+      (held) =>
+        logger.info(
+          `another upload is publishing to ${target.url} (since ${new Date(held).toISOString()}): waiting for it to finish.`,
+        ),
+    );
+    try {
+      const before = record.record.documents.join('\n');
+      if (options.html) record.record.documents = await storeDocuments(send, plan, remote);
+      if (!record.current) {
+        const replaced = await store.makeCurrent(record.record);
+        logger.debug(`release ${manifest.release} is current${replaced ? `; ${replaced} is retired` : ''}`);
+      } else if (record.record.documents.join('\n') !== before) {
+        await store.write(record.record);
+      }
+      let now: ReadonlyMap<string, RemoteObject> | undefined;
+      if (options.html) {
+        now = await target.list();
+        documents = (
+          await planUpload({
+            manifest: { ...manifest, files: manifest.files.filter((f) => f.class === 'document') },
+            dir,
+            digests,
+            key: (path) => target.key(path),
+            remote: now,
+            head: (path) => target.head(path),
+            html: true,
+            includePrivate: false,
+            force: false,
+            concurrency,
+          })
+        ).filter((e) => e.action === 'upload');
+        for (const e of documents) {
+          const entry = plan.find((p) => p.path === e.path);
+          if (entry) Object.assign(entry, { action: e.action, reason: e.reason });
+        }
+      }
+      if (now) await checkPrecache(manifest, dir, now, target.url);
+      // HTML first, then the control files (a service worker that installs must find the new HTML to
+      // precache), then the release file, last and alone: the runtime reloads when it changes, and that
+      // reload must find the new HTML already in place.
+      const control = (e: PlannedEntry) => e.path !== RELEASE_FILE && isControlFile(e.path, manifest.hash);
+      const waves = [
+        documents.filter((e) => e.path !== RELEASE_FILE && !control(e)),
+        documents.filter(control),
+        documents.filter((e) => e.path === RELEASE_FILE),
+      ];
+      await transfer(send, 'documents', waves, (p) => report(p, documents));
+    } finally {
+      await unlock().catch(() => {});
+    }
+  }
+
+  // Only now, with skewless.json written: a CDN that refetched a document earlier could cache the old
+  // one again. Every document of the release is purged, not only those sent, so a re-run after a failed
+  // purge purges again.
+  let purged: UploadResult['purge'];
+  if (purgeTargets.length > 0) {
+    const published = plan
+      .filter((e) => e.class === 'document' && (e.action === 'upload' || e.action === 'skip'))
+      .map((e) => e.path);
+    purged = await purgeDocuments(purgeTargets, published, manifest.release, {
+      purge: options.purge ?? [],
+      publicUrl,
+      key: (path) => target.key(path),
+      credentials: options.credentials,
+      profile: options.profile,
+      attempts: retry.attempts,
+      retryDelayMs: retry.baseDelayMs,
+      timeoutMs: options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      logger,
+    });
+  }
+
+  report({ phase: 'done', files: 0, bytes: 0 }, []);
+  return { ...result(), ...(purged ? { purge: purged } : {}) };
 }
 
 /**

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Recorded, startRecordingProxy, startS3 } from '../../uploader/test/helpers/s3.js';
+import { tempDir, viteBuild } from './helpers/builders.js';
+import { readBuiltManifest } from './helpers/manifest.js';
+
+let s3: Awaited<ReturnType<typeof startS3>>;
+beforeAll(async () => {
+  s3 = await startS3();
+});
+afterAll(async () => {
+  await s3?.close();
+});
+
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+const isPut = (r: Recorded) => r.method === 'PUT';
+/** The object key of a path-style request (`/<bucket>/<key>?…`). */
+const keyOf = (r: Recorded) =>
+  decodeURIComponent(new URL(r.url, 'http://x').pathname.split('/').slice(2).join('/'));
+
+/** A promise with its resolver, and a deadline so a broken product fails the test instead of hanging it. */
+function signal(what: string, ms = 20_000): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve, reject) => {
+    fire = resolve;
+    setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms).unref();
+  });
+  return { promise, fire };
+}
+
+let prefixes = 0;
+/** A proxy in front of the test's s3rver that fires `assetSent` at the first PUT of a hashed asset. */
+async function setup() {
+  const prefix = `early${++prefixes}`;
+  const assetSent = signal('a hashed asset to be sent');
+  const proxy = await startRecordingProxy(s3.server.endpoint, async (req) => {
+    if (
+      isPut(req) &&
+      /\/assets\/[^/]+-[0-9A-Za-z_-]{8}\.(js|css|png)$/.test(new URL(req.url, 'http://x').pathname)
+    )
+      assetSent.fire();
+    return undefined;
+  });
+  const upload = {
+    to: `s3://${s3.server.bucket}/${prefix}`,
+    endpoint: proxy.endpoint,
+    region: 'us-east-1',
+    credentials: s3.credentials,
+    html: true,
+  };
+  const keys = async () =>
+    (await s3.keys()).filter((k) => k.startsWith(`${prefix}/`)).map((k) => k.slice(prefix.length + 1));
+  return { prefix, proxy, upload, assetSent, keys };
+}
+
+describe.each(['vite5', 'vite7', 'vite8'])('upload from writeBundle with %s', (vite) => {
+  test("hashed files are in the bucket while a later plugin's closeBundle still runs; the documents only after; every byte read back", async () => {
+    const work = await tempDir();
+    const { prefix, proxy, upload, assetSent, keys } = await setup();
+    try {
+      const outDir = join(work.dir, 'dist');
+      let putsAtClose: string[] = [];
+      // Runs before the plugin's own closeBundle (order 'post'), like a service-worker generator: it
+      // only returns once the upload has begun, which it can only have begun in writeBundle.
+      const slowCloser = {
+        name: 'test:slow-close-bundle',
+        async closeBundle() {
+          await assetSent.promise;
+          putsAtClose = proxy.requests.filter(isPut).map(keyOf);
+        },
+      };
+      await viteBuild(vite, { outDir, after: [slowCloser], skewless: { upload } });
+      expect(putsAtClose.some((k) => k.startsWith(`${prefix}/assets/`))).toBe(true);
+      // Nothing a page reads first went out before the build was over.
+      expect(putsAtClose.filter((k) => !k.includes('/assets/') && !k.includes('/.skewless/'))).toEqual([]);
+
+      const manifest = await readBuiltManifest(outDir);
+      const stored = await keys();
+      for (const file of manifest.files.filter((f) => f.class !== 'private')) {
+        const body = await s3.body(`${prefix}/${file.path}`);
+        expect(sha256(body), file.path).toBe(sha256(await readFile(join(outDir, file.path))));
+      }
+      // The claim of the early sends is gone; the release's own record is there.
+      expect(stored.filter((k) => k.startsWith('.skewless/releases/early-'))).toEqual([]);
+      expect(stored).toContain(`.skewless/releases/${manifest.release}.json`);
+      // Each asset was sent once; the HTML after every asset.
+      const puts = proxy.requests.filter(isPut).map(keyOf);
+      const assets = manifest.files.filter((f) => f.class === 'immutable').map((f) => `${prefix}/${f.path}`);
+      for (const key of assets)
+        expect(
+          puts.filter((k) => k === key),
+          key,
+        ).toHaveLength(1);
+      const html = puts.indexOf(`${prefix}/index.html`);
+      expect(html).toBeGreaterThan(Math.max(...assets.map((k) => puts.indexOf(k))));
+    } finally {
+      await proxy.close();
+      await work.cleanup();
+    }
+  });
+
+  test('upload.early: false sends nothing before the build is over', async () => {
+    const work = await tempDir();
+    const { proxy, upload, keys } = await setup();
+    try {
+      const outDir = join(work.dir, 'dist');
+      let putsAtClose = -1;
+      const closer = {
+        name: 'test:count-at-close-bundle',
+        closeBundle() {
+          putsAtClose = proxy.requests.filter(isPut).length;
+        },
+      };
+      await viteBuild(vite, { outDir, after: [closer], skewless: { upload: { ...upload, early: false } } });
+      expect(putsAtClose).toBe(0);
+      expect(await keys()).toContain('index.html');
+    } finally {
+      await proxy.close();
+      await work.cleanup();
+    }
+  });
+
+  test("a later plugin's failed writeBundle fails the build after the early sends: no document, no current release, no claim left", async () => {
+    const work = await tempDir();
+    const { proxy, upload, assetSent, keys } = await setup();
+    try {
+      const outDir = join(work.dir, 'dist');
+      const failing = {
+        name: 'test:fail-write-bundle',
+        async writeBundle() {
+          await assetSent.promise;
+          throw new Error('the disk is full');
+        },
+      };
+      await expect(viteBuild(vite, { outDir, after: [failing], skewless: { upload } })).rejects.toThrow(
+        /the disk is full/,
+      );
+      const stored = await keys();
+      expect(stored.some((k) => k.startsWith('assets/'))).toBe(true);
+      expect(stored.filter((k) => !k.startsWith('assets/'))).toEqual([]);
+    } finally {
+      await proxy.close();
+      await work.cleanup();
+    }
+  });
+});
