@@ -145,4 +145,32 @@ describe.each(['vite5', 'vite7', 'vite8'])('upload from writeBundle with %s', (v
       await work.cleanup();
     }
   });
+
+  test('a plugin that rewrites a hashed file after the early send fails the upload, naming the file; no document goes live', async () => {
+    const work = await tempDir();
+    const { prefix, upload, assetSent, keys } = await setup();
+    try {
+      const outDir = join(work.dir, 'dist');
+      let rewritten = '';
+      const rewriter = {
+        name: 'test:rewrite-after-write-bundle',
+        async closeBundle() {
+          await assetSent.promise;
+          const { readdir, appendFile } = await import('node:fs/promises');
+          const js = (await readdir(join(outDir, 'assets'))).find((f) => f.endsWith('.js'))!;
+          rewritten = js;
+          await appendFile(join(outDir, 'assets', js), '\n// rewritten after writeBundle\n');
+        },
+      };
+      const built = viteBuild(vite, { outDir, after: [rewriter], skewless: { upload } });
+      await expect(built).rejects.toThrow();
+      await built.catch((error: Error) => expect(error.message).toContain(rewritten));
+      // Only the release's pending record (it expires, as any failed upload's does); no document, no current.
+      const left = (await keys()).filter((k) => !k.startsWith('assets/'));
+      expect(left).toEqual([expect.stringMatching(/^\.skewless\/releases\/[0-9a-f]{16}\.json$/)]);
+      expect(JSON.parse((await s3.body(`${prefix}/${left[0]}`)).toString()).state).toBe('pending');
+    } finally {
+      await work.cleanup();
+    }
+  });
 });
