@@ -198,14 +198,14 @@ describe('the container flow: skewless pack, then skewless upload from a tar', (
     expect(await written('tar-stale')).toEqual([]);
   });
 
-  const escape = `skewless-escape-${randomBytes(4).toString('hex')}.js`;
+  const escaped = `skewless-escape-${randomBytes(4).toString('hex')}.js`;
   const hostile: [string, Buffer, RegExp][] = [
     [
       'a path that climbs out with ..',
-      tarOf(tarEntry(`../${escape}`, 'pwned')),
+      tarOf(tarEntry(`../${escaped}`, 'pwned')),
       /a path that climbs out with \.\./,
     ],
-    ['an absolute path', tarOf(tarEntry(`/tmp/${escape}`, 'pwned')), /an absolute path/],
+    ['an absolute path', tarOf(tarEntry(`/tmp/${escaped}`, 'pwned')), /an absolute path/],
     [
       'a symbolic link',
       tarOf(
@@ -242,8 +242,8 @@ describe('the container flow: skewless pack, then skewless upload from a tar', (
       expect(run.stderr).toMatch(/Nothing was uploaded/);
       expect(run.code).toBe(2);
       expect(await written(prefix)).toEqual([]);
-      expect(existsSync(join(tmpdir(), escape))).toBe(false);
-      expect(existsSync(join('/tmp', escape))).toBe(false);
+      expect(existsSync(join(tmpdir(), escaped))).toBe(false);
+      expect(existsSync(join('/tmp', escaped))).toBe(false);
     },
   );
 
