@@ -154,12 +154,17 @@ export async function startSink() {
       }
       if (kind === 'LIST') {
         const prefix = `${bucket}/${q.get('prefix') ?? ''}`;
-        const after = q.get('continuation-token') ?? q.get('start-after') ?? '';
+        // V2 pages by continuation-token, V1 (rclone's default for other providers) by marker.
+        const v2 = q.get('list-type') === '2';
+        const after = q.get('continuation-token') ?? q.get('start-after') ?? q.get('marker') ?? '';
         const delimiter = q.get('delimiter');
         // With a delimiter (rclone lists folder by folder), keys below the next '/' fold into one prefix.
         const entries = new Set();
         for (const k of objects.keys()) {
-          if (!k.startsWith(prefix) || k.slice(bucket.length + 1) <= after) continue;
+          const rel = k.slice(bucket.length + 1);
+          if (!k.startsWith(prefix) || rel <= after) continue;
+          // A page that ended on a folded prefix goes on after everything below it.
+          if (delimiter && after.endsWith(delimiter) && rel.startsWith(after)) continue;
           const cut = delimiter ? k.indexOf(delimiter, prefix.length) : -1;
           entries.add(cut === -1 ? k : k.slice(0, cut + 1));
         }
@@ -174,9 +179,12 @@ export async function startSink() {
             return `<Contents><Key>${escapeXml(k.slice(bucket.length + 1))}</Key><Size>${o.size}</Size><ETag>${escapeXml(o.etag)}</ETag><LastModified>${o.modified.toISOString()}</LastModified><StorageClass>STANDARD</StorageClass></Contents>`;
           })
           .join('');
-        const next = truncated
-          ? `<NextContinuationToken>${escapeXml(page.at(-1).slice(bucket.length + 1))}</NextContinuationToken>`
-          : '';
+        const last = truncated ? escapeXml(page.at(-1).slice(bucket.length + 1)) : '';
+        const next = !truncated
+          ? ''
+          : v2
+            ? `<NextContinuationToken>${last}</NextContinuationToken>`
+            : `<NextMarker>${last}</NextMarker>`;
         return xml(
           res,
           200,

@@ -1,5 +1,5 @@
 import { DEFAULT_HASH } from './constants.js';
-import { isHashedName } from './hashed-name.js';
+import { BUNDLER_HASHES, isHashedName } from './hashed-name.js';
 import type { HashFormat } from './types.js';
 
 /**
@@ -39,12 +39,6 @@ const SVELTEKIT_VERSION = /(^|\/)_app\/version\.json$/;
  * must be lowercase words, so `swiper.js` and `sw-1a2b3c4d.js`-like hashes stay out.
  */
 const WORKER_SHAPE = /^(?:[A-Za-z0-9_.-]+-sw|sw-[a-z]+(?:[-_][a-z0-9]+)*)\.m?js$/;
-
-/** The hash shapes bundlers use when nobody configured one: Rollup 4 / Vite (base64) and Rollup 2 / webpack (hex). */
-const BUNDLER_HASHES: readonly HashFormat[] = [
-  { length: 8, characters: 'base64' },
-  { length: 8, characters: 'hex' },
-];
 
 /**
  * Whether a file tells a browser which other files make up the current release: a service worker, a

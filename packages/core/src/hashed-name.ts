@@ -25,11 +25,34 @@ export function isHashedName(path: string, format: HashFormat): boolean {
   if (!match) return false;
   const hash = match[1]!.slice(1, -1);
   if (format.characters === 'hex') return /[0-9]/.test(hash);
-  return /[a-z]/.test(hash) && /[A-Z0-9]/.test(hash);
+  // A word in PascalCase or camelCase (`-Settings.`, `-BarChart.`) is a name, not a hash: besides a
+  // lowercase letter, a digit, `-`/`_`, or three uppercase letters. About 3 % of real base64url hashes
+  // miss this and are revalidated; no word of eight letters passes it.
+  return /[a-z]/.test(hash) && (/[0-9_-]/.test(hash) || (hash.match(/[A-Z]/g)?.length ?? 0) >= 3);
+}
+
+/** The hash shapes bundlers use when nobody configured one: Rollup 4 / Vite / Rolldown (base64url) and Rollup 2 / webpack (hex). */
+export const BUNDLER_HASHES: readonly HashFormat[] = [
+  { length: 8, characters: 'hex' },
+  { length: 8, characters: 'base64' },
+];
+
+/**
+ * The hash format of a build that carries no manifest, read from its names: the bundler default that
+ * the most names carry (hex on a tie, the narrower test). Without any hashed name, hex.
+ */
+export function detectHashFormat(paths: readonly string[]): HashFormat {
+  let best = BUNDLER_HASHES[0]!;
+  let most = 0;
+  for (const format of BUNDLER_HASHES) {
+    const count = paths.filter((p) => isHashedName(p, format)).length;
+    if (count > most) [best, most] = [format, count];
+  }
+  return best;
 }
 
 /** Rollup's and Vite's own default, for builds without a Skewless manifest: 8 base64url characters (hex fits too). */
-const BUNDLER_DEFAULT_HASH: HashFormat = { length: 8, characters: 'base64' };
+const BUNDLER_DEFAULT_HASH: HashFormat = BUNDLER_HASHES[1]!;
 
 /**
  * A path with its content hash replaced by `#`, so that two builds' versions of one file can be

@@ -21,7 +21,13 @@ export type { FinalizeBuildOptions } from './finalize.js';
 export { finalizeBuild, unmatchedUnhashedMessage } from './finalize.js';
 export type { FileDigest } from './hash-file.js';
 export { digestFile, sha256File, WHOLE_FILE_LIMIT } from './hash-file.js';
-export { hashSegmentSource, isHashedName, withoutHash } from './hashed-name.js';
+export {
+  BUNDLER_HASHES,
+  detectHashFormat,
+  hashSegmentSource,
+  isHashedName,
+  withoutHash,
+} from './hashed-name.js';
 export { htmlReferences } from './html-refs.js';
 export type { Logger } from './logger.js';
 export { createLogger, silentLogger } from './logger.js';

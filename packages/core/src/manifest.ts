@@ -6,6 +6,7 @@ import { DEFAULT_HASH, MANIFEST_PATH, RELEASE_FILE, RELEASE_PLACEHOLDER } from '
 import { contentTypeFor } from './content-type.js';
 import { SkewlessError } from './errors.js';
 import { sha256File } from './hash-file.js';
+import { detectHashFormat } from './hashed-name.js';
 import { htmlReferences } from './html-refs.js';
 import { checkManifestNames } from './manifest-names.js';
 import { mapLimit } from './pool.js';
@@ -28,7 +29,10 @@ export interface CreateManifestOptions {
   dir: string;
   /** Facts from the bundler; files on disk without facts are classified by name. */
   facts?: readonly FileFacts[];
-  /** @default { length: 8, characters: 'hex' } */
+  /**
+   * The hash format of the build's names.
+   * @default with `facts`, 8 hex; without (a bare directory), the bundler default most names carry ({@link detectHashFormat})
+   */
   hash?: HashFormat;
   /** @default '/' */
   base?: string;
@@ -61,7 +65,6 @@ export interface CreateManifestOptions {
  * disk give the same manifest bytes.
  */
 export async function createManifest(options: CreateManifestOptions): Promise<Manifest> {
-  const hash = options.hash ?? DEFAULT_HASH;
   const base = options.base ?? '/';
   const facts = new Map((options.facts ?? []).map((f) => [f.path, f]));
   const walked = await walkFiles(options.dir, [MANIFEST_PATH, ...(options.ignore ?? [])]);
@@ -70,6 +73,8 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   const paths = walked.filter(
     (p) => (p !== RELEASE_FILE || !options.writeReleaseFile) && !isPrecompressedSibling(p, onDisk),
   );
+  // A build the bundler described says its format; a bare directory's is read from its names.
+  const hash = options.hash ?? (options.facts ? DEFAULT_HASH : detectHashFormat(paths));
   const classifyOptions = { hash, publicSourceMaps: options.publicSourceMaps, unhashed: options.unhashed };
 
   const files = await mapLimit(paths, 32, (path) =>

@@ -162,6 +162,11 @@ const CHECKS: Record<EngineOptionKey, Check> = {
   credentials,
   onProgress: fn,
   early: boolean,
+  hash: (v) => {
+    if (typeof v !== 'object' || v === null) return `must be { length, characters } (got ${shown(v)})`;
+    const problem = hashFormatProblem(v as Partial<HashFormat>);
+    return problem ? `is not a hash format: ${problem}` : undefined;
+  },
 };
 
 /** The options of every command that talks to a target ({@link TargetOptions} and `to`). */
@@ -197,6 +202,7 @@ const UPLOAD_KEYS: EngineOptionKey[] = [
   'verifyUrl',
   'purge',
   'publicUrl',
+  'hash',
 ];
 
 /** Which command the options are for: each has its own keys and required keys. */
@@ -204,7 +210,11 @@ const COMMANDS = {
   upload: { keys: UPLOAD_KEYS, required: ['to'] as EngineOptionKey[] },
   /** The bundler plugin's `upload` option ({@link BuildUploadOptions}). */
   build: {
-    keys: [...UPLOAD_KEYS.filter((key) => key !== 'tar' && key !== 'strip'), 'early'] as EngineOptionKey[],
+    // The plugin names the build's hash format itself (hashLength, hashCharacters).
+    keys: [
+      ...UPLOAD_KEYS.filter((key) => !['tar', 'strip', 'hash'].includes(key)),
+      'early',
+    ] as EngineOptionKey[],
     required: ['dir', 'to'] as EngineOptionKey[],
   },
   pack: {

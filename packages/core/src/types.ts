@@ -219,6 +219,11 @@ export interface UploadOptions extends TargetOptions {
   /** The target: `s3://bucket/prefix` or `file:///absolute/path`. */
   to: string;
   /**
+   * The hash format of the build's names, for a build without a manifest (a manifest names its own).
+   * @default read from the names: 8 hex or 8 base64url characters, whichever more names carry
+   */
+  hash?: HashFormat;
+  /**
    * The build's manifest. When absent, `<dir>/.skewless/manifest.json` is read; when that is absent too,
    * one is built by walking `dir` and classing files by name (the container flow).
    * @default undefined

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, contentTypeFor, isHashedName } from '../src/index.js';
+import { classify, contentTypeFor, detectHashFormat, isHashedName } from '../src/index.js';
 
 const hex8 = { length: 8, characters: 'hex' } as const;
 const b64 = { length: 8, characters: 'base64' } as const;
@@ -15,9 +15,29 @@ describe('isHashedName', () => {
     ['assets/my-component.js', b64, false],
     ['assets/index-BxK3aZ_q.js', b64, true],
     ['assets/index-Bx-3aZ_q.js', b64, true],
+    // Vite's and Rolldown's default names.
+    ['assets/index-DAp1K8Hb.js', b64, true],
+    ['assets/vendor-CjWpKqXb.css', b64, true],
+    // Words in PascalCase or camelCase are names, not hashes.
+    ['assets/app-Settings.js', b64, false],
+    ['assets/chart-BarChart.js', b64, false],
+    ['assets/user-myAvatar.png', b64, false],
+    ['assets/ALLCAPS-READMEXX.txt', b64, false],
     ['robots.txt', hex8, false],
   ])('%s (%o) → %s', (path, format, expected) => {
     expect(isHashedName(path, format)).toBe(expected);
+  });
+});
+
+describe('detectHashFormat (a build without a manifest)', () => {
+  it('reads the bundler default the names carry: Vite and Rolldown base64url, webpack and Rollup 2 hex', () => {
+    const vite = ['index.html', 'assets/index-DAp1K8Hb.js', 'assets/index-CjWpKqXb.css', 'favicon.svg'];
+    expect(detectHashFormat(vite)).toEqual(b64);
+    const webpack = ['index.html', 'assets/index-1a2b3c4d.js', 'assets/index-0a1b2c3d.css'];
+    expect(detectHashFormat(webpack)).toEqual(hex8);
+    // Hex hashes fit base64url too: a tie is hex, the narrower test.
+    expect(detectHashFormat(['assets/a-1a2b3c4d.js'])).toEqual(hex8);
+    expect(detectHashFormat(['index.html', 'app.js'])).toEqual(hex8);
   });
 });
 

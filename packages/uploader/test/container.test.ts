@@ -40,8 +40,8 @@ function runWithInput(args: string[], input: Buffer | undefined): Promise<Run> {
     });
     const out: Buffer[] = [];
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => {
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => {
       stderr += c.toString();
     });
     child.on('error', reject);

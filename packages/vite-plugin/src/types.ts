@@ -4,7 +4,10 @@ import type { BuildUploadOptions, CacheControlMap, HashCharacters } from '@skewl
  * Where and how to upload after the build: the options of `upload()` from `@skewless/uploader`
  * (documented there field by field) without `dir`, `manifest` and `logger`, which the plugin supplies.
  */
-export type SkewlessUploadOptions = Omit<BuildUploadOptions, 'dir' | 'manifest' | 'logger' | 'tar' | 'strip'>;
+export type SkewlessUploadOptions = Omit<
+  BuildUploadOptions,
+  'dir' | 'manifest' | 'logger' | 'tar' | 'strip' | 'hash'
+>;
 
 /** The inline guard that recovers a page whose entry script or CSS failed to load after a deploy. */
 export interface SkewlessGuardOptions {

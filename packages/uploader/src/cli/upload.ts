@@ -1,4 +1,5 @@
 import type { UploadOptions, UploadResult } from '@skewless/core';
+import { hashFormatProblem } from '@skewless/core';
 import { createProgressLine, formatBytes } from '../upload/progress.js';
 import { upload } from '../upload/upload.js';
 import type { Command } from './command.js';
@@ -36,6 +37,9 @@ Options:
   --base-url <url>      the build's public URL through the CDN (https://cdn.example.com/app/):
                         every immutable file must answer 200 with its bytes there before any
                         document is published
+  --hash-length <n>     for a build without a manifest, the hash in its names: <n> characters
+  --hash-characters <c> of <c>, hex or base64 (base64url); default: read from the names (8 hex
+                        or 8 base64url, the bundlers' defaults)
   --label <name>        a name for the release in 'skewless releases' and rollback (a commit,
                         a version); default the CI's commit (GITHUB_SHA, CI_COMMIT_SHA, ...)
   --html                also upload documents (HTML, skewless.json, control files) after the assets
@@ -65,6 +69,8 @@ const command: Command = async (argv, { logger, verbose }) => {
     'base-url': { type: 'string' },
     'from-tar': { type: 'string' },
     strip: { type: 'string' },
+    'hash-length': { type: 'string' },
+    'hash-characters': { type: 'string' },
     ...PURGE_FLAGS,
   });
   if (help) return EXIT.ok;
@@ -85,6 +91,16 @@ const command: Command = async (argv, { logger, verbose }) => {
     headers[name] = header.slice(colon + 1).trim();
   }
 
+  let hash: UploadOptions['hash'];
+  if (values['hash-length'] !== undefined || values['hash-characters'] !== undefined) {
+    hash = {
+      length: values['hash-length'] === undefined ? 8 : Number(values['hash-length']),
+      characters: (values['hash-characters'] ?? 'hex') as 'hex' | 'base64',
+    };
+    const problem = hashFormatProblem(hash);
+    if (problem) throw usage(`--hash-length / --hash-characters: ${problem}`);
+  }
+
   const json = values.json ?? false;
   const tty = !json && process.stderr.isTTY === true;
   const progress = tty ? createProgressLine(process.stderr) : undefined;
@@ -93,6 +109,7 @@ const command: Command = async (argv, { logger, verbose }) => {
     dir: tar === undefined ? positionals[0] : undefined,
     tar,
     strip: flagNumber(values.strip) as number | undefined,
+    hash,
     html: values.html,
     force: values.force,
     acl: values.acl as 'public-read' | undefined,

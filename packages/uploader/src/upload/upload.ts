@@ -146,7 +146,12 @@ export function startUpload(options: UploadOptions): UploadSession {
       done = true;
       try {
         await early?.settled();
-        const { manifest, walked } = await resolveManifest(dir, given ?? options.manifest, logger);
+        const { manifest, walked } = await resolveManifest(
+          dir,
+          given ?? options.manifest,
+          options.hash,
+          logger,
+        );
         return await finish(
           { ...options, dir, logger, concurrency, started, purgeTargets, publicUrl, retry },
           { manifest, walked, digests, early, open },
@@ -520,6 +525,7 @@ async function storeDocuments(
 async function resolveManifest(
   dir: string,
   given: Manifest | undefined,
+  hash: HashFormat | undefined,
   logger: Logger,
 ): Promise<{ manifest: Manifest; walked: boolean }> {
   const info = await stat(dir).catch(() => undefined);
@@ -546,7 +552,26 @@ async function resolveManifest(
     return { manifest: given, walked: false };
   }
   const found = await readManifest(dir);
-  if (found) return { manifest: found, walked: false };
-  logger.info(`no manifest in ${dir}: classifying files by name (hashed names are immutable).`);
-  return { manifest: await createManifest({ dir }), walked: true };
+  if (found) {
+    if (hash && (hash.length !== found.hash.length || hash.characters !== found.hash.characters))
+      logger.warn(
+        `the hash format given (${hash.length} ${hash.characters}) is not used: ${dir} has a manifest, which says ${found.hash.length} ${found.hash.characters}.`,
+      );
+    return { manifest: found, walked: false };
+  }
+  const manifest = await createManifest({ dir, hash });
+  logger.info(`no manifest in ${dir}: classifying files by name. ${bareDirectorySummary(manifest)}`);
+  const unhashed = manifest.files.filter((f) => /\.(m?js|css)$/.test(f.path) && f.class !== 'immutable');
+  if (unhashed.length > 0 && !manifest.files.some((f) => f.class === 'immutable'))
+    logger.warn(
+      `none of the ${unhashed.length} script(s) and stylesheet(s) in ${dir} has a content-hashed name (${unhashed[0]!.path}${unhashed.length > 1 ? ', …' : ''}), so no file is cached as immutable and every one revalidates. If the bundler hashes names with another length or alphabet, pass --hash-length and --hash-characters (the engine's \`hash\` option); if it does not hash them, configure it to ([name]-[hash].js).`,
+    );
+  return { manifest, walked: true };
+}
+
+/** One line on how a bare directory was classed: the hash shape it was read with, and the counts. */
+function bareDirectorySummary(manifest: Manifest): string {
+  const count = (cls: string) => manifest.files.filter((f) => f.class === cls).length;
+  const alphabet = manifest.hash.characters === 'hex' ? 'hex' : 'base64url';
+  return `Names with -<${manifest.hash.length} ${alphabet} characters>. before the extension are immutable: ${count('immutable')} immutable, ${count('revalidate')} revalidate, ${count('document')} document(s).`;
 }

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { makeBuildDir } from './helpers/build-dir.js';
+import { type buildCli, runCli, s3Env as s3EnvOf, useS3AndCli } from './helpers/cli.js';
+import type { startS3 } from './helpers/s3.js';
+
+// A build without a manifest (exported from an image built without the plugin) is classed by its
+// names: the bundlers' default hash shapes are immutable, anything else revalidates, and a build in
+// which nothing looks hashed says so.
+
+let s3: Awaited<ReturnType<typeof startS3>>;
+let built: Awaited<ReturnType<typeof buildCli>>;
+const cleanups = useS3AndCli((started, cli) => {
+  s3 = started;
+  built = cli;
+});
+const env = () => s3EnvOf(s3);
+
+async function bare(files: Record<string, string>) {
+  const b = await makeBuildDir(files);
+  cleanups.push(b.remove);
+  return b.dir;
+}
+const cacheControl = async (key: string) => (await s3.head(key)).CacheControl ?? '';
+
+describe('skewless upload of a build without a manifest', () => {
+  it("Vite's default names (8 base64url characters) are immutable; the log says which shape it read", async () => {
+    const dir = await bare({
+      'index.html': '<!doctype html><script type="module" src="/assets/index-DAp1K8Hb.js"></script>',
+      'assets/index-DAp1K8Hb.js': 'import("./Settings-Bq3xZ9kL.js")\n',
+      'assets/Settings-Bq3xZ9kL.js': 'export default 1\n',
+      'assets/index-CjWpKqXb.css': 'body{}\n',
+      'assets/app-Settings.js': 'export const notHashed = 1\n',
+    });
+    const run = await runCli(built.cli, ['upload', dir, '--to', 's3://skewless/bare-vite', '--html'], env());
+    expect(run.stderr).toContain(
+      'Names with -<8 base64url characters>. before the extension are immutable: 3 immutable',
+    );
+    expect(run.code).toBe(0);
+    for (const key of [
+      'assets/index-DAp1K8Hb.js',
+      'assets/Settings-Bq3xZ9kL.js',
+      'assets/index-CjWpKqXb.css',
+    ])
+      expect(await cacheControl(`bare-vite/${key}`), key).toContain('immutable');
+    expect(await cacheControl('bare-vite/assets/app-Settings.js')).not.toContain('immutable');
+    expect(await cacheControl('bare-vite/index.html')).not.toContain('immutable');
+    expect(run.stderr).not.toMatch(/none of the/);
+  });
+
+  it('a build in which no script or stylesheet looks hashed warns, naming the count and the flags; nothing is immutable', async () => {
+    const dir = await bare({
+      'index.html': '<!doctype html><script src="/js/app.js"></script>',
+      'js/app.js': 'console.log(1)\n',
+      'js/vendor.js': 'console.log(2)\n',
+      'css/site.css': 'body{}\n',
+    });
+    const run = await runCli(built.cli, ['upload', dir, '--to', 's3://skewless/bare-none', '--html'], env());
+    expect(run.stderr).toMatch(
+      /none of the 3 script\(s\) and stylesheet\(s\) in .* has a content-hashed name/,
+    );
+    expect(run.stderr).toContain('--hash-length and --hash-characters');
+    expect(run.code).toBe(0);
+    expect(await cacheControl('bare-none/js/app.js')).not.toContain('immutable');
+  });
+
+  it('--hash-length and --hash-characters name another shape; a bad one is a usage error with nothing written', async () => {
+    const dir = await bare({
+      'index.html': '<!doctype html>',
+      'assets/app-0123456789ab.js': 'export {}\n',
+      'assets/app-1a2b3c4d.js': 'export {}\n',
+    });
+    const run = await runCli(
+      built.cli,
+      ['upload', dir, '--to', 's3://skewless/bare-12', '--hash-length', '12', '--hash-characters', 'hex'],
+      env(),
+    );
+    expect(run.code).toBe(0);
+    expect(await cacheControl('bare-12/assets/app-0123456789ab.js')).toContain('immutable');
+    expect(await cacheControl('bare-12/assets/app-1a2b3c4d.js')).not.toContain('immutable');
+
+    const bad = await runCli(
+      built.cli,
+      ['upload', dir, '--to', 's3://skewless/bare-bad', '--hash-length', '3'],
+      env(),
+    );
+    expect(bad.stderr).toMatch(
+      /--hash-length \/ --hash-characters: the hash length must be an integer from 8 to 21/,
+    );
+    expect(bad.code).toBe(2);
+    expect((await s3.keys()).filter((k) => k.startsWith('bare-bad/'))).toEqual([]);
+  });
+});
