@@ -17,7 +17,10 @@ export function hashSegmentSource(format: HashFormat): string {
  * Used only where no bundler said which files it hashed (a bare directory, the container flow).
  * A false positive would cache changing bytes for a year, a false negative only costs a
  * revalidation, so the test leans to "no": hex hashes must contain a digit (`-deadbeef.js` and
- * `-facade12` differ), base64 ones a digit or an uppercase letter next to a lowercase letter.
+ * `-facade12` differ); base64 ones a lowercase letter and an uppercase letter or a digit
+ * (`-CONSTANT.`, `-my_name.` are names), and, when made of letters only, at least three uppercase
+ * letters (`-Settings.`, `-BarChart.` are words in PascalCase). About 3 % of real base64url hashes
+ * miss this and are revalidated. The CDN rules of `cdn-config` mirror this test exactly.
  */
 export function isHashedName(path: string, format: HashFormat): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
@@ -25,10 +28,8 @@ export function isHashedName(path: string, format: HashFormat): boolean {
   if (!match) return false;
   const hash = match[1]!.slice(1, -1);
   if (format.characters === 'hex') return /[0-9]/.test(hash);
-  // A word in PascalCase or camelCase (`-Settings.`, `-BarChart.`) is a name, not a hash: besides a
-  // lowercase letter, a digit, `-`/`_`, or three uppercase letters. About 3 % of real base64url hashes
-  // miss this and are revalidated; no word of eight letters passes it.
-  return /[a-z]/.test(hash) && (/[0-9_-]/.test(hash) || (hash.match(/[A-Z]/g)?.length ?? 0) >= 3);
+  if (!/[a-z]/.test(hash) || !/[A-Z0-9]/.test(hash)) return false;
+  return !/^[A-Za-z]+$/.test(hash) || (hash.match(/[A-Z]/g)?.length ?? 0) >= 3;
 }
 
 /** The hash shapes bundlers use when nobody configured one: Rollup 4 / Vite / Rolldown (base64url) and Rollup 2 / webpack (hex). */

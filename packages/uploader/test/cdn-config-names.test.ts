@@ -12,20 +12,25 @@ function providerRules(options: CdnConfigOptions): Record<string, (path: string)
   const fastly = new RegExp(/req\.url\.path ~ "([^"]+)"/.exec(cdnConfig('fastly', options))![1]!);
   const ruleset = JSON.parse(cdnConfig('cloudflare', options));
   const expression: string = ruleset.rules[1].expression;
-  // `(path matches "A") and not (path matches "B") and …`, string escapes undone.
+  // `(path matches "A") and not (path matches "B") and (not (path matches "C") or (path matches "D")) …`,
+  // string escapes undone.
+  const path = '\\(http\\.request\\.uri\\.path matches "((?:[^"\\\\]|\\\\.)*)"\\)';
+  const compile = (text: string) => new RegExp(text.replace(/\\(.)/g, '$1'));
   const clauses = [
-    ...expression.matchAll(/(not )?\(http\.request\.uri\.path matches "((?:[^"\\]|\\.)*)"\)( and |$)/g),
-  ].map((m) => ({ not: Boolean(m[1]), re: new RegExp(m[2]!.replace(/\\(.)/g, '$1')) }));
-  // Every part of the expression was understood: nothing else (no `or`, no other field) hides in it.
-  expect(clauses.map((c) => `${c.not ? 'not ' : ''}(http.request.uri.path matches "`).length).toBe(
-    expression.split(' and ').length,
+    ...expression.matchAll(new RegExp(`(?:(not )?${path}|\\(not ${path} or ${path}\\))( and |$)`, 'g')),
+  ].map((m) =>
+    m[2] !== undefined
+      ? (p: string) => compile(m[2]!).test(p) !== Boolean(m[1])
+      : (p: string) => !compile(m[3]!).test(p) || compile(m[4]!).test(p),
   );
+  // Every part of the expression was understood: nothing else (no other `or`, no other field) hides in it.
+  expect(clauses.length).toBe(expression.split(' and ').length);
   const terraform = cdnConfig('cloudflare', { ...options, format: 'terraform' });
   expect(terraform).toContain(`expression = ${JSON.stringify(expression)}`);
   return {
     nginx: (p) => nginx.test(p),
     fastly: (p) => fastly.test(p),
-    cloudflare: (p) => clauses.every((c) => c.re.test(p) !== c.not),
+    cloudflare: (p) => clauses.every((c) => c(p)),
   };
 }
 
@@ -50,6 +55,8 @@ function hashes(format: HashFormat) {
       fit('a1b2c3d4'),
       fit('aB'),
       fit('z9'),
+      `${fit('a').slice(3)}BCD`,
+      `${fit('a').slice(2)}B_`,
       `-${fit('aB').slice(1)}`,
       `${fit('aB').slice(1)}_`,
     ],
@@ -58,6 +65,9 @@ function hashes(format: HashFormat) {
       fit('abcdefgh'),
       fit('12345678'),
       fit('abcd_efg'),
+      fit('Settings'),
+      fit('barChart'),
+      `${fit('a').slice(2)}BC`,
       fit('AB-CD_12'),
       fit('aB.c'),
       fit('aB').slice(1),

@@ -21,13 +21,16 @@ const PATH_ONLY_KEY = { custom_key: { query_string: { exclude: { all: true } } }
  */
 /**
  * Cloudflare's regular expressions (Rust's regex crate) have no lookarounds, so the classifier's
- * exclusions become `and not` clauses. Cloudflare caps an expression at 4,096 characters.
+ * exclusions become `and not` clauses (and `(not A or B)` for "A unless B"). Cloudflare caps an
+ * expression at 4,096 characters.
  */
 function hashedExpression(rules: NamingRules): string {
-  const { matches, excludes } = rules.hashedParts;
+  const { matches, excludes, excludesUnless } = rules.hashedParts;
+  const path = (re: string) => `(http.request.uri.path matches ${literal(re)})`;
   return [
-    `(http.request.uri.path matches ${literal(matches)})`,
-    ...excludes.map((e) => `not (http.request.uri.path matches ${literal(e)})`),
+    path(matches),
+    ...excludes.map((e) => `not ${path(e)}`),
+    ...excludesUnless.map((e) => `(not ${path(e.matches)} or ${path(e.unless)})`),
   ].join(' and ');
 }
 

@@ -11,14 +11,16 @@ export interface NamingRules {
    * An anchored regular expression (PCRE and JavaScript syntax, with lookaheads: nginx, Fastly) for
    * the URL paths under the prefix that the classifier calls `immutable` by name: the classifier's hash
    * segment (`hashSegmentSource`), minus what it rejects (a hex hash without a digit, a base64 one
-   * without both a lowercase letter and an uppercase letter or digit, source maps, HTML, dot folders).
+   * without both a lowercase letter and an uppercase letter or digit, or of letters only with fewer
+   * than three uppercase ones, source maps, HTML, dot folders).
    */
   hashedPath: string;
   /**
    * The same set for engines without lookarounds (Cloudflare's Rust regex): `path` matches `matches`
-   * and none of `excludes` (each searched anywhere in the path).
+   * and none of `excludes` (each searched anywhere in the path), and, for each of `excludesUnless`,
+   * does not match `matches` or does match `unless`.
    */
-  hashedParts: { matches: string; excludes: string[] };
+  hashedParts: { matches: string; excludes: string[]; excludesUnless: { matches: string; unless: string }[] };
   name: string;
   origin: URL;
 }
@@ -77,6 +79,24 @@ const REJECTED_HASHES: Record<HashFormat['characters'], string[]> = {
 };
 
 /**
+ * A rejected class that a character class cannot say: a base64 hash of letters only with fewer than
+ * three uppercase letters (`-Settings.`, `-BarChart.`). `letters` is the hash made only of letters;
+ * `threeUpper` is any run of letters after a `-` with three uppercase letters, which, on a path that
+ * `letters` matches, can only be that same run (the run ends at the first dot and starts after the
+ * last `-` or `_`). Rejected: `letters` and not `threeUpper`.
+ */
+function rejectedWords(
+  hash: HashFormat,
+): { letters: string; threeUpper: string; lookahead: string } | undefined {
+  if (hash.characters !== 'base64') return undefined;
+  return {
+    letters: `-[A-Za-z]{${hash.length}}${TAIL}`,
+    threeUpper: `-[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*${TAIL}`,
+    lookahead: `-(?=[A-Za-z]{${hash.length}}\\.)[a-z]*(?:[A-Z][a-z]*){0,2}${TAIL}`,
+  };
+}
+
+/**
  * A segment (after its leading dot) that is not exactly `word`, without lookarounds: a proper prefix of
  * `word`, a string that leaves it at some character, or `word` followed by more.
  */
@@ -97,8 +117,10 @@ function notExactly(word: string): string {
  */
 function hashedPathRules(prefix: string, hash: HashFormat) {
   const at = `^${escapeRegExp(prefix)}`;
+  const words = rejectedWords(hash);
   const rejected = [
     ...REJECTED_HASHES[hash.characters].map((c) => `-${c}{${hash.length}}${TAIL}`),
+    ...(words ? [words.lookahead] : []),
     // Source maps are private (unless publicSourceMaps, not known here: the origin header decides).
     '\\.map$',
     // A hashed document is still a document.
@@ -110,7 +132,11 @@ function hashedPathRules(prefix: string, hash: HashFormat) {
   return {
     hashedParts: {
       matches: `${at}${segment}`,
-      excludes: [...rejected, `${at}${dotFolder}${notExactly('well-known')}(?:/|$)`],
+      excludes: [
+        ...rejected.filter((e) => e !== words?.lookahead),
+        `${at}${dotFolder}${notExactly('well-known')}(?:/|$)`,
+      ],
+      excludesUnless: words ? [{ matches: words.letters, unless: words.threeUpper }] : [],
     },
     hashedPath: `${at}${rejected.map((e) => `(?![\\s\\S]*${e})`).join('')}(?!${dotFolder}(?!well-known(?:/|$)))${segment}`,
   };
