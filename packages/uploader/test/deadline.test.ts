@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prune } from '../src/releases/prune.js';
+import { MAX_RETRY_AFTER_MS, retryAfterMs } from '../src/targets/retry.js';
 import { upload } from '../src/upload/upload.js';
 import { startAwsProxy, startSilentServer } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
@@ -159,5 +160,49 @@ describe('request deadlines', () => {
       '--request-timeout must be a whole number ≥ 1 such as 60000 (milliseconds) (got "soon")',
     );
     expect(bad.code).toBe(2);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds, an HTTP date and x-amz-retry-after, and caps a long ask', () => {
+    const asked = (headers: Record<string, string>) => retryAfterMs({ $response: { headers } }, 1_000_000);
+    expect(asked({ 'Retry-After': '3' })).toBe(3000);
+    expect(asked({ 'retry-after': '0.5' })).toBe(500);
+    expect(asked({ 'retry-after': new Date(1_000_000 + 7000).toUTCString() })).toBe(7000);
+    expect(asked({ 'retry-after': new Date(1_000_000 - 7000).toUTCString() })).toBe(0);
+    expect(asked({ 'x-amz-retry-after': '1500' })).toBe(1500);
+    expect(asked({ 'retry-after': '86400' })).toBe(MAX_RETRY_AFTER_MS);
+    expect(asked({ 'retry-after': 'soon' })).toBeUndefined();
+    expect(asked({})).toBeUndefined();
+    expect(retryAfterMs(new Error('no response'))).toBeUndefined();
+  });
+
+  it('a 503 SlowDown with Retry-After: 1 is retried no sooner than a second later, and the object reads back right', async () => {
+    const key = 'after/assets/index-0a1b2c3d.css';
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      {
+        match: (r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`),
+        fault: 'slowdown',
+        times: 1,
+        retryAfter: '1',
+      },
+    ]);
+    cleanups.push(proxy.close);
+    const b = await build();
+    const debug: string[] = [];
+    await upload({
+      dir: b.dir,
+      to: 's3://skewless/after',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      // Without the header the next attempt would come within a millisecond.
+      retryDelayMs: 1,
+      logger: { info() {}, warn() {}, error() {}, debug: (m: string) => debug.push(m) },
+    });
+    const puts = proxy.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`));
+    expect(puts.map((r) => r.fault)).toEqual(['slowdown', undefined]);
+    expect(puts[1]!.at - puts[0]!.at).toBeGreaterThanOrEqual(1000);
+    expect(debug.join('\n')).toContain('the server asked for 1000 ms with Retry-After');
+    expect((await s3.body(key)).toString()).toBe(VITE_LIKE['assets/index-0a1b2c3d.css']);
   });
 });

@@ -28,7 +28,8 @@ export const TARGET_FLAGS_HELP = `  --dry-run             compute and print the 
                         deadline of one request, retried when it passes (default 60000)
   --attempts <n>        attempts per request on throttling, 5xx, timeouts and resets (default 5)
   --retry-delay <ms>    first backoff, doubled each attempt, with full jitter (default 200);
-                        raise both for a service that throttles hard
+                        raise both for a service that throttles hard; a server's
+                        Retry-After is waited for (up to 20 s)
   --endpoint <url>      S3 endpoint (R2, MinIO, dev-s3); default AWS_ENDPOINT_URL
   --region <region>     S3 region; default AWS_REGION, the profile's region, else us-east-1
                         with an endpoint

@@ -6,8 +6,43 @@ export interface RetryOptions {
   attempts: number;
   /** First backoff in milliseconds; doubles each attempt (full jitter). */
   baseDelayMs: number;
-  /** Told before each new attempt, e.g. to log at debug level. */
-  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Told before each new attempt, e.g. to log at debug level; `askedMs` is the wait the server asked
+   * for (Retry-After), when it asked.
+   */
+  onRetry?: (error: unknown, attempt: number, delayMs: number, askedMs?: number) => void;
+}
+
+/**
+ * The longest wait a server's Retry-After is obeyed for before the next attempt. A longer ask is
+ * cut to this, so a request's attempts stay bounded (`attempts` × (timeout + this) at most).
+ */
+export const MAX_RETRY_AFTER_MS = 20_000;
+
+/**
+ * The wait a failed response asked for: `Retry-After` in seconds or as an HTTP date (RFC 9110; R2,
+ * B2, MinIO and proxies send it with 503 and 429), or `x-amz-retry-after` in milliseconds; capped at
+ * {@link MAX_RETRY_AFTER_MS}. Undefined when the response asked for nothing usable.
+ */
+export function retryAfterMs(error: unknown, now = Date.now()): number | undefined {
+  const headers = (error as { $response?: { headers?: Record<string, string | undefined> } } | undefined)
+    ?.$response?.headers;
+  if (!headers || typeof headers !== 'object') return undefined;
+  let asked: number | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    const header = name.toLowerCase();
+    if (header === 'x-amz-retry-after' && /^\d+$/.test(value.trim())) asked = Number(value);
+    else if (header === 'retry-after') {
+      const text = value.trim();
+      if (/^\d+(\.\d+)?$/.test(text)) asked = Number(text) * 1000;
+      else {
+        const at = Date.parse(text);
+        if (!Number.isNaN(at)) asked = Math.max(0, at - now);
+      }
+    }
+  }
+  return asked === undefined ? undefined : Math.min(Math.round(asked), MAX_RETRY_AFTER_MS);
 }
 
 const RETRYABLE_NAMES = new Set([
@@ -57,7 +92,8 @@ export function isRetryable(error: unknown): boolean {
 /**
  * Run `fn` until it succeeds, a failure is not retryable, or attempts run out. Backoff is exponential with
  * full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"), so many workers hit by one
- * SlowDown storm do not come back in lockstep. `fn` must build its request body afresh on each call.
+ * SlowDown storm do not come back in lockstep; a server that says how long to wait (Retry-After) is
+ * waited for at least that long. `fn` must build its request body afresh on each call.
  */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -65,8 +101,12 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       return await fn(attempt);
     } catch (error) {
       if (attempt >= options.attempts || !isRetryable(error)) throw error;
-      const delay = Math.round(Math.random() * options.baseDelayMs * 2 ** (attempt - 1));
-      options.onRetry?.(error, attempt, delay);
+      const asked = retryAfterMs(error);
+      const delay = Math.max(
+        asked ?? 0,
+        Math.round(Math.random() * options.baseDelayMs * 2 ** (attempt - 1)),
+      );
+      options.onRetry?.(error, attempt, delay, asked);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

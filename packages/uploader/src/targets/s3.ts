@@ -6,7 +6,7 @@ import type { UploadCredentials } from '@skewless/core';
 import { createLimiter, SkewlessError } from '@skewless/core';
 import { MD5_ETAG } from '../upload/plan.js';
 import { joinKey } from './parse.js';
-import { isRetryable } from './retry.js';
+import { isRetryable, retryAfterMs } from './retry.js';
 import type { PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
 
 /** How to reach an S3-compatible bucket. */
@@ -125,7 +125,8 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
           return await next(args);
         } catch (error) {
           if (attempt >= PART_ATTEMPTS || !isRetryable(error)) throw error;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
+          const delay = Math.max(retryAfterMs(error) ?? 0, Math.random() * 100 * 2 ** attempt);
+          await new Promise((resolve) => setTimeout(resolve, delay));
         }
       }
     },

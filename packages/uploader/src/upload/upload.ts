@@ -108,8 +108,10 @@ export function startUpload(options: UploadOptions): UploadSession {
   const retry = {
     attempts: options.attempts ?? 5,
     baseDelayMs: options.retryDelayMs ?? 200,
-    onRetry: (error: unknown, attempt: number, delay: number) =>
-      logger.debug(`attempt ${attempt} failed (${(error as Error)?.message}); retrying in ${delay} ms`),
+    onRetry: (error: unknown, attempt: number, delay: number, asked?: number) =>
+      logger.debug(
+        `attempt ${attempt} failed (${(error as Error)?.message}); retrying in ${delay} ms${asked === undefined ? '' : ` (the server asked for ${asked} ms with Retry-After)`}`,
+      ),
   };
   // Each file's MD5 is computed once per upload, by whichever step reads the file first.
   const digests = new LocalDigests(dir);

@@ -13,6 +13,8 @@ export interface FaultRule {
   fault: Fault;
   /** @default Infinity */
   times?: number;
+  /** With `slowdown`: the Retry-After header of the 503 (seconds or an HTTP date). */
+  retryAfter?: string;
 }
 
 /** One request as the proxy saw it, with what it answered. */
@@ -22,6 +24,8 @@ export interface ProxyRecord {
   headers: IncomingHttpHeaders;
   status?: number;
   fault?: Fault;
+  /** When the request's body had arrived (Date.now()). */
+  at: number;
 }
 
 const xmlError = (code: string, message: string) =>
@@ -76,7 +80,12 @@ export async function startAwsProxy(
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     let body = Buffer.concat(chunks);
-    const record: ProxyRecord = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+    const record: ProxyRecord = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      at: Date.now(),
+    };
     requests.push(record);
     const answer = (
       status: number,
@@ -98,7 +107,10 @@ export async function startAwsProxy(
       if (fault === 'slowdown')
         return answer(
           503,
-          { 'content-type': 'application/xml' },
+          {
+            'content-type': 'application/xml',
+            ...(faults[i]!.retryAfter ? { 'retry-after': faults[i]!.retryAfter } : {}),
+          },
           xmlError('SlowDown', 'Please reduce your request rate.'),
         );
       if (fault === 'flip' && body.length > 0) {
