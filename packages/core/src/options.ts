@@ -6,6 +6,7 @@ import { SkewlessError } from './errors.js';
 import { PURGE_SYNTAX, parsePurgeTarget } from './purge-spec.js';
 import type {
   BuildUploadOptions,
+  DoctorOptions,
   HashFormat,
   PackOptions,
   PruneOptions,
@@ -81,6 +82,7 @@ export type EngineOptionKey =
   | keyof UploadOptions
   | keyof BuildUploadOptions
   | keyof PruneOptions
+  | keyof DoctorOptions
   | keyof RollbackOptions
   | keyof PackOptions;
 
@@ -99,6 +101,12 @@ const CHECKS: Record<EngineOptionKey, Check> = {
       : `must be a file path or a writable stream such as process.stdout (got ${shown(v)})`,
   keep: wholeNumber(1, '10'),
   minAgeMs: wholeNumber(0, '604800000 (7 days)'),
+  olderThanMs: wholeNumber(0, '86400000 (1 day)'),
+  fix: boolean,
+  signal: (v) =>
+    typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean'
+      ? undefined
+      : `must be an AbortSignal, such as new AbortController().signal (got ${shown(v)})`,
   release: nonEmpty("a release id, a label, or 'previous'"),
   label: (v) =>
     typeof v === 'string' && /^[\x21-\x7e][\x20-\x7e]{0,99}$/.test(v)
@@ -203,6 +211,7 @@ const UPLOAD_KEYS: EngineOptionKey[] = [
   'purge',
   'publicUrl',
   'hash',
+  'signal',
 ];
 
 /** Which command the options are for: each has its own keys and required keys. */
@@ -226,6 +235,10 @@ const COMMANDS = {
     required: ['to'] as EngineOptionKey[],
   },
   releases: { keys: TARGET_KEYS, required: ['to'] as EngineOptionKey[] },
+  doctor: {
+    keys: [...TARGET_KEYS, 'fix', 'olderThanMs'] as EngineOptionKey[],
+    required: ['to'] as EngineOptionKey[],
+  },
   rollback: {
     keys: [...TARGET_KEYS, 'release', 'purge', 'publicUrl'] as EngineOptionKey[],
     required: ['to', 'release'] as EngineOptionKey[],

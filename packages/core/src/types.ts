@@ -266,6 +266,13 @@ export interface UploadOptions extends TargetOptions {
    */
   onProgress?: (progress: UploadProgress) => void;
   /**
+   * Stops the upload when aborted (the CLI aborts on SIGINT and SIGTERM): no new file is sent, the
+   * multipart uploads in flight are aborted so the server frees their parts, and no document is
+   * published; the upload rejects. Running the same upload again finishes it.
+   * @default undefined
+   */
+  signal?: AbortSignal;
+  /**
    * The build's public URL through the CDN, e.g. `https://cdn.example.com/app/`. When set, once the assets
    * are verified in storage, every immutable file is requested through it and must answer 200 with its
    * bytes before any document is published.
@@ -387,6 +394,24 @@ export interface PruneOptions extends TargetOptions {
    * @default 604800000 (7 days)
    */
   minAgeMs?: number;
+}
+
+/** Options of `doctor`: find, and with `fix` abort, multipart uploads left open under the target. */
+export interface DoctorOptions extends TargetOptions {
+  /** The target, as given to `upload`. */
+  to: string;
+  /**
+   * Abort the open multipart uploads older than {@link DoctorOptions.olderThanMs}, so the storage
+   * frees (and stops billing) their parts.
+   * @default false (report only)
+   */
+  fix?: boolean;
+  /**
+   * Only uploads begun at least this long ago count, in milliseconds: one begun more recently may be a
+   * deploy running right now.
+   * @default 86400000 (1 day)
+   */
+  olderThanMs?: number;
 }
 
 /** Options of {@link rollback}: make an earlier release current again. */

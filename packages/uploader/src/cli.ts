@@ -35,6 +35,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
     summary: 'delete what only old, long-retired releases reference',
     load: () => import('./cli/prune.js'),
   },
+  doctor: {
+    summary: 'find (and with --fix abort) multipart uploads left open by a killed upload',
+    load: () => import('./cli/doctor.js'),
+  },
   'cdn-config': {
     summary: 'print CDN / cache configuration matching the emitted names',
     load: () => import('./cli/cdn-config.js'),

@@ -8,6 +8,8 @@ export type { CheckDeterminismOptions, DeterminismReport, DifferingRegion } from
 export { checkDeterminism, describeDeterminism, importProjectVite } from './determinism.js';
 export type { DevS3Options, DevS3Server } from './dev-s3.js';
 export { startDevS3 } from './dev-s3.js';
+export type { DoctorResult, DoctorUpload } from './doctor.js';
+export { doctor } from './doctor.js';
 export type { ReleaseSummary, ReleasesResult, RollbackResult } from './releases/history.js';
 export { releases, rollback } from './releases/history.js';
 export type { PruneDecision } from './releases/prune.js';

@@ -110,6 +110,31 @@ describe('request deadlines', () => {
     }
   });
 
+  it('a PUT whose reply is lost after the server stored it counts as uploaded on the retry (412, same bytes)', async () => {
+    const key = 'lost/assets/lazy-9a8b7c6d.js';
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      {
+        match: (r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`),
+        fault: 'lost-reply',
+        times: 1,
+      },
+    ]);
+    cleanups.push(proxy.close);
+    const b = await build();
+    const result = await upload({
+      dir: b.dir,
+      to: 's3://skewless/lost',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      retryDelayMs: 1,
+    });
+    const puts = proxy.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`));
+    expect(puts.map((r) => r.status)).toEqual([undefined, 412]);
+    expect(result.uploaded).toBe(5);
+    expect(result.files.find((f) => f.key === key)).toMatchObject({ action: 'upload' });
+    expect((await s3.body(key)).toString()).toBe(VITE_LIKE['assets/lazy-9a8b7c6d.js']);
+  });
+
   it('one PUT that always hangs fails the upload naming the key, and no document is written', async () => {
     const key = 'hang2/assets/lazy-9a8b7c6d.js';
     const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [

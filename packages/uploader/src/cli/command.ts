@@ -6,7 +6,16 @@ import { SkewlessError } from '@skewless/core';
  * Documented exit codes of the `skewless` CLI. `purgeFailed`: the documents were published (the deploy
  * is live, nothing was rolled back) but a CDN purge asked for with --purge failed.
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, purgeFailed: 3 } as const;
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  purgeFailed: 3,
+  /** Stopped by SIGINT (128 + 2, the shell's convention). */
+  interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15). */
+  terminated: 143,
+} as const;
 
 export interface CommandContext {
   logger: Logger;

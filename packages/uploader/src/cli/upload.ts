@@ -1,5 +1,5 @@
 import type { UploadOptions, UploadResult } from '@skewless/core';
-import { hashFormatProblem } from '@skewless/core';
+import { hashFormatProblem, SkewlessError } from '@skewless/core';
 import { createProgressLine, formatBytes } from '../upload/progress.js';
 import { upload } from '../upload/upload.js';
 import type { Command } from './command.js';
@@ -124,13 +124,40 @@ const command: Command = async (argv, { logger, verbose }) => {
   };
   checkFlags(options, 'upload', usage);
 
+  // Ctrl-C or a CI runner's SIGTERM: stop sending, abort the multipart uploads in flight (their parts
+  // would be billed until a lifecycle rule), publish nothing, and exit 130 / 143. A second signal
+  // exits at once.
+  const stop = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
+    signalled = signal;
+    logger.warn(`${signal}: stopping; aborting what is in flight (send ${signal} again to quit at once)`);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  options.signal = stop.signal;
+
   let result: UploadResult;
   try {
     result = await upload(options);
   } catch (error) {
     // cli.ts reports it, on stdout too with --json.
     progress?.clear();
+    if (signalled) {
+      const e = error as Error;
+      logger.error(e instanceof SkewlessError ? e.message : `[skewless] interrupted: ${e?.message}`);
+      if (json)
+        process.stdout.write(
+          `${JSON.stringify({ ok: false, error: { code: 'INTERRUPTED', message: e?.message } }, null, 2)}\n`,
+        );
+      return signalled === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+    }
     throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   progress?.clear();
 

@@ -123,12 +123,19 @@ export function withRetries(target: Target, options: RetryOptions): Target {
     key: (path) => target.key(path),
     list: () => retry(() => target.list()),
     head: (path) => retry(() => target.head(path)),
-    put: (request) => retry(() => target.put(request)),
+    put: (request) =>
+      retry(() => {
+        request.attempts = (request.attempts ?? 0) + 1;
+        return target.put(request);
+      }),
     putText: (path, body, contentType, cacheControl) =>
       retry(() => target.putText(path, body, contentType, cacheControl)),
     readText: (path) => retry(() => target.readText(path)),
     remove: (path) => retry(() => target.remove(path)),
     removeMany: (objects) => retry(() => target.removeMany(objects)),
+    ...(target.incompleteUploads && { incompleteUploads: () => retry(() => target.incompleteUploads!()) }),
+    ...(target.abortUpload && { abortUpload: (upload) => retry(() => target.abortUpload!(upload)) }),
+    ...(target.abortInFlight && { abortInFlight: () => target.abortInFlight!() }),
     close: () => target.close(),
   };
 }

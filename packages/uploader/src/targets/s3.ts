@@ -7,7 +7,7 @@ import { createLimiter, SkewlessError } from '@skewless/core';
 import { MD5_ETAG } from '../upload/plan.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
-import type { PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
+import type { IncompleteUpload, PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
 
 /** How to reach an S3-compatible bucket. */
 export interface S3TargetOptions {
@@ -85,6 +85,8 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  /** Upload ids that `abortUpload` aborts: their failures are the command's, not swallowed below. */
+  const explicitAborts = new Set<string>();
   /** Key → part number → MD5 of the part sent, for the multipart ETag the server must report. */
   const partMd5s = new Map<string, Map<number, Buffer>>();
   // lib-storage sends each part from a buffer of its own but sets no Content-MD5 (and the flexible
@@ -94,7 +96,10 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       const name = (context as { commandName?: string }).commandName;
       const input = args.input as { Body?: unknown; ContentMD5?: string };
       const request = args.request as { headers?: Record<string, string> };
-      if (name === 'AbortMultipartUploadCommand') {
+      if (
+        name === 'AbortMultipartUploadCommand' &&
+        !explicitAborts.has((input as { UploadId?: string }).UploadId ?? '')
+      ) {
         // Cleanup after a failed part: its own failure (s3rver answers 405, TOOLCHAIN.md) must not
         // replace the error that made lib-storage abort. A part left behind costs until a lifecycle rule.
         return next(args).catch(() => ({ output: { $metadata: {} }, response: {} }) as never);
@@ -149,6 +154,10 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
   }
 
   const multipart = createLimiter(MULTIPART_AT_ONCE);
+  /** The multipart uploads running now. */
+  const inFlight = new Set<RunningUpload>();
+  /** Set once the command was interrupted: no new multipart upload starts. */
+  let interrupted = false;
   let conditionalWrites = true;
   let conditionalDeletes = true;
   const where = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`;
@@ -224,6 +233,8 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       try {
         if (request.bytes >= options.multipartThreshold) {
           await multipart(async () => {
+            if (interrupted)
+              throw new SkewlessError('UPLOAD_FAILED', `interrupted before writing ${key(request.path)}.`);
             const upload = new Upload({
               client,
               params: { ...params, Body: createReadStream(request.file) },
@@ -235,7 +246,9 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             upload.on('httpUploadProgress', (p) => {
               if (p.loaded !== undefined) request.onBytes?.(Math.min(p.loaded, request.bytes));
             });
-            const done = await upload.done();
+            const running = upload as unknown as RunningUpload;
+            inFlight.add(running);
+            const done = await upload.done().finally(() => inFlight.delete(running));
             const sent = partMd5s.get(params.Key);
             partMd5s.delete(params.Key);
             if (sent && sent.size > 0) {
@@ -355,11 +368,97 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       }
     },
 
+    async incompleteUploads() {
+      const found: IncompleteUpload[] = [];
+      const strip = options.prefix ? options.prefix.length + 1 : 0;
+      let keyMarker: string | undefined;
+      let uploadIdMarker: string | undefined;
+      try {
+        for (;;) {
+          const page = await client.send(
+            new sdk.ListMultipartUploadsCommand({
+              Bucket: options.bucket,
+              Prefix: options.prefix ? `${options.prefix}/` : undefined,
+              KeyMarker: keyMarker,
+              UploadIdMarker: uploadIdMarker,
+            }),
+          );
+          for (const u of page.Uploads ?? []) {
+            if (!u.Key || !u.UploadId) continue;
+            found.push({ path: u.Key.slice(strip), uploadId: u.UploadId, initiated: u.Initiated?.getTime() });
+          }
+          if (!page.IsTruncated || (!page.NextKeyMarker && !page.NextUploadIdMarker)) break;
+          keyMarker = page.NextKeyMarker;
+          uploadIdMarker = page.NextUploadIdMarker;
+        }
+      } catch (error) {
+        if (statusOf(error) === 405 || isNotImplemented(error)) {
+          throw new SkewlessError(
+            'UNREACHABLE',
+            `${where} does not list multipart uploads (ListMultipartUploads answered ${statusOf(error) ?? (error as Error).name}). Use the storage's own console or a lifecycle rule (AbortIncompleteMultipartUpload) to clean them up.`,
+            { cause: error },
+          );
+        }
+        fail('listing multipart uploads')(error);
+      }
+      return found;
+    },
+
+    async abortUpload(upload) {
+      explicitAborts.add(upload.uploadId);
+      try {
+        await client.send(
+          new sdk.AbortMultipartUploadCommand({
+            Bucket: options.bucket,
+            Key: key(upload.path),
+            UploadId: upload.uploadId,
+          }),
+        );
+      } catch (error) {
+        if (statusOf(error) === 404 || (error as Error).name === 'NoSuchUpload') return;
+        fail(`aborting the multipart upload of ${key(upload.path)}`)(error);
+      } finally {
+        explicitAborts.delete(upload.uploadId);
+      }
+    },
+
+    async abortInFlight() {
+      interrupted = true;
+      const running = [...inFlight];
+      let aborted = 0;
+      await Promise.all(
+        running.map(async (upload) => {
+          // lib-storage stops queueing parts, but waits for the parts in flight before it aborts: abort
+          // now, by id, so the server frees the parts at once; lib-storage's own abort follows (404).
+          await upload.abort().catch(() => {});
+          if (!upload.uploadId || !upload.params.Key) return;
+          await client
+            .send(
+              new sdk.AbortMultipartUploadCommand({
+                Bucket: options.bucket,
+                Key: upload.params.Key,
+                UploadId: upload.uploadId,
+              }),
+            )
+            .then(() => aborted++)
+            .catch(() => {});
+        }),
+      );
+      return aborted;
+    },
+
     async close() {
       client.destroy();
     },
   };
   return target;
+}
+
+/** What an interrupt needs of lib-storage's `Upload`: its `uploadId` is set once the upload is created. */
+interface RunningUpload {
+  abort(): Promise<void>;
+  uploadId?: string;
+  params: { Key?: string };
 }
 
 /**

@@ -63,10 +63,21 @@ export interface PutRequest {
   ifNoneMatch: boolean;
   /** Told the bytes sent so far of a large (multipart) body, for progress displays. */
   onBytes?: (sent: number) => void;
+  /** How many times it was sent so far (counted by the retrying wrapper): above 1, a reply was lost. */
+  attempts?: number;
 }
 
 /** The outcome of a write: `exists` when a conditional write found the key taken (HTTP 412). */
 export type PutOutcome = 'written' | 'exists';
+
+/** A multipart upload the server holds open: parts stored, never completed nor aborted. */
+export interface IncompleteUpload {
+  /** The manifest path it was writing (the key without the target's prefix). */
+  path: string;
+  uploadId: string;
+  /** When the server says it was started. */
+  initiated?: number;
+}
 
 /**
  * A place to upload to. Keys are manifest paths; the target adds its own prefix. Implementations throw
@@ -94,6 +105,18 @@ export interface Target {
    * ETag, so an object written again since the listing survives. Absent objects are not an error.
    */
   removeMany(objects: readonly RemoveRequest[]): Promise<void>;
+  /**
+   * Multipart uploads left open below the prefix (S3: ListMultipartUploads). Absent on targets that
+   * have no multipart uploads (file://).
+   */
+  incompleteUploads?(): Promise<IncompleteUpload[]>;
+  /** Abort one, so the server frees its parts; an upload already gone is not an error. */
+  abortUpload?(upload: IncompleteUpload): Promise<void>;
+  /**
+   * Abort every multipart upload this target has in flight (an interrupted command), and refuse new
+   * ones. Resolves when the server was asked to free their parts.
+   */
+  abortInFlight?(): Promise<number>;
   /** Release sockets and clients. */
   close(): Promise<void>;
 }

@@ -67,8 +67,11 @@ export async function transfer(
           `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
         );
       }
-      entry.action = 'skip';
-      entry.reason = 'written concurrently with the same bytes';
+      // An earlier attempt of ours wrote it and its reply was lost (a timeout, a reset): it was sent.
+      if ((request.attempts ?? 1) <= 1) {
+        entry.action = 'skip';
+        entry.reason = 'written concurrently with the same bytes';
+      }
     }
     files++;
     bytes += (entry.action === 'upload' ? entry.bytes : 0) - partial;

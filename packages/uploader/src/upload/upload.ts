@@ -29,6 +29,7 @@ import { preparePurge, purgeDocuments } from '../purge/purge.js';
 import { documentCopyPath, releaseRecordPath } from '../releases/paths.js';
 import { defaultLabel, type ReleaseRecord, ReleaseStore, stripStored } from '../releases/store.js';
 import { withExtractedTar } from '../tar/upload-tar.js';
+import { throwIfInterrupted, withSignal } from '../targets/interrupt.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
@@ -118,7 +119,7 @@ export function startUpload(options: UploadOptions): UploadSession {
   let opened: Promise<{ target: Target; store: ReleaseStore }> | undefined;
   const open = () => {
     opened ??= openTarget(options).then((t) => {
-      const target = withRetries(t, retry);
+      const target = withSignal(withRetries(t, retry), options.signal);
       return { target, store: new ReleaseStore(target) };
     });
     return opened;
@@ -303,6 +304,7 @@ async function finish(
   // pointer and the documents go under the publish lock, so two uploads at once cannot leave one
   // release's HTML with the other's skewless.json; the documents are planned again under it, against
   // what the other upload may have published meanwhile.
+  throwIfInterrupted(options.signal, target);
   let documents = plan.filter((e) => e.action === 'upload' && e.class === 'document');
   if (record && (!record.current || documents.length > 0)) {
     const since = performance.now();

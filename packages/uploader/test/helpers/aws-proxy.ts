@@ -5,7 +5,8 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { forwarder } from './forward.js';
 
 /** A fault the proxy injects into the requests a matcher picks. */
-export type Fault = 'hang' | 'slowdown' | 'reset' | 'flip';
+/** `lost-reply`: the request reaches s3rver, which acts on it, and then the connection is cut. */
+export type Fault = 'hang' | 'slowdown' | 'reset' | 'flip' | 'lost-reply';
 
 /** One injected fault: `times` requests matching `match` get it (then they pass). */
 export interface FaultRule {
@@ -28,6 +29,9 @@ export interface ProxyRecord {
   at: number;
 }
 
+const escapeXml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
 const xmlError = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
@@ -35,7 +39,9 @@ const xmlError = (code: string, message: string) =>
  * An HTTP proxy on 127.0.0.1 in front of s3rver that answers where s3rver is not like AWS S3
  * (TOOLCHAIN.md): `If-None-Match: *` on PutObject / CompleteMultipartUpload gives 412 when the key
  * exists, a wrong Content-MD5 gives 400 BadDigest, and a multipart object carries S3's
- * `<md5 of the part md5s>-N` ETag on Complete and on every later HEAD, GET and listing. `faults` inject
+ * `<md5 of the part md5s>-N` ETag on Complete and on every later HEAD, GET and listing, and it keeps
+ * the multipart uploads open (created, neither completed nor aborted) to answer ListMultipartUploads and
+ * AbortMultipartUpload, which s3rver lacks (the aborted parts stay in s3rver's storage, unseen). `faults` inject
  * a hang (accepted, never answered), a 503 SlowDown, a connection reset, or one flipped byte in the
  * body forwarded to s3rver.
  */
@@ -59,6 +65,8 @@ export async function startAwsProxy(
   const parts = new Map<string, Map<number, string>>();
   /** s3rver's plain ETag of a multipart object (quoted) → S3's multipart ETag (quoted). */
   const etags = new Map<string, string>();
+  /** uploadId → the multipart upload s3rver holds open: bucket, key, when it began. */
+  const open = new Map<string, { bucket: string; key: string; initiated: Date }>();
   const sockets = new Set<Socket>();
   const left = faults.map((f) => f.times ?? Number.POSITIVE_INFINITY);
 
@@ -152,8 +160,46 @@ export async function startAwsProxy(
           );
         }
       }
+      const [bucketOf = '', keyOf = ''] = decodeURIComponent(objectPath)
+        .slice(1)
+        .split(/\/(.*)/s);
+      if (record.method === 'GET' && url.searchParams.has('uploads') && !keyOf) {
+        const prefix = url.searchParams.get('prefix') ?? '';
+        const uploads = [...open.entries()]
+          .filter(([, u]) => u.bucket === bucketOf && u.key.startsWith(prefix))
+          .sort((a, b) => (a[1].key < b[1].key ? -1 : a[1].key > b[1].key ? 1 : 0));
+        const xml = uploads
+          .map(
+            ([id, u]) =>
+              `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${escapeXml(id)}</UploadId><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`,
+          )
+          .join('');
+        return answer(
+          200,
+          { 'content-type': 'application/xml' },
+          `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult><Bucket>${escapeXml(bucketOf)}</Bucket><Prefix>${escapeXml(prefix)}</Prefix><IsTruncated>false</IsTruncated>${xml}</ListMultipartUploadsResult>`,
+        );
+      }
+      if (record.method === 'DELETE' && url.searchParams.has('uploadId')) {
+        const id = url.searchParams.get('uploadId') ?? '';
+        if (!open.has(id))
+          return answer(
+            404,
+            { 'content-type': 'application/xml' },
+            xmlError('NoSuchUpload', 'The specified upload does not exist.'),
+          );
+        open.delete(id);
+        parts.delete(id);
+        return answer(204, {}, '');
+      }
       const got = await send(record.method, record.url, req.headers, body);
+      if (record.fault === 'lost-reply') return void req.socket.destroy();
+      if (record.method === 'POST' && url.searchParams.has('uploads') && got.status === 200) {
+        const id = /<UploadId>(.*?)<\/UploadId>/.exec(got.body.toString())?.[1];
+        if (id) open.set(id, { bucket: bucketOf, key: keyOf, initiated: new Date() });
+      }
       const uploadId = url.searchParams.get('uploadId');
+      if (record.method === 'POST' && uploadId && got.status === 200) open.delete(uploadId);
       if (record.method === 'PUT' && uploadId && url.searchParams.has('partNumber') && got.status === 200) {
         const of = parts.get(uploadId) ?? new Map<number, string>();
         of.set(Number(url.searchParams.get('partNumber')), createHash('md5').update(body).digest('hex'));
@@ -192,6 +238,8 @@ export async function startAwsProxy(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
+    /** The multipart uploads open now, by key. */
+    openUploads: () => [...open.values()].map((u) => u.key).sort(),
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
