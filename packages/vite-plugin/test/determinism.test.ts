@@ -1,11 +1,11 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkDeterminism, describeDeterminism } from '@skewless/uploader';
 import { describe, expect, test } from 'vitest';
-import { FIXTURES, tempDir, VITE_NAMES, VITES } from './helpers/builders.js';
+import { FIXTURES, tempDir, VITE_DIRS, VITE_NAMES } from './helpers/builders.js';
 
 describe.each(VITE_NAMES)('checkDeterminism with %s', (name) => {
-  const vite = VITES[name]!;
+  const vite = VITE_DIRS[name]!;
 
   test('catches a plugin that writes Date.now() into the entry', async () => {
     const report = await checkDeterminism({ root: join(FIXTURES, 'nondeterministic'), vite });
@@ -80,10 +80,19 @@ test("without an injected Vite, the project's own vite is imported", async () =>
 
 describe('checkDeterminism on a build that writes elsewhere', () => {
   test('fails loudly instead of reporting two empty folders as identical', async () => {
-    // A build that ignores build.outDir, as SvelteKit and React Router do.
-    const vite = { build: async () => undefined };
-    await expect(checkDeterminism({ root: join(FIXTURES, 'app'), vite })).rejects.toThrow(
-      /wrote no file into the folder check-determinism gave them/,
-    );
+    // A "Vite" whose build writes nothing anywhere.
+    const vite = await tempDir('skewless-fake-vite-');
+    try {
+      await writeFile(
+        join(vite.dir, 'package.json'),
+        '{"name":"vite","type":"module","exports":"./index.js"}\n',
+      );
+      await writeFile(join(vite.dir, 'index.js'), 'export async function build() {}\n');
+      await expect(checkDeterminism({ root: join(FIXTURES, 'app'), vite: vite.dir })).rejects.toThrow(
+        /the builds wrote no file, neither into the folder check-determinism gave them \(build\.outDir\) nor anywhere in the copy/,
+      );
+    } finally {
+      await vite.cleanup();
+    }
   });
 });
