@@ -2,17 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HashFormat, Manifest, ManifestDiff } from '@skewless/core';
 import {
+  contentTypeFor,
   createManifest,
-  DETERMINISM_ENV,
   diffManifests,
   readManifest,
   SkewlessError,
   withoutHash,
 } from '@skewless/core';
+import { isolatedCopy } from './isolated-copy.js';
+import type { TreeChanges } from './tree-snapshot.js';
+import { changesBetween, sha256Of, snapshotTree } from './tree-snapshot.js';
+import { buildInChild } from './vite-child.js';
 
 /** Where two versions of one file first differ. */
 export interface DifferingRegion {
@@ -20,6 +24,8 @@ export interface DifferingRegion {
   path: string;
   /** The path in the second build, when its content hash gave it another name. */
   renamedTo?: string;
+  /** The build wrote this file outside outDir; the path is relative to the project root. */
+  outside?: boolean;
   /** Byte offset of the first difference. */
   offset: number;
   /** Text around the offset in each build (text files only). */
@@ -34,15 +40,43 @@ export interface CheckDeterminismOptions {
   configFile?: string;
   /** Vite mode. @default 'production' */
   mode?: string;
-  /** A Vite module to build with instead of the project's own (tests). */
-  vite?: { build: (config: Record<string, unknown>) => Promise<unknown> };
-  /** Keep the two build directories for inspection. @default false */
+  /**
+   * The folder (or package.json) of a Vite package to build with instead of the project's own, e.g.
+   * one Vite major of several in a test.
+   * @default the `vite` the project resolves
+   */
+  vite?: string;
+  /** Keep the two build directories and the project copies they were built in. @default false */
   keep?: boolean;
+}
+
+/** How files written outside outDir, inside the project's copy, differ between the two builds. */
+export interface OutsideDiff {
+  /** Paths (relative to the project root) only the first build wrote. */
+  onlyInA: string[];
+  /** Paths only the second build wrote. */
+  onlyInB: string[];
+  /** Paths both builds wrote with the same bytes. */
+  kept: string[];
+  /** Paths both builds wrote with different bytes. */
+  changed: string[];
+  /** Files of the project each build deleted. */
+  removed: { a: string[]; b: string[] };
+}
+
+/** A file of one build that has no counterpart in the other, not by path nor by its name without hash. */
+export interface UncomparedFile {
+  path: string;
+  /** Written outside outDir: the path is relative to the project root, not to outDir. */
+  outside: boolean;
 }
 
 export interface DeterminismReport {
   identical: boolean;
+  /** The files in outDir. */
   diff: ManifestDiff;
+  /** The files the build wrote outside outDir, inside the project (a service worker into public/). */
+  outside: OutsideDiff;
   /**
    * The first differing region of each changed file, and of each file whose name differs only in its
    * hash (with hashed names, unstable bytes show up as new names, not as changed files).
@@ -50,13 +84,31 @@ export interface DeterminismReport {
   regions: DifferingRegion[];
   /** The two build directories (deleted unless `keep`). */
   dirs: [string, string];
-  /** Files compared. */
+  /** The two copies of the project the builds ran in (deleted unless `keep`). */
+  copies: [string, string];
+  /** Files the first build produced: in outDir and written outside it. */
   files: number;
+  /** How the first build's {@link files} were compared: `same + different + uncompared === files`. */
+  counts: {
+    files: number;
+    inOutDir: number;
+    outside: number;
+    /** Files with the same name and bytes in both builds. */
+    same: number;
+    /** Files with other bytes in the second build, under the same name or the same name but the hash. */
+    different: number;
+    /** Files with no counterpart in the second build: they could not be compared. */
+    uncompared: number;
+  };
+  /** The files of each build that could not be compared, having no counterpart in the other. */
+  uncompared: { a: UncomparedFile[]; b: UncomparedFile[] };
 }
 
 /**
- * Build the project twice with its own Vite into two temp directories and compare every output file.
- * Works with or without the Skewless plugin: each directory is read by `createManifest`.
+ * Build the project twice with its own Vite, each time in a fresh copy of the project (see
+ * {@link isolatedCopy}) and in a child process, and compare every file each build produced: those in
+ * outDir (read by `createManifest`, so with or without the Skewless plugin) and those it wrote
+ * anywhere else in the copy. The project itself is never written to.
  */
 export async function checkDeterminism(options: CheckDeterminismOptions): Promise<DeterminismReport> {
   const root = resolve(options.root);
@@ -66,42 +118,104 @@ export async function checkDeterminism(options: CheckDeterminismOptions): Promis
       `the project folder ${root} does not exist. Pass --root <the folder with vite.config and package.json>.`,
     );
   }
-  const vite = options.vite ?? (await importProjectVite(root));
+  const vite = pathToFileURL(options.vite ? viteEntry(options.vite) : projectViteEntry(root)).href;
   const work = await mkdtemp(join(tmpdir(), 'skewless-determinism-'));
-  const dirs: [string, string] = [join(work, 'a'), join(work, 'b')];
-  const previous = process.env[DETERMINISM_ENV];
-  process.env[DETERMINISM_ENV] = '1';
+  const dirs: [string, string] = [join(work, 'out-a'), join(work, 'out-b')];
+  const copies: string[] = [];
+  const changes: TreeChanges[] = [];
   try {
-    for (const outDir of dirs) {
-      await vite.build({
-        root,
-        configFile: options.configFile ? resolve(root, options.configFile) : undefined,
+    for (const [i, outDir] of dirs.entries()) {
+      const copy = await isolatedCopy(root, join(work, i === 0 ? 'copy-a' : 'copy-b'));
+      copies.push(copy.root);
+      const before = await snapshotTree(copy.top);
+      await buildInChild({
+        vite,
+        root: copy.root,
+        configFile: options.configFile ? copy.map(resolve(root, options.configFile)) : undefined,
         mode: options.mode ?? 'production',
-        logLevel: 'silent',
-        build: { outDir, emptyOutDir: true },
+        outDir,
       });
+      changes.push(changesBetween(before, await snapshotTree(copy.top)));
+      // Paths relative to the project, '../' for a file written into an ancestor level of the copy.
+      const toProject = (path: string) => relative(copy.root, join(copy.top, path)).split(sep).join('/');
+      changes[i] = {
+        written: changes[i]!.written.map(toProject),
+        removed: changes[i]!.removed.map(toProject),
+      };
     }
+    const pair = copies as [string, string];
     const [[a, hash], [b]] = await Promise.all([manifestOf(dirs[0]), manifestOf(dirs[1])]);
-    // A framework that picks its own output folder (SvelteKit, React Router) ignores build.outDir:
-    // two empty folders are "identical", which proves nothing.
-    if (a.files.length === 0 || b.files.length === 0) {
+    const [ca, cb] = changes as [TreeChanges, TreeChanges];
+    if (
+      (a.files.length === 0 && ca.written.length === 0) ||
+      (b.files.length === 0 && cb.written.length === 0)
+    ) {
       throw new SkewlessError(
         'INVALID_OPTIONS',
-        `the builds wrote no file into the folder check-determinism gave them (build.outDir), so there is nothing to compare: the project's framework writes its output somewhere else. Build twice yourself and compare the deployed folders (e.g. 'diff -r'), or check a plain Vite project.`,
+        `the builds wrote no file, neither into the folder check-determinism gave them (build.outDir) nor anywhere in the copy of the project, so there is nothing to compare. Check that --root is the project's folder and --config its Vite config ('vite build' there must write files).`,
       );
     }
     const diff = diffManifests(a, b);
-    const pairs = [
-      ...diff.changed.map((c) => ({ a: c.path, b: c.path, type: c.a.contentType })),
-      ...renamedPairs(a, b, diff, hash),
-    ];
-    const regions = await Promise.all(pairs.map((p) => firstDifference(p, dirs)));
-    return { identical: diff.identical, diff, regions, dirs, files: a.files.length };
+    const outside = await diffOutside(ca, cb, pair);
+    const outsideFiles = (paths: string[]) => ({
+      files: paths.map((path) => ({ path, contentType: contentTypeFor(path) })),
+    });
+    const renamed = renamedPairs(a, b, diff, hash);
+    const renamedOutside = renamedPairs(outsideFiles(ca.written), outsideFiles(cb.written), outside, hash);
+    const regions = await Promise.all([
+      ...diff.changed.map((c) => firstDifference({ a: c.path, b: c.path, type: c.a.contentType }, dirs)),
+      ...renamed.map((p) => firstDifference(p, dirs)),
+      ...outside.changed.map((path) =>
+        firstDifference({ a: path, b: path, type: contentTypeFor(path), outside: true }, pair),
+      ),
+      ...renamedOutside.map((p) => firstDifference({ ...p, outside: true }, pair)),
+    ]);
+    const pairedA = new Set([...renamed, ...renamedOutside].map((p) => p.a));
+    const pairedB = new Set([...renamed, ...renamedOutside].map((p) => p.b));
+    const uncompared = {
+      a: [
+        ...diff.onlyInA.filter((p) => !pairedA.has(p)).map((path) => ({ path, outside: false })),
+        ...outside.onlyInA.filter((p) => !pairedA.has(p)).map((path) => ({ path, outside: true })),
+      ],
+      b: [
+        ...diff.onlyInB.filter((p) => !pairedB.has(p)).map((path) => ({ path, outside: false })),
+        ...outside.onlyInB.filter((p) => !pairedB.has(p)).map((path) => ({ path, outside: true })),
+      ],
+    };
+    const files = a.files.length + ca.written.length;
+    const counts = {
+      files,
+      inOutDir: a.files.length,
+      outside: ca.written.length,
+      same: diff.kept.length + outside.kept.length,
+      different: regions.length,
+      uncompared: uncompared.a.length,
+    };
+    const identical =
+      diff.identical &&
+      outside.onlyInA.length + outside.onlyInB.length + outside.changed.length === 0 &&
+      outside.removed.a.join('\n') === outside.removed.b.join('\n');
+    return { identical, diff, outside, regions, dirs, copies: pair, files, counts, uncompared };
   } finally {
-    if (previous === undefined) delete process.env[DETERMINISM_ENV];
-    else process.env[DETERMINISM_ENV] = previous;
     if (!options.keep) await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Compare what two builds wrote outside outDir, each in its own copy of the project. */
+async function diffOutside(a: TreeChanges, b: TreeChanges, copies: [string, string]): Promise<OutsideDiff> {
+  const inB = new Set(b.written);
+  const diff: OutsideDiff = {
+    onlyInA: a.written.filter((p) => !inB.has(p)),
+    onlyInB: b.written.filter((p) => !a.written.includes(p)),
+    kept: [],
+    changed: [],
+    removed: { a: a.removed, b: b.removed },
+  };
+  for (const path of a.written.filter((p) => inB.has(p))) {
+    const [ha, hb] = await Promise.all(copies.map((c) => sha256Of(join(c, path))));
+    (ha === hb ? diff.kept : diff.changed).push(path);
+  }
+  return diff;
 }
 
 /** The directory's manifest, and the hash format its plugin manifest names (none without the plugin). */
@@ -117,9 +231,9 @@ async function manifestOf(dir: string): Promise<[Manifest, HashFormat | undefine
  * {@link withoutHash}), in the build's hash format when its manifest names one.
  */
 export function renamedPairs(
-  a: Manifest,
-  b: Manifest,
-  diff: ManifestDiff,
+  a: { files: readonly { path: string; contentType: string }[] },
+  b: { files: readonly { path: string; contentType: string }[] },
+  diff: Pick<ManifestDiff, 'onlyInA' | 'onlyInB'>,
   hash?: HashFormat,
 ): { a: string; b: string; type: string }[] {
   const inB = new Map<string, string[]>();
@@ -139,7 +253,7 @@ export function renamedPairs(
 }
 
 async function firstDifference(
-  pair: { a: string; b: string; type: string },
+  pair: { a: string; b: string; type: string; outside?: boolean },
   dirs: [string, string],
 ): Promise<DifferingRegion> {
   const [a, b] = await Promise.all([readFile(join(dirs[0], pair.a)), readFile(join(dirs[1], pair.b))]);
@@ -148,6 +262,7 @@ async function firstDifference(
   while (offset < end && a[offset] === b[offset]) offset++;
   const region: DifferingRegion = { path: pair.a, offset };
   if (pair.b !== pair.a) region.renamedTo = pair.b;
+  if (pair.outside) region.outside = true;
   if (/^text\/|javascript|json|svg|xml/.test(pair.type)) {
     const from = Math.max(0, offset - 40);
     region.a = a.subarray(from, offset + 40).toString('utf8');
@@ -157,7 +272,14 @@ async function firstDifference(
 }
 
 /** Import the `vite` the project itself depends on (ESM entry), not one bundled with Skewless. */
-export async function importProjectVite(root: string): Promise<NonNullable<CheckDeterminismOptions['vite']>> {
+export async function importProjectVite(
+  root: string,
+): Promise<{ build: (config: Record<string, unknown>) => Promise<unknown> }> {
+  return import(pathToFileURL(projectViteEntry(root)).href);
+}
+
+/** The ESM entry of the `vite` the project resolves from `root`. */
+function projectViteEntry(root: string): string {
   const require = createRequire(join(root, 'package.json'));
   let pkgPath: string;
   try {
@@ -169,16 +291,28 @@ export async function importProjectVite(root: string): Promise<NonNullable<Check
       { cause: error },
     );
   }
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
-    exports?: unknown;
-    module?: string;
-    main?: string;
-  };
-  const entry =
-    esmEntry((pkg.exports as Record<string, unknown> | undefined)?.['.']) ?? pkg.module ?? pkg.main;
+  return viteEntry(pkgPath);
+}
+
+/** The ESM entry of the Vite package at `path` (its folder or its package.json). */
+function viteEntry(path: string): string {
+  const pkgPath = path.endsWith('package.json') ? path : join(path, 'package.json');
+  let pkg: { exports?: unknown; module?: string; main?: string };
+  try {
+    pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+  } catch (error) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `cannot read ${pkgPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Pass the folder of an installed vite package.`,
+      { cause: error },
+    );
+  }
+  // `exports` is either the entry itself or a map whose '.' is.
+  const dot = typeof pkg.exports === 'string' ? pkg.exports : (pkg.exports as Record<string, unknown>)?.['.'];
+  const entry = esmEntry(dot) ?? pkg.module ?? pkg.main;
   if (!entry)
     throw new SkewlessError('INVALID_OPTIONS', `cannot find the entry of ${pkgPath}. Reinstall vite.`);
-  return import(pathToFileURL(join(dirname(pkgPath), entry)).href);
+  return join(dirname(pkgPath), entry);
 }
 
 function esmEntry(exp: unknown): string | undefined {
@@ -190,20 +324,46 @@ function esmEntry(exp: unknown): string | undefined {
 
 /** Describe a report for people, one line per finding. */
 export function describeDeterminism(report: DeterminismReport): string[] {
-  const { diff } = report;
+  const { diff, outside, counts } = report;
+  const where =
+    counts.outside === 0
+      ? `${counts.files} files in outDir`
+      : `${counts.files} files (${counts.inOutDir} in outDir, ${counts.outside} written outside it)`;
+  const written = [...outside.kept, ...outside.changed, ...outside.onlyInA].sort();
+  const writtenLines = written.map((p) => `  written outside outDir: ${p}`);
+  const removedLines = outside.removed.a.map(
+    (p) => `  deleted by the build: ${p} (in the copy only; a real build deletes it from the project)`,
+  );
   if (report.identical)
-    return [`the two builds are identical: ${report.files} files, release ${diff.release.a}.`];
+    return [
+      `the two builds are identical: ${where}, release ${diff.release.a}.`,
+      ...writtenLines,
+      ...removedLines,
+    ];
   const lines = [
     `the two builds differ. Find what writes time, randomness or machine paths into the output (a plugin, a define, a banner) and make it stable.`,
+    `  ${where} in the first build: ${counts.same} the same in the second, ${counts.different} with other bytes, ${counts.uncompared} not compared`,
+    ...writtenLines,
+    ...removedLines,
   ];
-  for (const p of diff.onlyInA) lines.push(`  only in the first build: ${p}`);
-  for (const p of diff.onlyInB) lines.push(`  only in the second build: ${p}`);
   for (const r of report.regions) {
     const what = r.renamedTo ? `${r.path} → ${r.renamedTo} (same name, other hash)` : r.path;
-    lines.push(`  different bytes: ${what} (from byte ${r.offset})`);
+    const label = r.outside ? 'different bytes (written outside outDir)' : 'different bytes';
+    lines.push(`  ${label}: ${what} (from byte ${r.offset})`);
     if (r.a !== undefined)
       lines.push(`    first:  ${JSON.stringify(r.a)}`, `    second: ${JSON.stringify(r.b)}`);
   }
+  const uncompared = (f: UncomparedFile) => (f.outside ? `${f.path} (written outside outDir)` : f.path);
+  for (const f of report.uncompared.a)
+    lines.push(
+      `  only in the first build, not compared (no file of the second has its name, with or without the hash): ${uncompared(f)}`,
+    );
+  for (const f of report.uncompared.b)
+    lines.push(`  only in the second build, not compared: ${uncompared(f)}`);
+  if (outside.removed.a.join('\n') !== outside.removed.b.join('\n'))
+    lines.push(
+      `  deleted by one build only: ${[...outside.removed.a, ...outside.removed.b].filter((p) => !outside.removed.a.includes(p) || !outside.removed.b.includes(p)).join(', ')}`,
+    );
   if (diff.release.a !== diff.release.b) lines.push(`  release ids: ${diff.release.a} vs ${diff.release.b}`);
   return lines;
 }

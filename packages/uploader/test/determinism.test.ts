@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Manifest, ManifestFile } from '@skewless/core';
 import { compareWithPrevious, diffManifests, silentLogger, withoutHash } from '@skewless/core';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -182,6 +182,31 @@ describe('skewless check-determinism', () => {
     expect(report.regions.some((r: { a?: string }) => /document\.title\s*=\s*"\d+/.test(r.a ?? ''))).toBe(
       true,
     );
+  });
+
+  test('the human report says what it compared; --keep keeps the builds and the copies, the project stays', async () => {
+    const lines: string[] = [];
+    const logger = { ...silentLogger, info: (m: string) => lines.push(m) };
+    const before = await readdir(project, { recursive: true });
+    const code = await command(['--root', project, '--config', 'stable.config.mjs', '--keep'], {
+      logger,
+      verbose: false,
+    });
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/^the two builds are identical: \d+ files in outDir, release \S+\.$/);
+    const kept =
+      /^builds kept in (\S+) and (\S+); the copies of the project they were built in: (\S+) and (\S+)$/.exec(
+        lines[1] ?? '',
+      );
+    expect(kept).not.toBeNull();
+    const [, outA, , copyA] = kept!;
+    expect(await readdir(outA!)).toContain('index.html');
+    expect(await readdir(copyA!)).toContain('stable.config.mjs');
+    // Vite bundles the config next to it; in the copy, not in the project.
+    expect(await readdir(project, { recursive: true })).toEqual(before);
+    const work = dirname(outA!);
+    expect(basename(work)).toMatch(/^skewless-determinism-/);
+    await rm(work, { recursive: true, force: true });
   });
 
   test('a --root that does not exist says so, not that vite is missing', async () => {

@@ -5,15 +5,17 @@ import { EXIT } from './command.js';
 
 const HELP = `Usage: skewless check-determinism [--root .] [--config vite.config.ts] [--mode production] [--json]
 
-Builds the project twice with its own Vite into two temp directories and compares every file:
-files only in one build, the same name with different bytes (with the first differing region),
-and the release ids. Exit code 1 on any difference.
+Builds the project twice with its own Vite, each time in a fresh copy of the project in a temp
+folder (the project itself is never written to), and compares every file each build produced: in
+outDir and written anywhere else in the copy (a service worker written into public/). Reports the
+same name with different bytes (with the first differing region), files with no counterpart in the
+other build (not compared), and the release ids. Exit code 1 on any difference.
 
 Options:
   --root <dir>       project root (default: current directory)
   --config <file>    Vite config file, relative to the root (default: Vite's lookup)
   --mode <mode>      Vite mode (default: production)
-  --keep             keep the two build directories and print where they are
+  --keep             keep the two build directories and project copies, and print where they are
   --json             print the report as JSON on stdout
   --verbose          print stacks on errors`;
 
@@ -44,10 +46,13 @@ const command: Command = async (argv, { logger }) => {
   });
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    const [first, ...rest] = describeDeterminism(report);
-    if (report.identical) logger.info(first!);
-    else logger.error([first, ...rest].join('\n'));
-    if (values.keep) logger.info(`builds kept in ${report.dirs.join(' and ')}`);
+    const lines = describeDeterminism(report).join('\n');
+    if (report.identical) logger.info(lines);
+    else logger.error(lines);
+    if (values.keep)
+      logger.info(
+        `builds kept in ${report.dirs.join(' and ')}; the copies of the project they were built in: ${report.copies.join(' and ')}`,
+      );
   }
   return report.identical ? EXIT.ok : EXIT.failed;
 };

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Plugin as RollupPlugin } from 'rollup';
 import { rollup } from 'rollup';
 import * as vite5 from 'vite5';
@@ -20,6 +21,11 @@ export const VITES: Record<string, ViteModule> = { vite5, vite6, vite7, vite8 };
 
 /** Their names, for `describe.each`. */
 export const VITE_NAMES = Object.keys(VITES);
+
+/** The package folder of each, for what builds in another process (`checkDeterminism({ vite })`). */
+export const VITE_DIRS: Record<string, string> = Object.fromEntries(
+  VITE_NAMES.map((name) => [name, dirname(createRequire(import.meta.url).resolve(`${name}/package.json`))]),
+);
 
 export interface ViteBuildOptions {
   fixture?: string;
