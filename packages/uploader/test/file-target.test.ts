@@ -118,4 +118,33 @@ describe('file:// target', () => {
     expect(result.uploaded).toBe(7);
     expect(await readdir(out)).toEqual([]);
   });
+
+  it('the release record, in the target prefix, lists no private file and no source name (unless includePrivate)', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    cleanups.push(b.remove);
+    const manifest = await createManifest({
+      dir: b.dir,
+      facts: [{ path: 'assets/index-1a2b3c4d.js', hashed: true, source: 'src/admin/secret-page.ts' }],
+    });
+    expect(manifest.files.some((f) => f.class === 'private')).toBe(true);
+    expect(manifest.files.find((f) => f.path === 'assets/index-1a2b3c4d.js')?.source).toBe(
+      'src/admin/secret-page.ts',
+    );
+    await writeManifest(b.dir, manifest);
+    const out = await mkdtemp(join(tmpdir(), 'skewless-target-'));
+    cleanups.push(() => rm(out, { recursive: true, force: true }));
+    const record = async (name: string, includePrivate: boolean) => {
+      const to = pathToFileURL(join(out, name)).href;
+      const result = await upload({ dir: b.dir, to, includePrivate });
+      return readFile(join(out, name, `.skewless/releases/${result.release}.json`), 'utf8');
+    };
+    const plain = await record('plain', false);
+    expect(plain).not.toContain('.map"');
+    expect(plain).not.toContain('secret-page');
+    expect(plain).toContain('assets/index-1a2b3c4d.js');
+    // Uploaded, so listed: a later prune must be able to delete it.
+    const withPrivate = await record('private', true);
+    expect(withPrivate).toContain('assets/index-1a2b3c4d.js.map');
+    expect(withPrivate).not.toContain('secret-page');
+  });
 });

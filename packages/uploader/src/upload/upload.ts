@@ -215,7 +215,12 @@ async function finish(
   // keeps its files; then no listing while a prune holds the store (see prune.ts).
   const record = options.dryRun
     ? undefined
-    : await begin(store, manifest, options.label ?? defaultLabel(), logger);
+    : await begin(
+        store,
+        recordManifest(manifest, options.includePrivate ?? false),
+        options.label ?? defaultLabel(),
+        logger,
+      );
   // The release's own record covers the files sent early now: their claim goes.
   if (early && record) await early.release(target);
   const remote = await target.list();
@@ -414,6 +419,19 @@ function reuseEarly(early: EarlySends | undefined, manifest: Manifest): Map<stri
     );
   }
   return reused;
+}
+
+/**
+ * The manifest as the release's record keeps it, in the target's prefix, which may be public: the files
+ * it uploads (private ones only with `includePrivate`), without the bundler's source names.
+ */
+function recordManifest(manifest: Manifest, includePrivate: boolean): Manifest {
+  return {
+    ...manifest,
+    files: manifest.files
+      .filter((f) => includePrivate || f.class !== 'private')
+      .map(({ source: _source, ...file }) => file),
+  };
 }
 
 async function begin(
