@@ -7,9 +7,10 @@ export const MANIFEST_PATH = '.skewless/manifest.json';
 export const RELEASE_FILE = 'skewless.json';
 
 /**
- * A placeholder the plugin puts into HTML (`<meta name="skewless-release" content="…">`) and the engine
- * replaces with the release id once it is known. The release id is computed over the files as they
- * are with the placeholder, so the id can live inside the documents it identifies.
+ * A placeholder the plugin puts into HTML (`<meta name="skewless-release" content="…">`) and replaces
+ * with the release id in the bundle, before other plugins read the HTML (`bundleRelease`); the engine
+ * replaces it in any document still holding it on disk. The release id is computed over the files as
+ * they are with the placeholder, so the id can live inside the documents it identifies.
  */
 export const RELEASE_PLACEHOLDER = '__SKEWLESS_RELEASE__';
 

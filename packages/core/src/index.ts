@@ -37,7 +37,6 @@ export {
   describeFile,
   parseManifest,
   readManifest,
-  releaseId,
   serializeManifest,
   writeManifest,
 } from './manifest.js';
@@ -59,5 +58,7 @@ export {
 } from './precompress.js';
 export type { PurgeTarget } from './purge-spec.js';
 export { PURGE_SYNTAX, parsePurgeTarget } from './purge-spec.js';
+export type { BundleReleaseOptions, ReleaseInput } from './release.js';
+export { bundleRelease, releaseId } from './release.js';
 export type * from './types.js';
 export { compareBytes, symlinksIn, walkFiles } from './walk.js';

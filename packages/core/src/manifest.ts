@@ -11,6 +11,7 @@ import { htmlReferences } from './html-refs.js';
 import { checkManifestNames } from './manifest-names.js';
 import { mapLimit } from './pool.js';
 import { isPrecompressedSibling } from './precompress.js';
+import { releaseId } from './release.js';
 import type { CacheControlMap, HashFormat, Manifest, ManifestFile, ReleaseInfo } from './types.js';
 import { compareBytes, walkFiles } from './walk.js';
 
@@ -57,12 +58,18 @@ export interface CreateManifestOptions {
    * @default false
    */
   stampRelease?: boolean;
+  /**
+   * The release id, when the bundler plugin already stamped it into the bundle's HTML (`bundleRelease`):
+   * the manifest and the release file carry that one instead of an id computed over the files on disk.
+   * @default an id over every file in `dir`, documents with the placeholder
+   */
+  release?: string;
 }
 
 /**
  * Build the manifest of an output directory: every file with its digest, type, class and headers,
- * HTML references, and a release id derived from the content. Deterministic: the same bytes on
- * disk give the same manifest bytes.
+ * HTML references, and a release id derived from the content (or the one given, see `release`).
+ * Deterministic: the same bytes on disk give the same manifest bytes.
  */
 export async function createManifest(options: CreateManifestOptions): Promise<Manifest> {
   const base = options.base ?? '/';
@@ -91,7 +98,7 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
     file.references = htmlReferences(html, file.path, base, known);
   }
 
-  const release = releaseId(files.filter((f) => f.path !== RELEASE_FILE));
+  const release = options.release ?? releaseId(files.filter((f) => f.path !== RELEASE_FILE));
   if (options.stampRelease) await stampRelease(options.dir, files, release);
   if (options.writeReleaseFile) {
     const body = `${JSON.stringify({ release } satisfies ReleaseInfo)}\n`;
@@ -150,14 +157,6 @@ async function stampRelease(dir: string, files: ManifestFile[], release: string)
     file.sha256 = digest.toString('hex');
     file.integrity = `sha256-${digest.toString('base64')}`;
   }
-}
-
-/** The release id: the first 16 hex characters of a SHA-256 over every (path, digest) pair. */
-export function releaseId(files: readonly Pick<ManifestFile, 'path' | 'sha256'>[]): string {
-  const h = createHash('sha256');
-  for (const f of [...files].sort((a, b) => compareBytes(a.path, b.path)))
-    h.update(`${f.path}\0${f.sha256}\n`);
-  return h.digest('hex').slice(0, 16);
 }
 
 /** The manifest as the bytes written to disk: stable key order, two-space indent, trailing newline. */

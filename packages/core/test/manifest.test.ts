@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  bundleRelease,
   createManifest,
   RELEASE_PLACEHOLDER,
   readManifest,
@@ -82,8 +84,60 @@ describe('createManifest', () => {
     expect(again.files.some((f) => f.path.startsWith('.skewless/'))).toBe(false);
   });
 
+  it('carries a release id it is given into the manifest, the release file and the documents', async () => {
+    await fixture();
+    const m = await createManifest({ dir, stampRelease: true, writeReleaseFile: true, release: 'given0123' });
+    expect(m.release).toBe('given0123');
+    expect(await readFile(join(dir, 'index.html'), 'utf8')).toContain('content="given0123"');
+    expect(JSON.parse(await readFile(join(dir, 'skewless.json'), 'utf8'))).toEqual({ release: 'given0123' });
+  });
+
   it('rejects a file that is not a Skewless manifest, naming the fix', async () => {
     await put('.skewless/manifest.json', '{"version": 2}');
     await expect(readManifest(dir)).rejects.toThrow(/\[skewless\].*not a Skewless manifest.*Rebuild/);
+  });
+});
+
+describe('bundleRelease', () => {
+  const sha256 = (body: string) => createHash('sha256').update(body).digest('hex');
+  let publicDir: string;
+  beforeEach(async () => {
+    publicDir = await mkdtemp(join(tmpdir(), 'skewless-public-'));
+  });
+  afterEach(async () => {
+    await rm(publicDir, { recursive: true, force: true });
+  });
+
+  it('is the id the manifest computes over the same files on disk: bundle files and public files', async () => {
+    await fixture();
+    await writeFile(join(publicDir, 'robots.txt'), 'User-agent: *');
+    const bundle = [
+      'index.html',
+      'assets/index-1a2b3c4d.js',
+      'assets/index-1a2b3c4d.js.map',
+      'assets/index-0a1b2c3d.css',
+    ];
+    const files = await Promise.all(
+      bundle.map(async (path) => ({ path, sha256: sha256(await readFile(join(dir, path), 'utf8')) })),
+    );
+    const release = await bundleRelease({ files, publicDir });
+    expect(release).toBe((await createManifest({ dir })).release);
+    // A public file changes the release, though no bundle file does.
+    await writeFile(join(publicDir, 'robots.txt'), 'User-agent: *\nDisallow: /admin');
+    expect(await bundleRelease({ files, publicDir })).not.toBe(release);
+  });
+
+  it("leaves out Skewless's own outputs and precompressed siblings; a bundle file wins over a public one", async () => {
+    const files = [{ path: 'data.json', sha256: sha256('{"a":1}') }];
+    const release = await bundleRelease({ files });
+    await mkdir(join(publicDir, '.skewless'));
+    await writeFile(join(publicDir, '.skewless', 'manifest.json'), '{}');
+    await writeFile(join(publicDir, 'skewless.json'), '{"release":"old"}');
+    await writeFile(join(publicDir, 'data.json.gz'), 'not looked at');
+    await writeFile(join(publicDir, 'data.json'), 'overwritten by the bundle');
+    expect(await bundleRelease({ files, publicDir })).toBe(release);
+    expect(await bundleRelease({ files: [...files, { path: 'skewless.json', sha256: sha256('x') }] })).toBe(
+      release,
+    );
   });
 });

@@ -38,6 +38,12 @@ export class BundleFacts {
     const known = this.files.get(path);
     if (known) {
       if (known.sha256 === sha256) return undefined;
+      // Vite's build-html writes every page into every output, each naming that output's entry; the last
+      // output's page is the one on disk, and a document is never cached, so it replaces the earlier one.
+      if (/\.html?$/i.test(path)) {
+        known.sha256 = sha256;
+        return undefined;
+      }
       return `two different contents are written as '${path}' (one output overwrites the other, and a cached copy would never change). Give each output its own names, e.g. '[name]-[format]-[hash:8].js', or its own directory.`;
     }
     const lower = path.toLowerCase();
@@ -63,6 +69,11 @@ export class BundleFacts {
     if (!known) return undefined;
     const { sha256: _, ...fact } = known;
     return fact;
+  }
+
+  /** Every recorded path with the SHA-256 (hex) of the bytes it had when recorded. */
+  digests(): { path: string; sha256: string }[] {
+    return [...this.files.values()].map(({ path, sha256 }) => ({ path, sha256 }));
   }
 
   facts(): FileFacts[] {

@@ -9,8 +9,9 @@ export interface HtmlTag {
 }
 
 /**
- * The release meta tag. Its content is a placeholder because the release id is derived from every
- * output file, HTML included; the engine stamps the id in once it is known (`stampRelease`).
+ * The release meta tag. Its content is a placeholder because the release id is derived from the
+ * bundle, HTML included; the plugin stamps the id into the bundle's HTML in its last generateBundle
+ * (`stampHtml`), before other plugins read it.
  */
 export function releaseMetaTag(): HtmlTag {
   return {

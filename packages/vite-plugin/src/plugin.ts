@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Logger, ManifestFile } from '@skewless/core';
 import {
+  bundleRelease,
   DETERMINISM_ENV,
   describeFile,
   finalizeBuild,
@@ -19,6 +20,7 @@ import { cspNonceConflictMessage } from './messages.js';
 import { checkNames } from './name-check.js';
 import { applyNames, type SeenPatterns } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
+import { stampHtml, unstampedHtml } from './release-stamp.js';
 import { loadUploader, type Uploader, type UploadSession } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -52,6 +54,12 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   let viteLogger: { info(message: string): void } | undefined;
   let uploader: Uploader | undefined;
   let controlFiles: string[] = [];
+  // The folder Vite copies into outDir as it is, part of the release id; none under plain Rollup.
+  let publicDir: string | undefined;
+  // The release id stamped into this build's HTML, which the manifest then carries, and the id each
+  // HTML file was last stamped with (each output that holds HTML gets an id over the outputs so far).
+  let release: string | undefined;
+  const stamped = new Map<string, string>();
   // The upload that sends hashed files from writeBundle on; finished with the manifest in closeBundle.
   let session: { dir: string; upload: UploadSession; queued: Promise<unknown> } | undefined;
   // The name shape the CDN rules of `skewless cdn-config` match as immutable: `-<hash>.` before the extension.
@@ -93,6 +101,9 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       assetsDir = config.build.assetsDir;
       ssrBuild = Boolean(config.build.ssr);
       controlFiles = configuredControlFiles(config.build as Parameters<typeof configuredControlFiles>[0]);
+      // Empty with `publicDir: false`; build.copyPublicDir (Vite 4.3+) false copies nothing either.
+      const copied = (config.build as { copyPublicDir?: boolean }).copyPublicDir !== false;
+      publicDir = copied && config.publicDir ? config.publicDir : undefined;
       // Vite's logger honours --logLevel and prints without a second "[plugin …]" prefix.
       viteLogger = config.logger;
       // Vite 5.3+ stamps html.cspNonce on every script and link tag without a nonce, the guard's included
@@ -121,6 +132,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       dirs = new Set();
       failed = false;
       guardAsset = undefined;
+      release = undefined;
+      stamped.clear();
       session = undefined;
       seen.clear();
     },
@@ -134,20 +147,34 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       }) as typeof outputOptions;
     },
 
-    generateBundle(outputOptions, bundle) {
-      const ctx = this as unknown as HookContext;
-      if (isServer(ctx)) return;
-      const problems: string[] = [];
-      if (guardAsset) {
-        // Named by us with its content hash, so it is immutable like the bundler's own files.
-        const { fileName, code } = guardAsset;
-        facts.add({ type: 'asset', fileName, source: code, name: 'skewless-guard.js' }, true);
-        if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source: code });
-      }
-      const named = record(Object.values(bundle) as BundleEntry[], outputOptions);
-      problems.push(...named.problems);
-      if (problems.length > 0) ctx.error(problems.join('\n'));
-      if (named.warning) ctx.warn(named.warning);
+    // Last, after Vite's build-html has emitted the HTML into the bundle (every Vite major, Rolldown
+    // included): the release id is stamped into it here, before later plugins read it.
+    generateBundle: {
+      order: 'post',
+      async handler(outputOptions, bundle) {
+        const ctx = this as unknown as HookContext;
+        if (isServer(ctx)) return;
+        const problems: string[] = [];
+        if (guardAsset) {
+          // Named by us with its content hash, so it is immutable like the bundler's own files.
+          const { fileName, code } = guardAsset;
+          facts.add({ type: 'asset', fileName, source: code, name: 'skewless-guard.js' }, true);
+          if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source: code });
+        }
+        const entries = Object.values(bundle) as BundleEntry[];
+        const named = record(entries, outputOptions);
+        problems.push(...named.problems);
+        if (problems.length > 0) ctx.error(problems.join('\n'));
+        if (named.warning) ctx.warn(named.warning);
+        const html = unstampedHtml(entries);
+        if (html.length === 0) return;
+        // Over what is final now: every file recorded (this output's and earlier outputs', the HTML with
+        // the placeholder) and the public files Vite copies, which are on disk before this hook in every
+        // major but are read from publicDir so files left in outDir by an earlier build never count.
+        release = await bundleRelease({ files: facts.digests(), publicDir });
+        stampHtml(html, release);
+        for (const entry of html) stamped.set(entry.fileName, release);
+      },
     },
 
     writeBundle(outputOptions, bundle) {
@@ -155,9 +182,9 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       if (isServer(ctx)) return;
       if (!outputOptions.dir) return;
       dirs.add(resolve(root, outputOptions.dir));
-      // Files that reached the bundle after our generateBundle: a later plugin's emitted asset,
-      // Rolldown's late emitted files, Vite's explicitly named index.html and .vite/manifest.json.
-      // Their names came from the same output options, so they get the same check.
+      // Files that reached the bundle after our generateBundle: an asset emitted by a later plugin's
+      // `order: 'post'` generateBundle, Rolldown's late emitted files. Their names came from the same
+      // output options, so they get the same check.
       const late = (Object.values(bundle) as BundleEntry[]).filter((entry) => !facts.has(entry.fileName));
       const { problems, warning } = record(late, outputOptions);
       if (problems.length > 0) {
@@ -275,6 +302,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     }
     const dir = [...dirs][0]!;
     const logger = hookLogger(ctx, info);
+    const stale = [...stamped].filter(([, id]) => id !== release).map(([path]) => path);
+    if (stale.length > 0) logger.warn(staleReleaseMessage(stale, release!));
     const upload = options.upload;
     const { early: _, ...rest } = upload ?? { to: '' };
     await finalizeBuild({
@@ -284,6 +313,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       base,
       assetsDir,
       ...classifyOptions(),
+      // The id stamped into the HTML; a build without HTML gets one over the files on disk.
+      release,
       previousManifest: options.previousManifest,
       precompress: options.precompress,
       onUploadError: options.onUploadError,
@@ -309,6 +340,11 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     }
     return { problems, warning: named.warning };
   }
+}
+
+/** The warning for HTML files stamped in an earlier output with an id that a later output replaced. */
+function staleReleaseMessage(paths: string[], release: string): string {
+  return `[skewless] ${paths.join(', ')} carry the release id of an earlier output, not release ${release}, which covers the later outputs too; the runtime would take those pages for an older release. Emit every HTML file in the build's last output.`;
 }
 
 /** The engine logger, routed through the bundler's own log so its log level applies. */

@@ -45,6 +45,8 @@ export interface ViteBuildOptions {
   manifest?: boolean;
   /** Vite's customLogger, e.g. {@link captureLogger}'s; without it the build logs nothing. */
   logger?: unknown;
+  /** Vite's `publicDir`. @default the fixture's `public/` */
+  publicDir?: string;
   /** Vite's `html` options, e.g. `{ cspNonce }` (Vite 5.3+). */
   html?: { cspNonce?: string };
   /** More `build` options, e.g. Vite 8's `{ chunkImportMap: true }`. */
@@ -91,6 +93,7 @@ export async function viteBuild(name: string, o: ViteBuildOptions): Promise<stri
     customLogger: o.logger,
     base: o.base ?? '/',
     html: o.html,
+    publicDir: o.publicDir,
     plugins: [...(o.plugins ?? []), skewless(o.skewless), ...(o.after ?? [])],
     build: {
       outDir: o.outDir,
