@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { UploadCredentials } from '@skewless/core';
 import { createLimiter, SkewlessError } from '@skewless/core';
+import { partSizeFor } from '../upload/multipart-etag.js';
 import { MD5_ETAG } from '../upload/plan.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
@@ -238,7 +239,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             const upload = new Upload({
               client,
               params: { ...params, Body: createReadStream(request.file) },
-              partSize: Math.max(8 * 1024 * 1024, Math.ceil(request.bytes / 9000)),
+              partSize: partSizeFor(request.bytes),
               queueSize: MULTIPART_QUEUE_SIZE,
               // Incomplete parts cost money until a lifecycle rule removes them: abort on failure.
               leavePartsOnError: false,
@@ -255,8 +256,11 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
               const ordered = [...sent.entries()].sort((a, b) => a[0] - b[0]).map(([, md5]) => md5);
               const expected = `${createHash('md5').update(Buffer.concat(ordered)).digest('hex')}-${ordered.length}`;
               const etag = unquote(done.ETag);
-              if (etag && /-\d+$/.test(etag) && etag !== expected)
+              if (etag && /-\d+$/.test(etag) && etag !== expected) {
+                // The key now holds our damaged parts: the next attempt must replace it, not find it taken.
+                request.ifNoneMatch = false;
                 throw damaged(request.path, etag, expected);
+              }
             }
           });
         } else {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { digestFile, SkewlessError } from '@skewless/core';
+import { multipartEtagOf } from './multipart-etag.js';
 
 /** What one read of a file to send yields. */
 export interface SendDigest {
@@ -48,6 +49,7 @@ export async function md5File(path: string): Promise<string> {
  */
 export class LocalDigests {
   readonly #md5 = new Map<string, Promise<string>>();
+  readonly #multipart = new Map<string, Promise<string>>();
 
   constructor(readonly dir: string) {}
 
@@ -59,6 +61,17 @@ export class LocalDigests {
       // A failed read is not remembered: the next caller reads again and sees the error itself.
       found.catch(() => this.#md5.delete(path));
       this.#md5.set(path, found);
+    }
+    return found;
+  }
+
+  /** The ETag S3 reports for the file when the S3 target sent it in parts (see {@link multipartEtagOf}). */
+  multipartEtag(path: string, bytes: number): Promise<string> {
+    let found = this.#multipart.get(path);
+    if (!found) {
+      found = multipartEtagOf(join(this.dir, ...path.split('/')), bytes);
+      found.catch(() => this.#multipart.delete(path));
+      this.#multipart.set(path, found);
     }
     return found;
   }

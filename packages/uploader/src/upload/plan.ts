@@ -2,7 +2,8 @@ import type { Manifest, ManifestFile, UploadPlanEntry } from '@skewless/core';
 import { mapLimit } from '@skewless/core';
 import type { RemoteHead, RemoteObject } from '../targets/target.js';
 import { LocalDigests } from './digest.js';
-import { compareHead } from './same-bytes.js';
+import { MULTIPART_ETAG } from './multipart-etag.js';
+import { compareStored } from './same-bytes.js';
 
 /** What the planner needs besides the manifest. */
 export interface PlanInput {
@@ -87,7 +88,13 @@ async function sameBytes(
   // A 32-hex ETag that is not the local MD5 may still be the same bytes (SSE-KMS): the HEAD decides.
   if (remote.etag && MD5_ETAG.test(remote.etag) && (await digests.md5(file.path)) === remote.etag)
     return true;
-  const verdict = compareHead(await input.head(file.path), file, await digests.md5(file.path));
+  if (
+    remote.etag &&
+    MULTIPART_ETAG.test(remote.etag) &&
+    (await digests.multipartEtag(file.path, file.bytes)) === remote.etag
+  )
+    return true;
+  const verdict = await compareStored(await input.head(file.path), file, digests);
   if (verdict === 'same') return true;
   if (verdict === 'damaged') return 'damaged';
   if (verdict === 'other') return false;

@@ -4,7 +4,7 @@ import { mapLimit, SkewlessError } from '@skewless/core';
 import type { PutRequest, Target } from '../targets/target.js';
 import { digestForSend, type LocalDigests, type SendDigest } from './digest.js';
 import type { PlannedEntry } from './plan.js';
-import { compareHead } from './same-bytes.js';
+import { compareStored } from './same-bytes.js';
 
 /**
  * Send entries with bounded concurrency. The first failure stops new work; requests in flight finish,
@@ -61,7 +61,7 @@ export async function transfer(
     };
     const outcome = await target.put(request);
     if (outcome === 'exists') {
-      if (compareHead(await target.head(entry.path), file, digest.md5) !== 'same') {
+      if ((await compareStored(await target.head(entry.path), file, digests)) !== 'same') {
         throw new SkewlessError(
           'IMMUTABLE_CONFLICT',
           `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,

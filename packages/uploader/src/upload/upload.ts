@@ -39,7 +39,7 @@ import { digestForSend, LocalDigests, type SendDigest } from './digest.js';
 import { EarlySends } from './early.js';
 import { type PlannedEntry, planUpload } from './plan.js';
 import { verifyReachable } from './reachable.js';
-import { compareHead } from './same-bytes.js';
+import { compareStored } from './same-bytes.js';
 import { type Sender, transfer } from './send.js';
 import { verifyListing } from './verify.js';
 
@@ -288,7 +288,7 @@ async function finish(
   if (present.length > 0) {
     // Only where the server does not call its ETag an MD5 (SSE-KMS) may the stored sha256 settle it.
     const confirm = async (e: PlannedEntry) =>
-      compareHead(await target.head(e.path), e.file, await digests.md5(e.path)) === 'same';
+      (await compareStored(await target.head(e.path), e.file, digests)) === 'same';
     await verifyListing(present, await target.list(), target.url, digests, confirm);
   }
   // Through the CDN too, when its URL is known: only files confirmed in storage, so no probe makes the

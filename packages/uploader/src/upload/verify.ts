@@ -2,6 +2,7 @@ import type { UploadPlanEntry } from '@skewless/core';
 import { mapLimit, SkewlessError } from '@skewless/core';
 import type { RemoteObject } from '../targets/target.js';
 import { LocalDigests } from './digest.js';
+import { MULTIPART_ETAG } from './multipart-etag.js';
 import { MD5_ETAG } from './plan.js';
 
 /**
@@ -27,6 +28,15 @@ export async function verifyListing<E extends UploadPlanEntry>(
       // A 32-hex ETag need not be an MD5 (SSE-KMS objects): only the stored sha256 can tell, when asked.
       if (confirm && (await confirm(entry))) return undefined;
       return `${entry.key} (other bytes of the same size: ETag ${remote.etag})`;
+    }
+    // Sent in parts: the server's ETag of the parts it stored, against the file's own in our part size.
+    if (
+      remote.etag &&
+      MULTIPART_ETAG.test(remote.etag) &&
+      remote.etag !== (await digests.multipartEtag(entry.path, entry.bytes))
+    ) {
+      if (confirm && (await confirm(entry))) return undefined;
+      return `${entry.key} (other bytes of the same size: multipart ETag ${remote.etag})`;
     }
     return undefined;
   });
