@@ -60,6 +60,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   // HTML file was last stamped with (each output that holds HTML gets an id over the outputs so far).
   let release: string | undefined;
   const stamped = new Map<string, string>();
+  // Between a build's first buildStart and its closeBundle (see buildStart).
+  let building = false;
   // The upload that sends hashed files from writeBundle on; finished with the manifest in closeBundle.
   let session: { dir: string; upload: UploadSession; queued: Promise<unknown> } | undefined;
   // The name shape the CDN rules of `skewless cdn-config` match as immutable: `-<hash>.` before the extension.
@@ -128,6 +130,10 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     async buildStart() {
       // Plain Rollup has no configResolved: the engine is loaded here, still before any file is built.
       if (options.upload) uploader ??= await loadUploader();
+      // Rolldown (Vite 8) runs buildStart again before each further output of one build: what the
+      // earlier outputs recorded (facts, names, the early upload session) belongs to the same build.
+      if (building) return;
+      building = true;
       facts = new BundleFacts(root);
       dirs = new Set();
       failed = false;
@@ -201,7 +207,10 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     },
 
     buildEnd(error) {
-      if (error) failed = true;
+      if (!error) return;
+      failed = true;
+      // A failed build may end without closeBundle: the next one (watch mode) starts afresh.
+      building = false;
     },
 
     // A parallel hook in Rollup and Rolldown: service-worker generators (vite-plugin-pwa's generateSW, the
@@ -212,6 +221,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       sequential: true,
       async handler(error?: unknown) {
         const ctx = this as unknown as HookContext;
+        // The build is over (closeBundle runs once per build, after every output, with or without error).
+        building = false;
         if (isServer(ctx)) return;
         // Rollup 4.35+ and Rolldown pass the error of a failed build phase (a failed writeBundle is seen
         // by observeWriteFailures): a build that failed is never described nor uploaded.

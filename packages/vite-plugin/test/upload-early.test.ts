@@ -101,6 +101,41 @@ describe.each(['vite5', 'vite7', 'vite8'])('upload from writeBundle with %s', (v
     }
   });
 
+  test('two outputs (as plugin-legacy writes): each output starts its own files, each is sent once, one release, no claim left', async () => {
+    const work = await tempDir();
+    const { prefix, proxy, upload, keys } = await setup();
+    try {
+      const outDir = join(work.dir, 'dist');
+      // Rolldown (Vite 8) builds no SystemJS for an HTML app: a second ES output there.
+      const second = {
+        format: vite === 'vite8' ? 'es' : 'system',
+        entryFileNames: 'assets/[name]-legacy-[hash].js',
+        chunkFileNames: 'assets/[name]-legacy-[hash].js',
+      };
+      await viteBuild(vite, { outDir, skewless: { upload }, rollupOptions: { output: [{}, second] } });
+      const manifest = await readBuiltManifest(outDir);
+      const legacy = manifest.files.filter((f) => f.path.includes('-legacy-'));
+      expect(legacy.length).toBeGreaterThan(0);
+      const puts = proxy.requests.filter(isPut).map(keyOf);
+      for (const file of manifest.files.filter((f) => f.class === 'immutable')) {
+        expect(
+          puts.filter((k) => k === `${prefix}/${file.path}`),
+          file.path,
+        ).toHaveLength(1);
+        const body = await s3.body(`${prefix}/${file.path}`);
+        expect(sha256(body), file.path).toBe(sha256(await readFile(join(outDir, file.path))));
+      }
+      const stored = await keys();
+      expect(stored.filter((k) => k.startsWith('.skewless/releases/early-'))).toEqual([]);
+      expect(stored.filter((k) => /^\.skewless\/releases\/[^/]+\.json$/.test(k))).toEqual([
+        `.skewless/releases/${manifest.release}.json`,
+      ]);
+    } finally {
+      await proxy.close();
+      await work.cleanup();
+    }
+  });
+
   test('upload.early: false sends nothing before the build is over', async () => {
     const work = await tempDir();
     const { proxy, upload, keys } = await setup();
