@@ -105,4 +105,105 @@ describe('skewless upload refuses bad input', () => {
     expect(await written('other')).toEqual([]);
     expect(await written('app')).toEqual([]);
   });
+
+  it('a table of bad command lines: each exits non-zero with a message naming the problem and the fix, and writes nothing', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    const broken = await makeBuildDir({ ...VITE_LIKE, '.skewless/manifest.json': '{not json' });
+    const newer = await makeBuildDir({
+      ...VITE_LIKE,
+      '.skewless/manifest.json': JSON.stringify({ version: 2, release: 'x', files: [] }),
+    });
+    cleanups.push(b.remove, broken.remove, newer.remove);
+    const to = 's3://skewless/table';
+    const cases: [string, string[], number, string][] = [
+      [
+        'missing directory',
+        ['upload', '/nonexistent/skewless-dist', '--to', to],
+        2,
+        'does not exist. Build first',
+      ],
+      [
+        'a file, not a directory',
+        ['upload', join(b.dir, 'index.html'), '--to', to],
+        2,
+        'is a file, not a build directory',
+      ],
+      ['no --to', ['upload', b.dir], 2, "--to is required: 's3://bucket/prefix'"],
+      [
+        '--to without a scheme',
+        ['upload', b.dir, '--to', 'skewless/table'],
+        2,
+        '--to must start with s3://<bucket> or file:///',
+      ],
+      ['--to without a bucket', ['upload', b.dir, '--to', 's3://'], 2, '--to must start with s3://<bucket>'],
+      [
+        '--to over http',
+        ['upload', b.dir, '--to', 'http://example.com/x'],
+        2,
+        '--to must start with s3://<bucket>',
+      ],
+      [
+        'a bucket that does not exist',
+        ['upload', b.dir, '--to', 's3://no-such-bucket/table'],
+        1,
+        'the bucket of s3://no-such-bucket/table does not exist',
+      ],
+      [
+        'malformed manifest JSON',
+        ['upload', broken.dir, '--to', to],
+        1,
+        'manifest.json is not valid JSON. Rebuild with @skewless/vite',
+      ],
+      [
+        'a manifest of another version',
+        ['upload', newer.dir, '--to', to],
+        1,
+        'is not a Skewless manifest (expected "version": 1',
+      ],
+      [
+        '--concurrency 0',
+        ['upload', b.dir, '--to', to, '--concurrency', '0'],
+        2,
+        '--concurrency must be a whole number ≥ 1',
+      ],
+      [
+        '--concurrency abc',
+        ['upload', b.dir, '--to', to, '--concurrency', 'abc'],
+        2,
+        '--concurrency must be a whole number ≥ 1',
+      ],
+      [
+        '--request-timeout soon',
+        ['upload', b.dir, '--to', to, '--request-timeout', 'soon'],
+        2,
+        '--request-timeout must be',
+      ],
+      [
+        'a misspelt flag',
+        ['upload', b.dir, '--to', to, '--htlm'],
+        2,
+        'unknown option --htlm. Did you mean --html?',
+      ],
+      ['two directories', ['upload', b.dir, b.dir, '--to', to], 2, 'give exactly one build directory'],
+      ['prune --keep 0', ['prune', '--to', to, '--keep', '0'], 2, '--keep must be a whole number ≥ 1'],
+      ['prune --min-age soon', ['prune', '--to', to, '--min-age', 'soon'], 2, '--min-age must be a duration'],
+      [
+        'rollback with nothing to go back to',
+        ['rollback', '--to', to, '--release', 'previous'],
+        2,
+        'has no earlier release to go back to',
+      ],
+      ['doctor without --to', ['doctor'], 2, '--to is required'],
+      ['an unknown command', ['uplod', b.dir], 2, "unknown command 'uplod'"],
+    ];
+    for (const [what, args, exit, said] of cases) {
+      const run = await runCli(built.cli, args, env());
+      expect(run.stderr, what).toContain(said);
+      expect(run.code, what).toBe(exit);
+      // One line that names it, prefixed, never a stack without --verbose.
+      expect(run.stderr, what).toMatch(/^\[skewless\] /m);
+      expect(run.stderr, what).not.toMatch(/\n\s+at /);
+    }
+    expect(await written('table')).toEqual([]);
+  });
 });

@@ -54,7 +54,13 @@ describe('skewless upload (the CLI)', () => {
         ['upload', 'dist', '--to', 's3://b', '--nope', '--json'],
         2,
         'INVALID_OPTIONS',
-        "Unknown option '--nope'",
+        'unknown option --nope. Remove it or check its spelling',
+      ],
+      [
+        ['upload', 'dist', '--to', 's3://b', '--htlm', '--json'],
+        2,
+        'INVALID_OPTIONS',
+        'unknown option --htlm. Did you mean --html?',
       ],
       [['upload', 'dist', '--json'], 2, 'INVALID_OPTIONS', '--to is required'],
       [
@@ -71,7 +77,7 @@ describe('skewless upload (the CLI)', () => {
         '--keep must be',
       ],
       // A command without --json still answers a CI that passed it in JSON.
-      [['cdn-config', '--provider', 'nginx', '--json'], 2, 'INVALID_OPTIONS', "Unknown option '--json'"],
+      [['cdn-config', '--provider', 'nginx', '--json'], 2, 'INVALID_OPTIONS', 'unknown option --json'],
     ];
     for (const [args, exit, code, text] of cases) {
       const out = await runCli(built.cli, args, plainEnv());

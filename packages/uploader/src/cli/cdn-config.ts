@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { HashCharacters } from '@skewless/core';
 import { parseManifest, readManifest, SkewlessError } from '@skewless/core';
 import {
@@ -12,7 +11,7 @@ import {
 } from '../cdn-config/index.js';
 import { parseTarget } from '../targets/parse.js';
 import type { Command } from './command.js';
-import { EXIT } from './command.js';
+import { EXIT, parseFlags } from './command.js';
 
 const HELP = `Usage: skewless cdn-config --provider <${CDN_PROVIDERS.join('|')}> [options]
 
@@ -41,28 +40,31 @@ Options:
 The configuration goes to stdout; notes for JSON outputs go to stderr.`;
 
 const command: Command = async (argv, { logger }) => {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      provider: { type: 'string' },
-      manifest: { type: 'string' },
-      dir: { type: 'string' },
-      'hash-length': { type: 'string' },
-      'hash-characters': { type: 'string' },
-      prefix: { type: 'string' },
-      origin: { type: 'string' },
-      format: { type: 'string' },
-      name: { type: 'string' },
-      listen: { type: 'string' },
-      'cache-path': { type: 'string' },
-      'temp-prefix': { type: 'string' },
-      to: { type: 'string' },
-      help: { type: 'boolean' },
-      verbose: { type: 'boolean' },
+  const { values } = parseFlags(
+    {
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        provider: { type: 'string' },
+        manifest: { type: 'string' },
+        dir: { type: 'string' },
+        'hash-length': { type: 'string' },
+        'hash-characters': { type: 'string' },
+        prefix: { type: 'string' },
+        origin: { type: 'string' },
+        format: { type: 'string' },
+        name: { type: 'string' },
+        listen: { type: 'string' },
+        'cache-path': { type: 'string' },
+        'temp-prefix': { type: 'string' },
+        to: { type: 'string' },
+        help: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+      },
     },
-  });
+    'cdn-config',
+  );
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return EXIT.ok;

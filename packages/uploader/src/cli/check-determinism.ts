@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { checkDeterminism, describeDeterminism } from '../determinism.js';
 import type { Command } from './command.js';
-import { EXIT } from './command.js';
+import { EXIT, parseFlags } from './command.js';
 
 const HELP = `Usage: skewless check-determinism [--root .] [--config vite.config.ts] [--mode production] [--json]
 
@@ -20,20 +19,23 @@ Options:
   --verbose          print stacks on errors`;
 
 const command: Command = async (argv, { logger }) => {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      root: { type: 'string', default: '.' },
-      config: { type: 'string' },
-      mode: { type: 'string' },
-      keep: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+  const { values } = parseFlags(
+    {
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        root: { type: 'string', default: '.' },
+        config: { type: 'string' },
+        mode: { type: 'string' },
+        keep: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     },
-  });
+    'check-determinism',
+  );
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return EXIT.ok;

@@ -1,6 +1,9 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+type ParsedResults<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
+
 import type { Logger } from '@skewless/core';
-import { SkewlessError } from '@skewless/core';
+import { SkewlessError, unknownOptionProblem } from '@skewless/core';
 
 /**
  * Documented exit codes of the `skewless` CLI. `purgeFailed`: the documents were published (the deploy
@@ -39,10 +42,28 @@ export function commandArgs<const O extends NonNullable<ParseArgsConfig['options
   helpText: string,
   options: O,
 ) {
-  const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  const parsed = parseFlags({ args: argv, allowPositionals: true, strict: true, options }, name);
   const help = (parsed.values as { help?: boolean }).help === true;
   if (help) process.stdout.write(`${helpText}\n`);
   const usage = (problem: string) =>
     new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless ${name} --help' for the options.`);
   return { ...parsed, help, usage };
+}
+
+/**
+ * `parseArgs` for a command, with an unknown flag reported as a usage error that names the flag meant
+ * when one is close (`--htlm` → `--html`); Node's own message says nothing useful.
+ */
+export function parseFlags<const T extends ParseArgsConfig>(config: T, name: string): ParsedResults<T> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const unknown = /^Unknown option '(--?[^']+)'/.exec((error as Error).message)?.[1];
+    if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !unknown) throw error;
+    const flags = Object.keys(config.options ?? {}).map((o) => `--${o}`);
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `${unknownOptionProblem(unknown, flags, (f) => f).replace(/\.$/, '')}. Run 'skewless ${name} --help' for the options.`,
+    );
+  }
 }

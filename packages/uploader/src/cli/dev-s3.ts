@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SkewlessError } from '@skewless/core';
 import { startDevS3 } from '../dev-s3.js';
 import type { Command } from './command.js';
-import { EXIT } from './command.js';
+import { EXIT, parseFlags } from './command.js';
 
 const HELP = `Usage: skewless dev-s3 [--port 4568] [--dir <path>] [--bucket skewless]
 
@@ -27,17 +26,20 @@ export function uploadHint(bucket: string, cwd: string = process.cwd()): string 
 }
 
 const command: Command = async (argv, { logger }) => {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      dir: { type: 'string' },
-      bucket: { type: 'string' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+  const { values } = parseFlags(
+    {
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        dir: { type: 'string' },
+        bucket: { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  });
+    'dev-s3',
+  );
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return EXIT.ok;

@@ -554,7 +554,9 @@ async function resolveManifest(
   if (!info?.isDirectory()) {
     throw new SkewlessError(
       'INVALID_OPTIONS',
-      `the build directory ${dir} does not exist. Build first, or pass the right directory.`,
+      info
+        ? `${dir} is a file, not a build directory. Pass the folder the build writes (e.g. dist), or a tar with --from-tar.`
+        : `the build directory ${dir} does not exist. Build first, or pass the right directory.`,
     );
   }
   // Only the build's own regular files go up: a link could send a file from anywhere on the machine
