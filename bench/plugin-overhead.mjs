@@ -68,7 +68,8 @@ function png(rand, bytes) {
 }
 
 /** Code with some body, so the bundler and minifier have work comparable to real modules. */
-function body(name, rand) {
+/** What a module exports (`name`) refers to `uses`, so tree-shaking keeps the whole graph. */
+function body(name, rand, uses = []) {
   const n = 3 + Math.floor(rand() * 4);
   const lines = [];
   for (let i = 0; i < n; i++) {
@@ -79,7 +80,8 @@ function body(name, rand) {
       '}',
     );
   }
-  lines.push(`export const ${name} = { ${Array.from({ length: n }, (_, i) => `${name}_${i}`).join(', ')} };`);
+  const fns = Array.from({ length: n }, (_, i) => `${name}_${i}`);
+  lines.push(`export const ${name} = { ${fns.join(', ')}, uses: [${uses.join(', ')}] };`);
   return lines.join('\n');
 }
 
@@ -92,8 +94,8 @@ export async function generateApp(root) {
   for (let k = 0; k < SHARED; k++) {
     const deps = k === 0 ? [] : [...new Set([k - 1, Math.floor(rand() * k)])];
     const head = deps.map((d) => `import { s${d} } from './s${d}.js';`).join('\n');
-    const use = deps.length ? `\nexport const uses${k} = [${deps.map((d) => `s${d}`).join(', ')}];` : '';
-    await writeFile(join(src, 'shared', `s${k}.js`), `${head}\n${body(`s${k}`, rand)}${use}\n`);
+    const uses = deps.map((d) => `s${d}`);
+    await writeFile(join(src, 'shared', `s${k}.js`), `${head}\n${body(`s${k}`, rand, uses)}\n`);
   }
   const lazy = [];
   for (let c = 0; c < CHUNKS; c++) {
@@ -122,10 +124,7 @@ export async function generateApp(root) {
         `s${s}`,
         asset ? 'asset' : '',
       ].filter(Boolean);
-      await writeFile(
-        join(dir, `m${m}.js`),
-        `${deps.join('\n')}\n${body(`m${m}`, rand)}\nexport const refs${m} = [${refs.join(', ')}];\n`,
-      );
+      await writeFile(join(dir, `m${m}.js`), `${deps.join('\n')}\n${body(`m${m}`, rand, refs)}\n`);
     }
     await writeFile(
       join(dir, 'style.css'),
