@@ -1,14 +1,13 @@
 // `pnpm bench`: speed and memory figures for the README. Benchmarks measure; tests assert.
+// The plugin's cost on `vite build` is `pnpm bench:plugin` (bench/plugin-overhead.mjs).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { benchManifest } from './manifest.mjs';
-import { benchPlugin } from './plugin.mjs';
 import { benchUpload } from './upload.mjs';
 
 const results = [];
 results.push(await benchManifest());
 results.push(...(await benchUpload()));
-results.push(...(await benchPlugin()));
 
 const rows = results.map((r) => `| ${r.name} | ${r.ms} ms | ${r.rate} | ${r.heapMiB} MiB |`);
 console.log(['| benchmark | time | rate | heap growth |', '|---|---|---|---|', ...rows].join('\n'));
