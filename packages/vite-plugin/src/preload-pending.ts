@@ -54,16 +54,21 @@ export function pendingOnPrevent(code: string): string | undefined {
 /** The hook `skewless()` adds: rewrites the preload helper, and warns once when it cannot. */
 export function preloadPendingHooks() {
   return {
-    transform(this: { warn: (message: string) => void }, code: string, id: string) {
-      if (id !== PRELOAD_HELPER_ID) return null;
-      const changed = pendingOnPrevent(code);
-      if (changed === undefined) {
-        this.warn(
-          "@skewless/vite: Vite's preload helper has an unknown shape, so a failed import resolves to undefined while the page reloads. Report the Vite version to @skewless/vite.",
-        );
-        return null;
-      }
-      return { code: changed, map: null };
+    transform: {
+      // Rolldown (Vite 8) then calls the hook for this one module instead of handing every module to
+      // JavaScript; Rollup versions without hook filters ignore it, and the handler checks the id itself.
+      filter: { id: /^\0vite\/preload-helper\.js$/ },
+      handler(this: { warn: (message: string) => void }, code: string, id: string) {
+        if (id !== PRELOAD_HELPER_ID) return null;
+        const changed = pendingOnPrevent(code);
+        if (changed === undefined) {
+          this.warn(
+            "@skewless/vite: Vite's preload helper has an unknown shape, so a failed import resolves to undefined while the page reloads. Report the Vite version to @skewless/vite.",
+          );
+          return null;
+        }
+        return { code: changed, map: null };
+      },
     },
   };
 }
