@@ -37,6 +37,8 @@ export {
   describeFile,
   parseManifest,
   readManifest,
+  releaseFileOf,
+  releaseFileProblem,
   serializeManifest,
   writeManifest,
 } from './manifest.js';

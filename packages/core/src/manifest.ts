@@ -48,10 +48,16 @@ export interface CreateManifestOptions {
   /** Glob patterns (relative to `dir`) to leave out. */
   ignore?: readonly string[];
   /**
-   * Write the release file ({@link RELEASE_FILE}) into `dir` and list it.
+   * Write the release file into `dir` and list it.
    * @default false
    */
   writeReleaseFile?: boolean;
+  /**
+   * Where the release file goes, relative to `dir`: elsewhere than {@link RELEASE_FILE} for servers whose
+   * SPA fallback answers that path with the HTML. Recorded in the manifest when not the default.
+   * @default 'skewless.json'
+   */
+  releaseFile?: string;
   /**
    * Replace {@link RELEASE_PLACEHOLDER} in `document` files with the release id (after the id is
    * computed over the files as they were) and update their entries.
@@ -77,12 +83,18 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   const walked = await walkFiles(options.dir, [MANIFEST_PATH, ...(options.ignore ?? [])]);
   const onDisk = new Set(walked);
   // Precompressed siblings are codings of listed files, not files (see precompress.ts).
+  const releaseFile = options.releaseFile ?? RELEASE_FILE;
   const paths = walked.filter(
-    (p) => (p !== RELEASE_FILE || !options.writeReleaseFile) && !isPrecompressedSibling(p, onDisk),
+    (p) => (p !== releaseFile || !options.writeReleaseFile) && !isPrecompressedSibling(p, onDisk),
   );
   // A build the bundler described says its format; a bare directory's is read from its names.
   const hash = options.hash ?? (options.facts ? DEFAULT_HASH : detectHashFormat(paths));
-  const classifyOptions = { hash, publicSourceMaps: options.publicSourceMaps, unhashed: options.unhashed };
+  const classifyOptions = {
+    hash,
+    publicSourceMaps: options.publicSourceMaps,
+    // The release file is a document wherever it is: no-cache, published last.
+    unhashed: releaseFile === RELEASE_FILE ? options.unhashed : [...(options.unhashed ?? []), releaseFile],
+  };
 
   const files = await mapLimit(paths, 32, (path) =>
     describeFile(options.dir, facts.get(path) ?? { path }, {
@@ -98,25 +110,34 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
     file.references = htmlReferences(html, file.path, base, known);
   }
 
-  const release = options.release ?? releaseId(files.filter((f) => f.path !== RELEASE_FILE));
+  const release = options.release ?? releaseId(files.filter((f) => f.path !== releaseFile));
   if (options.stampRelease) await stampRelease(options.dir, files, release);
   if (options.writeReleaseFile) {
     const body = `${JSON.stringify({ release } satisfies ReleaseInfo)}\n`;
-    await writeFile(join(options.dir, RELEASE_FILE), body);
+    await mkdir(dirname(join(options.dir, releaseFile)), { recursive: true });
+    await writeFile(join(options.dir, releaseFile), body);
     const digest = createHash('sha256').update(body).digest();
     files.push({
-      path: RELEASE_FILE,
+      path: releaseFile,
       bytes: Buffer.byteLength(body),
       sha256: digest.toString('hex'),
       integrity: `sha256-${digest.toString('base64')}`,
-      contentType: contentTypeFor(RELEASE_FILE),
+      contentType: contentTypeFor(releaseFile),
       class: 'document',
       cacheControl: cacheControlFor('document', options.cacheControl),
     });
     files.sort((a, b) => compareBytes(a.path, b.path));
   }
 
-  return { version: 1, release, hash, base, assetsDir: options.assetsDir ?? 'assets', files };
+  return {
+    version: 1,
+    release,
+    hash,
+    base,
+    assetsDir: options.assetsDir ?? 'assets',
+    ...(releaseFile === RELEASE_FILE ? {} : { releaseFile }),
+    files,
+  };
 }
 
 /**
@@ -197,8 +218,36 @@ export function parseManifest(text: string, where: string): Manifest {
       `${where} is not a Skewless manifest (expected "version": 1, "release" and "files"). Rebuild with @skewless/vite, or remove it to classify the directory by file names.`,
     );
   }
+  if (m.releaseFile !== undefined && releaseFileProblem(m.releaseFile) !== undefined) {
+    throw new SkewlessError(
+      'INVALID_MANIFEST',
+      `${where} names its release file ${JSON.stringify(m.releaseFile)}, which ${releaseFileProblem(m.releaseFile)}. Rebuild with @skewless/vite.`,
+    );
+  }
   checkManifestNames(m as Manifest, where);
   return m as Manifest;
+}
+
+/** The path of a build's release file: the manifest's `releaseFile`, else {@link RELEASE_FILE}. */
+export function releaseFileOf(manifest: Pick<Manifest, 'releaseFile'> | undefined): string {
+  return manifest?.releaseFile ?? RELEASE_FILE;
+}
+
+/**
+ * What is wrong with a release file location, or undefined: a relative `/`-separated path inside the
+ * output directory, ending in `.json`, outside dot folders (which are never served).
+ */
+export function releaseFileProblem(path: unknown): string | undefined {
+  if (typeof path !== 'string' || path === '') return "must be a path such as 'assets/skewless.json'";
+  if (path.startsWith('/') || path.includes('\\'))
+    return "must be relative to the output directory, with '/' separators";
+  const segments = path.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..'))
+    return "must not hold '..', '.' or empty segments";
+  if (segments.some((s) => s.startsWith('.') && s !== '.well-known'))
+    return 'must not be in a dot folder, which is never served';
+  if (!path.endsWith('.json')) return "must end in '.json'";
+  return undefined;
 }
 
 /** Read `<dir>/.skewless/manifest.json`, or undefined when the directory has none. */

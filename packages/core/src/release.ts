@@ -26,6 +26,8 @@ export interface BundleReleaseOptions {
   files: readonly ReleaseInput[];
   /** The folder the bundler copies into the output directory as it is (Vite's `publicDir`); none when it copies nothing. */
   publicDir?: string;
+  /** Where the release file goes (not part of the id). @default 'skewless.json' */
+  releaseFile?: string;
 }
 
 /**
@@ -39,12 +41,13 @@ export async function bundleRelease(options: BundleReleaseOptions): Promise<stri
   const digests = new Map<string, string>();
   if (options.publicDir) {
     const dir = options.publicDir;
-    const paths = await walkFiles(dir, [MANIFEST_PATH, RELEASE_FILE]);
+    const paths = await walkFiles(dir, [MANIFEST_PATH, options.releaseFile ?? RELEASE_FILE]);
     const hashed = await mapLimit(paths, 32, (p) => sha256File(join(dir, p)));
     for (const [i, p] of paths.entries()) digests.set(p, hashed[i]!.hex);
   }
   for (const f of options.files)
-    if (f.path !== MANIFEST_PATH && f.path !== RELEASE_FILE) digests.set(f.path, f.sha256);
+    if (f.path !== MANIFEST_PATH && f.path !== (options.releaseFile ?? RELEASE_FILE))
+      digests.set(f.path, f.sha256);
   const all = new Set(digests.keys());
   const files = [...digests]
     .filter(([path]) => !isPrecompressedSibling(path, all))

@@ -71,6 +71,11 @@ export interface Manifest {
   base: string;
   /** The folder, relative to the output directory, that holds emitted assets (Vite's `assetsDir`). */
   assetsDir: string;
+  /**
+   * Where the release file is, relative to the output directory, when not at `skewless.json` (see the
+   * plugin's `releaseFile` option). Use {@link releaseFileOf} to read it.
+   */
+  releaseFile?: string;
   /** Every file of the output directory except the manifest itself, sorted by path. */
   files: ManifestFile[];
 }

@@ -9,6 +9,7 @@ import {
   MANIFEST_PATH,
   parseManifest,
   RELEASE_FILE,
+  releaseFileOf,
 } from '@skewless/core';
 
 /** What the origin knows about one servable file before opening it. */
@@ -32,6 +33,8 @@ export interface Catalog {
   release: string | undefined;
   /** The public base path the build was made for (the manifest's `base`); undefined when unknown. */
   base: string | undefined;
+  /** Where the build's release file is (the manifest's `releaseFile`, else `skewless.json`). */
+  releaseFile: string;
   lookup(path: string): Promise<CatalogEntry | undefined>;
   /** Whether a path carries a content hash in this build's format (whether or not the file exists). */
   hashed(path: string): boolean;
@@ -54,6 +57,7 @@ function manifestCatalog(root: string, manifest: Manifest): Catalog {
   return {
     release: manifest.release,
     base: manifest.base,
+    releaseFile: releaseFileOf(manifest),
     hashed: (path) => isHashedName(path, manifest.hash),
     async lookup(path) {
       const entry = files.get(path);
@@ -77,6 +81,7 @@ function nameCatalog(root: string, release: string | undefined, hash: HashFormat
   return {
     release,
     base: undefined,
+    releaseFile: RELEASE_FILE,
     hashed: (path) => isHashedName(path, hash),
     async lookup(path) {
       const file = await containedFile(root, path);

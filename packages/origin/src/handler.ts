@@ -1,13 +1,7 @@
 import { existsSync } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  DEFAULT_CACHE_CONTROL,
-  decodesTo,
-  ERROR_CACHE_CONTROL,
-  RELEASE_FILE,
-  SkewlessError,
-} from '@skewless/core';
+import { DEFAULT_CACHE_CONTROL, decodesTo, ERROR_CACHE_CONTROL, SkewlessError } from '@skewless/core';
 import { type Catalog, type CatalogEntry, catalogSource } from './catalog.js';
 import { acceptedEncodings, type Encoding, SIBLING_SUFFIX } from './encoding.js';
 import { etagFor, matchesIfNoneMatch } from './etag.js';
@@ -127,7 +121,7 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
         : undefined;
     const etag = `${entry.weak ? 'W/' : ''}${etagFor(entry.digest, encoding)}`;
     const headers: Record<string, string> = {
-      'Cache-Control': cacheControl(entry),
+      'Cache-Control': cacheControl(entry, files.releaseFile),
       // Only static files vary by coding; errors and redirects must not split a CDN's cache.
       Vary: 'Accept-Encoding',
       ETag: etag,
@@ -178,9 +172,9 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     stream.pipe(res);
   }
 
-  function cacheControl(entry: CatalogEntry): string {
+  function cacheControl(entry: CatalogEntry, releaseFile: string): string {
     // The runtime polls the release file to notice a deploy; any caching would hide it.
-    if (entry.path === RELEASE_FILE) return 'no-cache';
+    if (entry.path === releaseFile) return 'no-cache';
     if (entry.class === 'document' && options.documentCacheControl) return options.documentCacheControl;
     return options.cacheControl?.[entry.class] ?? entry.cacheControl ?? DEFAULT_CACHE_CONTROL[entry.class];
   }

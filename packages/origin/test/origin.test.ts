@@ -261,6 +261,34 @@ describe('origin handler over real HTTP', () => {
     }
   });
 
+  it('a release file moved by the manifest (releaseFile) is no-cache there, whatever documentCacheControl says', async () => {
+    const moved = await mkdtemp(join(tmpdir(), 'skewless-origin-moved-'));
+    try {
+      await mkdir(join(moved, 'assets'), { recursive: true });
+      await writeFile(join(moved, 'index.html'), '<!doctype html><title>moved</title>');
+      await writeFile(join(moved, 'assets/app-1a2b3c4d.js'), 'export {};\n');
+      const manifest = await createManifest({
+        dir: moved,
+        writeReleaseFile: true,
+        releaseFile: 'assets/skewless.json',
+      });
+      expect(manifest.releaseFile).toBe('assets/skewless.json');
+      await writeManifest(moved, manifest);
+      const custom = await serve({ dir: moved, documentCacheControl: 'public, max-age=60' });
+      try {
+        const release = await get(custom.url, '/assets/skewless.json');
+        expect(release.status).toBe(200);
+        expect(release.headers['cache-control']).toBe('no-cache');
+        expect(JSON.parse(release.body.toString())).toEqual({ release: manifest.release });
+        expect((await get(custom.url, '/index.html')).headers['cache-control']).toBe('public, max-age=60');
+      } finally {
+        await stop(custom.server);
+      }
+    } finally {
+      await rm(moved, { recursive: true, force: true });
+    }
+  });
+
   it('passes unhandled requests to next() as Connect/Express middleware', async () => {
     const handler = createOriginHandler({ dir });
     const app = createServer((req, res) =>

@@ -1,4 +1,5 @@
 import { currentRelease, releaseUrl, sharedState } from './handler.js';
+import { liveRelease } from './live-release.js';
 import type { UpdateInfo, UpdateOptions } from './types.js';
 
 /** The event dispatched on `window` once per new release id; `detail` is the {@link UpdateInfo}. */
@@ -105,19 +106,14 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
     const t = Date.now();
     // Claimed before the request: a tab due a moment later sees it and waits.
     share({ t });
-    let live: unknown;
-    try {
-      // Bounded: a request that hangs would hold the lock, and with it every tab's checks.
-      live = (
-        await (
-          await w.fetch(releaseUrl(s), { cache: 'no-store', signal: AbortSignal.timeout?.(FETCH_TIMEOUT_MS) })
-        ).json()
-      ).release;
-    } catch {
-      // Offline or no release file: the next check looks again.
-    }
+    // Bounded: a request that hangs would hold the lock, and with it every tab's checks. Offline or no
+    // release file: the next check looks again.
+    const live = await liveRelease(w, releaseUrl(s), {
+      cache: 'no-store',
+      signal: AbortSignal.timeout?.(FETCH_TIMEOUT_MS),
+    });
     if (!on) return;
-    if (typeof live === 'string' && live) {
+    if (live) {
       share({ t, live });
       found(live);
     }

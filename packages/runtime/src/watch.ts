@@ -1,4 +1,5 @@
 import { createHandler, currentRelease, releaseUrl, sharedState } from './handler.js';
+import { liveRelease } from './live-release.js';
 import type { WatchOptions } from './types.js';
 
 /**
@@ -17,15 +18,12 @@ export function watchRelease(options: WatchOptions = {}): () => void {
   const check = async () => {
     if (stale || w.document.visibilityState === 'hidden') return;
     const s = sharedState(w);
-    try {
-      const live = (await (await w.fetch(releaseUrl(s), { cache: 'no-store' })).json()).release;
-      const current = currentRelease(w, s);
-      if (stale || typeof live !== 'string' || !live || !current || live === current) return;
-      stale = true;
-      onNewRelease?.({ current, live });
-    } catch {
-      // Offline or no release file: look again next time.
-    }
+    // Offline or no release file: look again next time.
+    const live = await liveRelease(w, releaseUrl(s), { cache: 'no-store' });
+    const current = currentRelease(w, s);
+    if (stale || !live || !current || live === current) return;
+    stale = true;
+    onNewRelease?.({ current, live });
   };
   const onVisibility = () => {
     if (w.document.visibilityState === 'visible') void check();

@@ -99,6 +99,8 @@ export interface FakeOptions {
   current?: string;
   /** What `skewless.json` answers; undefined: 404; an Error: the fetch rejects. */
   live?: string | Error;
+  /** The server's SPA fallback answers the release file with the app's HTML (200 text/html). */
+  spaFallback?: boolean;
   online?: boolean;
   storage?: FakeStorage;
   /** Reading `sessionStorage` throws (storage disabled by privacy settings). */
@@ -173,6 +175,11 @@ export function fakeWindow(options: FakeOptions = {}) {
       // Resolved as a browser's fetch() resolves a relative URL: against the document's base URL.
       fetched.push(`${new URL(url, w.document.baseURI)} ${init?.cache}`);
       if (options.live instanceof Error) throw options.live;
+      if (options.spaFallback)
+        return new Response('<!doctype html><div id="app"></div>', {
+          status: 200,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        });
       const body = options.live === undefined ? '<h1>404</h1>' : JSON.stringify({ release: options.live });
       return new Response(body, { status: options.live === undefined ? 404 : 200 });
     },

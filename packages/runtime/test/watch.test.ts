@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { STORAGE_PREFIX } from '../src/constants.js';
 import { sharedState } from '../src/handler.js';
 import { reportReload } from '../src/report.js';
@@ -43,6 +43,28 @@ describe('watchRelease (the optional proactive check)', () => {
     state.o = { onSkew: (info) => w.seen.push({ ...info }) };
     await reportReload(next.window, state);
     expect(w.seen).toMatchObject([{ action: 'reload', reason: 'new-release', current: 'aaa', live: 'bbb' }]);
+  });
+
+  it("an SPA fallback's HTML for the release file: the live release stays unknown, and the console says how to fix it, once", async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const fake = fakeWindow({ current: 'aaa', spaFallback: true });
+      const w = watch(fake);
+      stop = w.stop;
+      fake.becomeVisible();
+      await settle();
+      fake.becomeVisible();
+      await settle();
+      expect(fake.fetched.length).toBeGreaterThanOrEqual(2);
+      expect(w.news).toEqual([]);
+      expect(fake.reloads).toHaveLength(0);
+      const hints = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('[skewless]'));
+      expect(hints).toHaveLength(1);
+      expect(hints[0]).toContain('answered with HTML, not the release file');
+      expect(hints[0]).toContain("releaseFile: 'assets/skewless.json'");
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('the same release: route changes stay client-side', async () => {

@@ -9,7 +9,7 @@ interface GuardModule {
 }
 
 /** The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime. */
-export async function guardCode(base: string, assetsDir = ''): Promise<string> {
+export async function guardCode(base: string, assetsDir = '', releaseFile = RELEASE_FILE): Promise<string> {
   let mod: GuardModule;
   try {
     mod = (await import('@skewless/runtime/guard')) as unknown as GuardModule;
@@ -21,7 +21,7 @@ export async function guardCode(base: string, assetsDir = ''): Promise<string> {
     );
   }
   const element = mod.renderGuard({
-    releaseUrl: releaseUrlFor(base),
+    releaseUrl: releaseUrlFor(base, releaseFile),
     assetsUrl: assetsUrlFor(base, assetsDir),
   });
   const code = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(element)?.[1];
@@ -36,10 +36,12 @@ export async function guardCode(base: string, assetsDir = ''): Promise<string> {
 /**
  * Where the guard fetches the release file. An absolute base pins it, so it resolves right under a
  * client-side router (`/admin/users/7` must still fetch `/admin/skewless.json`); a relative base
- * (`./`) leaves the runtime's default, relative to the document.
+ * (`./`) leaves the runtime's default, relative to the document, unless the file was moved
+ * (`releaseFile`): then that path, relative to the document too.
  */
-export function releaseUrlFor(base: string): string | undefined {
-  return base.startsWith('/') || /^https?:\/\//.test(base) ? `${base}${RELEASE_FILE}` : undefined;
+export function releaseUrlFor(base: string, releaseFile = RELEASE_FILE): string | undefined {
+  if (base.startsWith('/') || /^https?:\/\//.test(base)) return `${base}${releaseFile}`;
+  return releaseFile === RELEASE_FILE ? undefined : `${base}${releaseFile}`;
 }
 
 /**

@@ -177,7 +177,11 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         // Over what is final now: every file recorded (this output's and earlier outputs', the HTML with
         // the placeholder) and the public files Vite copies, which are on disk before this hook in every
         // major but are read from publicDir so files left in outDir by an earlier build never count.
-        release = await bundleRelease({ files: facts.digests(), publicDir });
+        release = await bundleRelease({
+          files: facts.digests(),
+          publicDir,
+          releaseFile: options.releaseFile,
+        });
         stampHtml(html, release);
         for (const entry of html) stamped.set(entry.fileName, release);
       },
@@ -247,7 +251,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         const charset = charsetFirst(html);
         const tags: HtmlTag[] = [...charset.tags, releaseMetaTag()];
         if (options.guard) {
-          const code = await guardCode(base, assetsDir);
+          const code = await guardCode(base, assetsDir, options.releaseFile);
           if (options.guard.mode === 'external') {
             guardAsset = { fileName: guardFileName(code, assetsDir, hash), code };
             tags.push(externalGuardTag(`${base}${guardAsset.fileName}`, options.guard.nonce));
@@ -323,6 +327,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       facts: facts.facts(),
       base,
       assetsDir,
+      releaseFile: options.releaseFile,
       ...classifyOptions(),
       // The id stamped into the HTML; a build without HTML gets one over the files on disk.
       release,

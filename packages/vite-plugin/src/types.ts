@@ -55,6 +55,14 @@ export interface SkewlessOptions {
    */
   publicSourceMaps?: boolean;
   /**
+   * Where the release file (`{"release": "<id>"}`, which the runtime fetches to tell a new deploy) is
+   * written, relative to `outDir`. Move it into `assetsDir` (e.g. `'assets/skewless.json'`) when the
+   * server's SPA fallback answers every path outside the assets folder with `index.html`. It stays a
+   * no-cache document, published last, and the inline guard fetches it there.
+   * @default 'skewless.json'
+   */
+  releaseFile?: string;
+  /**
    * The previous release's manifest (a path relative to the project root, or an http(s) URL). The build
    * reports how many names were kept and fails if a name now maps to different bytes.
    * @default none

@@ -1,5 +1,13 @@
 import type { CacheControlMap, HashFormat } from '@skewless/core';
-import { HASH_LENGTH, optionProblems, SkewlessError, shown, unknownOptionProblem } from '@skewless/core';
+import {
+  HASH_LENGTH,
+  optionProblems,
+  RELEASE_FILE,
+  releaseFileProblem,
+  SkewlessError,
+  shown,
+  unknownOptionProblem,
+} from '@skewless/core';
 import type { SkewlessGuardOptions, SkewlessOptions, SkewlessUploadOptions } from './types.js';
 
 /** Options with defaults applied. */
@@ -14,6 +22,7 @@ export interface ResolvedOptions {
   guard: false | (Required<Pick<SkewlessGuardOptions, 'mode'>> & Pick<SkewlessGuardOptions, 'nonce'>);
   precompress: boolean;
   assetsDir: string | undefined;
+  releaseFile: string;
 }
 
 /** What the plugin supplies to `upload()` itself, so a user value would be ignored or clash. */
@@ -38,6 +47,7 @@ const KNOWN = new Set([
   'guard',
   'precompress',
   'assetsDir',
+  'releaseFile',
 ]);
 
 /**
@@ -73,6 +83,12 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
 
   if (options.publicSourceMaps !== undefined && typeof options.publicSourceMaps !== 'boolean')
     problems.push(`'publicSourceMaps' must be true or false.`);
+  const releaseProblem =
+    options.releaseFile === undefined ? undefined : releaseFileProblem(options.releaseFile);
+  if (releaseProblem)
+    problems.push(
+      `'releaseFile' ${releaseProblem} (got ${shown(options.releaseFile)}), e.g. 'assets/skewless.json'.`,
+    );
   if (options.precompress !== undefined && typeof options.precompress !== 'boolean')
     problems.push(`'precompress' must be true or false.`);
   if (
@@ -152,5 +168,6 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
     guard,
     precompress: options.precompress ?? false,
     assetsDir: options.assetsDir,
+    releaseFile: options.releaseFile ?? RELEASE_FILE,
   };
 }

@@ -1,5 +1,5 @@
 import type { PurgeReport, RollbackOptions, TargetOptions } from '@skewless/core';
-import { assertOptions, RELEASE_FILE, SkewlessError, silentLogger } from '@skewless/core';
+import { assertOptions, releaseFileOf, SkewlessError, silentLogger } from '@skewless/core';
 import { preparePurge, purgeDocuments } from '../purge/purge.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
@@ -159,7 +159,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     const copies = await Promise.all(stored.map((path) => store.readDocument(chosen.release, path)));
     const lost = stored.filter((_, i) => copies[i] === undefined);
     if (lost.length > 0) throw noDocuments(chosen, lost);
-    const order = [...stored.filter((p) => p !== RELEASE_FILE), ...stored.filter((p) => p === RELEASE_FILE)];
+    const releaseFile = releaseFileOf(chosen.manifest);
+    const order = [...stored.filter((p) => p !== releaseFile), ...stored.filter((p) => p === releaseFile)];
     if (options.dryRun)
       return { target: options.to, dryRun: true, release: chosen.release, documents: order };
     const replaced = await store.makeCurrent(chosen);

@@ -19,8 +19,8 @@ import {
   mapLimit,
   precachePath,
   precacheUrls,
-  RELEASE_FILE,
   readManifest,
+  releaseFileOf,
   SkewlessError,
   silentLogger,
   symlinksIn,
@@ -356,11 +356,12 @@ async function finish(
       // HTML first, then the control files (a service worker that installs must find the new HTML to
       // precache), then the release file, last and alone: the runtime reloads when it changes, and that
       // reload must find the new HTML already in place.
-      const control = (e: PlannedEntry) => e.path !== RELEASE_FILE && isControlFile(e.path, manifest.hash);
+      const releaseFile = releaseFileOf(manifest);
+      const control = (e: PlannedEntry) => e.path !== releaseFile && isControlFile(e.path, manifest.hash);
       const waves = [
-        documents.filter((e) => e.path !== RELEASE_FILE && !control(e)),
+        documents.filter((e) => e.path !== releaseFile && !control(e)),
         documents.filter(control),
-        documents.filter((e) => e.path === RELEASE_FILE),
+        documents.filter((e) => e.path === releaseFile),
       ];
       await transfer(send, 'documents', waves, (p) => report(p, documents));
     } finally {
