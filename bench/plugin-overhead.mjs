@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkDeterminism } from '@skewless/uploader';
 import skewless from '@skewless/vite';
+import { prng as random } from './prng.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SHARED = 99;
@@ -32,18 +33,6 @@ const VITES = ['vite7', 'vite8'].map((alias) => ({
   alias,
   dir: dirname(pluginRequire.resolve(`${alias}/package.json`)),
 }));
-
-/** A small seeded PRNG (mulberry32), so the app is the same on every run. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function svg(rand, bytes) {
   const shapes = [];

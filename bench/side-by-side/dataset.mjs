@@ -5,18 +5,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createManifest, writeManifest } from '@skewless/uploader';
-
-/** mulberry32: a tiny seeded PRNG; enough to spread sizes, never used for anything secret. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../prng.mjs';
 
 /** Bytes that compress like code and differ per file (so a CDN or server cannot deduplicate them). */
 function body(index, size, generation) {

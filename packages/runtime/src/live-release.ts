@@ -10,6 +10,7 @@ export async function liveRelease(w: Window, url: string, init: RequestInit): Pr
     const res = await w.fetch(url, init);
     if (/html/i.test(res.headers.get('content-type') ?? '')) {
       if (!hinted)
+        // biome-ignore lint/suspicious/noConsole: the one hint the runtime gives; a fallback swallowing the release file is otherwise invisible
         console.warn(
           `[skewless] ${url} answered with HTML, not the release file: the server's SPA fallback covers it, so new deploys go unnoticed. Serve it as a file, or move it where the fallback does not reach with skewless({ releaseFile: 'assets/skewless.json' }).`,
         );
