@@ -71,3 +71,22 @@ test('a static import gone (modulepreload link and entry both fail): one reload,
   expect(await readLog(page, 'fixture:events')).toEqual([{ action: 'reload', reason: 'load-error' }]);
   await expect(page.locator('#home')).toHaveText('loading');
 });
+
+test("files the backend serves beside the build (/custom.css, /custom.js) answering 404: zero reloads; the build's own stylesheet gone: one", async ({
+  page,
+}) => {
+  const foreign = await buildRelease('guard-foreign', 'r1', 'foreign');
+  server = await startReleaseServer(foreign);
+  await openExpecting(page, server.url, 1);
+  await expect(page.locator('#home')).toHaveText('home r1');
+  expect(server.log).toEqual(expect.arrayContaining(['404 /custom.css', '404 /custom.js']));
+  expect(server.documents).toHaveLength(1);
+  expect(await readLog(page, 'fixture:events')).toEqual([]);
+
+  // The same page with one of the build's own files gone: the guard is there, and answers it.
+  await server.close();
+  server = await startReleaseServer(foreign);
+  server.deny(/^\/assets\/index-[^/]*\.css$/);
+  await expectOneReloadThenCalm(page, server);
+  expect(await readLog(page, 'fixture:events')).toEqual([{ action: 'reload', reason: 'load-error' }]);
+});

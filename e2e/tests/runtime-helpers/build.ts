@@ -11,9 +11,11 @@ const RUN = fileURLToPath(new URL('../../.run/', import.meta.url));
  * How the guard reaches the page: `inline` as renderGuard() writes it; `nonce` inline with
  * `nonce="<placeholder>"`, and Vite's html.cspNonce set to the same placeholder for every other tag (the
  * server puts a fresh nonce in its place per response); `external` as its own file, `<script src>`, as
- * @skewless/vite's external mode links it.
+ * @skewless/vite's external mode links it; `foreign` inline with the build's assets folder as @skewless/vite
+ * renders it (`assetsUrl: '/assets/'`), in a page that also links a stylesheet and a script its backend
+ * serves (`/custom.css`, `/custom.js`), not files of the build.
  */
-export type GuardMode = 'inline' | 'nonce' | 'external';
+export type GuardMode = 'inline' | 'nonce' | 'external' | 'foreign';
 
 const GUARD_FILE = 'skewless-guard.js';
 
@@ -25,7 +27,9 @@ function releasePlugin(release: string, guard: GuardMode): Plugin {
   const tag =
     guard === 'external'
       ? `<script src="/${GUARD_FILE}"></script>`
-      : renderGuard(guard === 'nonce' ? { nonce: NONCE_PLACEHOLDER } : {});
+      : guard === 'foreign'
+        ? `${renderGuard({ assetsUrl: '/assets/' })}<link rel="stylesheet" href="/custom.css"><script src="/custom.js"></script>`
+        : renderGuard(guard === 'nonce' ? { nonce: NONCE_PLACEHOLDER } : {});
   return {
     name: 'runtime-fixture:release',
     transformIndexHtml: (html) =>

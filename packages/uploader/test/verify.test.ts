@@ -36,9 +36,14 @@ describe('verifyListing', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('accepts a multipart ETag on size alone (it is no MD5 of the bytes)', async () => {
-    const multipart = listing({ etag: `${md5(body)}-3` });
-    await expect(verifyListing([entry], multipart, 's3://b/app', dir)).resolves.toBeUndefined();
+  it('a multipart ETag is checked against the file sent in our part size: its own passes, another is refused', async () => {
+    // One part: the MD5 of the part's MD5, then "-1".
+    const own = `${createHash('md5').update(createHash('md5').update(body).digest()).digest('hex')}-1`;
+    await expect(verifyListing([entry], listing({ etag: own }), 's3://b/app', dir)).resolves.toBeUndefined();
+    // The server's word on what it stores, never our own metadata: other parts are other bytes.
+    await expect(
+      verifyListing([entry], listing({ etag: `${md5(body)}-3` }), 's3://b/app', dir),
+    ).rejects.toThrow(/app\/assets\/a-1a2b3c4d\.js \(other bytes of the same size: multipart ETag/);
   });
 
   it('refuses other bytes of the same size, naming the key', async () => {
