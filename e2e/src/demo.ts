@@ -1,6 +1,7 @@
 import { type Browser, chromium } from '@playwright/test';
 import { launchOptions } from './chromium.js';
 import { buildAll, removeBuilds } from './harness/builds.js';
+import { startTimeline } from './harness/timeline.js';
 import { writeReport } from './report/html.js';
 import { printTable } from './report/table.js';
 import { scenarios } from './scenarios/catalog.js';
@@ -33,9 +34,12 @@ async function main(): Promise<number> {
     browser = await chromium.launch(launchOptions);
     for (const scenario of scenarios) {
       process.stderr.write(`[skewless] scenario ${scenario.id}…\n`);
+      const timeline = startTimeline();
       try {
-        results.push(await scenario.run({ browser, builds }));
+        const result = await scenario.run({ browser, builds });
+        results.push({ ...result, timeline: timeline() });
       } catch (error) {
+        timeline();
         skipped.push({ id: scenario.id, reason: (error as Error).message.split('\n')[0] ?? '' });
       }
     }

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { mark } from './timeline.js';
 
 /** What the user sees on the page: the app's version label and the state of the route view. */
 export interface UserSees {
@@ -42,16 +43,19 @@ export async function openVisitor(browser: Browser, base: string): Promise<Visit
   let asked = 0;
   page.on('load', () => {
     loads++;
+    mark('tab', `page load ${loads}${loads > asked ? ' (a reload nobody asked for)' : ''}`);
   });
   const answered = new WeakSet<object>();
   page.on('requestfailed', (request) => {
     // An error status is counted once, at its response; Chromium may also fail the request after it.
     if (answered.has(request)) return;
     failedRequests.push(`failed ${new URL(request.url()).pathname}`);
+    mark('tab', `failed ${new URL(request.url()).pathname}`, true);
   });
   page.on('response', (response) => {
     const url = new URL(response.url());
     if (url.protocol === 'data:') return;
+    mark('tab', `${response.status()} ${url.pathname}${url.search}`, response.status() >= 400);
     if (response.status() >= 400) {
       answered.add(response.request());
       failedRequests.push(`${response.status()} ${url.pathname}`);

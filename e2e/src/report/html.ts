@@ -5,6 +5,7 @@ import { E2E_DIR } from '../harness/builds.js';
 import type { ScenarioResult } from '../scenarios/types.js';
 import { barChart } from './chart.js';
 import { HEAD, tableRows } from './table.js';
+import { timelineHtml } from './timeline.js';
 
 export const REPORT_DIR = join(E2E_DIR, 'report');
 
@@ -34,7 +35,7 @@ export async function writeReport(
       clean: 'nothing fails, nothing reloads',
     }[r.expectation];
     sections.push(`<section><h2>${escapeHtml(r.id)}: ${escapeHtml(r.title)}</h2><p>Expected: ${expected}.</p>${shot}
-<ol>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ol>${failures}</section>`);
+<ol>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ol>${failures}${timelineHtml(r.timeline ?? [])}</section>`);
   }
   const table = `<table><tr>${HEAD.map((h) => `<th>${h}</th>`).join('')}</tr>${tableRows(results)
     .map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)

@@ -4,6 +4,7 @@ import { startBucket } from '../harness/bucket.js';
 import { RUN_DIR, viteBuild } from '../harness/builds.js';
 import { startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
+import { timedNotes } from '../harness/timeline.js';
 import { openVisitor } from '../harness/visitor.js';
 import { resultOf } from './result.js';
 import type { Scenario } from './types.js';
@@ -24,7 +25,7 @@ export const complete: Scenario = ({ browser }) =>
     );
     const v1 = join(root, 'v1');
     const v2 = join(root, 'v2');
-    const notes: string[] = [];
+    const notes = timedNotes();
     await viteBuild('skewless', 1, v1, bucket.buildEnv());
     notes.push('v1 built; the plugin uploaded its assets to the bucket');
     const sim = await startSimulation(stack, {

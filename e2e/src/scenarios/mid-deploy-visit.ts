@@ -5,6 +5,7 @@ import type { OriginKind } from '../harness/origin-server.js';
 import { wrongBytes } from '../harness/release-bytes.js';
 import { startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
+import { timedNotes } from '../harness/timeline.js';
 import { openVisitor } from '../harness/visitor.js';
 import { resultOf } from './result.js';
 import type { Expectation, ScenarioContext, ScenarioResult } from './types.js';
@@ -43,7 +44,7 @@ export function midDeployVisit(
     });
     const name = (upstream: string | undefined) =>
       sim.origins.find((o) => upstream?.endsWith(`:${o.port}`))?.name ?? upstream ?? '?';
-    const notes: string[] = [];
+    const notes = timedNotes();
     if (setup.cdn === 'skewless')
       notes.push('nginx runs the config `skewless cdn-config --provider nginx` prints');
     await sim.origins[0]!.deploy(v2);

@@ -3,6 +3,7 @@ import { buildDir } from '../harness/builds.js';
 import { publishHtmlFirst } from '../harness/naive-publish.js';
 import { startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
+import { timedNotes } from '../harness/timeline.js';
 import { openVisitor, type UserSees } from '../harness/visitor.js';
 import { startWritePauseProxy } from '../harness/write-pause-proxy.js';
 import type { Expectation, Scenario, ScenarioContext, ScenarioResult } from './types.js';
@@ -31,7 +32,7 @@ function publishOrder(
       assets: 'bucket',
       bucket: bucket.route,
     });
-    const notes = ['v1 is live: every file in the bucket, served through the CDN'];
+    const notes = timedNotes('v1 is live: every file in the bucket, served through the CDN');
     const failures: string[] = [];
     let failedNavigations = 0;
     let reloads = 0;

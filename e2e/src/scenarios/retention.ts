@@ -5,6 +5,7 @@ import { type Release, RUN_DIR, viteBuild } from '../harness/builds.js';
 import { chunkVersion, recordResponses, type SeenResponse } from '../harness/responses.js';
 import { startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
+import { timedNotes } from '../harness/timeline.js';
 import { openVisitor } from '../harness/visitor.js';
 import { resultOf } from './result.js';
 import type { ScenarioContext, ScenarioResult } from './types.js';
@@ -83,7 +84,7 @@ export function retention({ browser }: ScenarioContext): Promise<RetentionResult
       assets: 'bucket',
       bucket: bucket.route,
     });
-    const notes = ['r1 is live: every file in the bucket, served through the CDN'];
+    const notes = timedNotes('r1 is live: every file in the bucket, served through the CDN');
     const visitor = stack.use(await openVisitor(browser, sim.url), (v) => v.context.close());
     const responses = recordResponses(visitor.page);
     await visitor.goto('/');

@@ -4,6 +4,7 @@ import { buildDir } from '../harness/builds.js';
 import { chunkVersion, pageRelease, recordResponses, type SeenResponse } from '../harness/responses.js';
 import { startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
+import { timedNotes } from '../harness/timeline.js';
 import { openVisitor } from '../harness/visitor.js';
 import { resultOf } from './result.js';
 import type { ScenarioContext, ScenarioResult } from './types.js';
@@ -46,7 +47,7 @@ export function rollbackScenario({ browser, builds }: ScenarioContext): Promise<
       bucket: bucket.route,
       cacheDocuments: true,
     });
-    const notes = ['r1 is live: every file in the bucket, served through the CDN (documents too)'];
+    const notes = timedNotes('r1 is live: every file in the bucket, served through the CDN (documents too)');
     const r2 = (await bucket.publish(v2, { html: true, label: 'r2' })).release;
     notes.push('r2 deployed with its HTML');
     const tab = stack.use(await openVisitor(browser, sim.url), (v) => v.context.close());

@@ -2,6 +2,7 @@ import { type BuildMode, buildDir } from '../harness/builds.js';
 import type { OriginKind } from '../harness/origin-server.js';
 import { startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
+import { timedNotes } from '../harness/timeline.js';
 import { openVisitor } from '../harness/visitor.js';
 import { resultOf } from './result.js';
 import type { Expectation, ScenarioContext, ScenarioResult } from './types.js';
@@ -19,7 +20,7 @@ export function routeAfterDeploy(
     const v2 = buildDir(builds, setup.mode, 2);
     const sim = await startSimulation(stack, { initial: v1, origin: setup.origin, assets: 'origins' });
     const visitor = stack.use(await openVisitor(browser, sim.url), (v) => v.context.close());
-    const notes: string[] = [];
+    const notes = timedNotes();
     await visitor.goto('/');
     notes.push(`loaded ${(await visitor.sees()).version} from a pool of ${sim.origins.length} origins`);
     await sim.roll(v2, async (n) => {

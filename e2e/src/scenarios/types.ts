@@ -1,5 +1,6 @@
 import type { Browser } from '@playwright/test';
 import type { Builds } from '../harness/builds.js';
+import type { TimelineEvent } from '../harness/timeline.js';
 import type { UserSees } from '../harness/visitor.js';
 
 /** What a scenario is set up to show. */
@@ -31,6 +32,8 @@ export interface ScenarioResult {
   failures: string[];
   /** What happened, step by step, for the report. */
   notes: string[];
+  /** The deploy steps and the tab's requests on one time axis (the demo records it; specs do not). */
+  timeline?: TimelineEvent[];
   screenshot?: Buffer;
 }
 
