@@ -192,4 +192,29 @@ describe('an interrupted upload', () => {
     expect(none.stderr).toContain('--to is required');
     expect(none.code).toBe(2);
   });
+
+  it('a reset on a streamed file body is retried without the SDK writing its own warning to the console', async () => {
+    // Over 1 MiB and under the multipart threshold: sent as a stream from disk, which the SDK never retries.
+    const b = await makeBuildDir({ ...VITE_LIKE, 'assets/data-1a2b3c4d.bin': randomBytes(2 * 1024 * 1024) });
+    cleanups.push(b.remove);
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      {
+        match: (r) => r.method === 'PUT' && r.url.startsWith('/skewless/stream/assets/data-1a2b3c4d.bin'),
+        fault: 'reset',
+        times: 1,
+      },
+    ]);
+    cleanups.push(proxy.close);
+    const run = await runCli(
+      cli.cli,
+      ['upload', b.dir, '--to', 's3://skewless/stream', '--html', '--retry-delay', '1'],
+      s3Env(s3, { AWS_ENDPOINT_URL: proxy.endpoint }),
+    );
+    expect(proxy.requests.filter((r) => r.fault === 'reset')).toHaveLength(1);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('non-retryable streaming request');
+    expect(run.stdout).not.toContain('non-retryable streaming request');
+    const stored = await s3.body('stream/assets/data-1a2b3c4d.bin');
+    expect(sha(stored)).toBe(sha(await readFile(join(b.dir, 'assets/data-1a2b3c4d.bin'))));
+  });
 });

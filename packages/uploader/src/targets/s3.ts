@@ -71,6 +71,10 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     // plugin validates the same object again on the next build (watch mode) and would refuse the key.
     credentials: options.credentials && { ...options.credentials },
     followRegionRedirects: true,
+    // Without a logger of its own the SDK writes some warnings straight to the console ("An error was
+    // encountered in a non-retryable streaming request." on a failed file body): our retries handle that
+    // failure and our messages name it, so the SDK says nothing.
+    logger: SILENT_SDK_LOGGER,
     // Retries are ours (retry.ts), so a body is re-opened from its file on every attempt.
     maxAttempts: 1,
     // The SDK waits forever on a silent socket by default, and @smithy/node-http-handler 4.x only logs
@@ -457,6 +461,9 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
   };
   return target;
 }
+
+/** The SDK's logger interface, answering nothing. */
+const SILENT_SDK_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 /** What an interrupt needs of lib-storage's `Upload`: its `uploadId` is set once the upload is created. */
 interface RunningUpload {
