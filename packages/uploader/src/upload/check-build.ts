@@ -1,7 +1,19 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '@skewless/core';
 import { isPrecompressedSibling, MANIFEST_PATH, mapLimit, SkewlessError, walkFiles } from '@skewless/core';
 import { digestForSend, type SendDigest } from './digest.js';
+import type { DigestCache } from './digest-cache.js';
+
+/** What {@link checkBuild} found: digests to send with, each file's MD5, and how many were known unchanged. */
+export interface CheckedBuild {
+  /** Files read and hashed now, with a small file's bytes (what gets sent). */
+  checked: Map<string, SendDigest>;
+  /** Every file's MD5, read now or known from the digest cache. */
+  md5s: Map<string, string>;
+  /** Files whose digests came from the cache: unchanged on disk since they were hashed. */
+  unchanged: number;
+}
 
 /** Bytes of checked small files kept in memory for sending. */
 const KEPT_BODIES_LIMIT = 64 * 1024 * 1024;
@@ -17,7 +29,8 @@ export async function checkBuild(
   dir: string,
   manifest: Manifest,
   fromDisk: boolean,
-): Promise<Map<string, SendDigest>> {
+  cache?: DigestCache,
+): Promise<CheckedBuild> {
   const onDisk = await walkFiles(dir, [MANIFEST_PATH]);
   if (onDisk.length === 0) {
     throw new SkewlessError(
@@ -27,10 +40,27 @@ export async function checkBuild(
   }
   const listed = new Set(manifest.files.map((f) => f.path));
   const digests = new Map<string, SendDigest>();
+  const md5s = new Map<string, string>();
   let kept = 0;
+  let unchanged = 0;
   const problems = await mapLimit(manifest.files, 16, async (file) => {
-    const found = await digestForSend(join(dir, ...file.path.split('/'))).catch(() => undefined);
+    const local = join(dir, ...file.path.split('/'));
+    const before = cache ? await stat(local, { bigint: true }).catch(() => undefined) : undefined;
+    // Unchanged on disk since it was last hashed (see DigestCache): its digests, without reading it. Only
+    // for the check and the plan; a file that is sent is read, hashed and checked again as it is sent.
+    const known = before && cache?.lookup(file.path, before);
+    if (known && before) {
+      if (Number(before.size) !== file.bytes)
+        return `${file.path} (${before.size} bytes, the manifest says ${file.bytes})`;
+      if (known.sha256 !== file.sha256)
+        return `${file.path} (other bytes than the manifest says: sha256 differs)`;
+      md5s.set(file.path, known.md5);
+      unchanged++;
+      return undefined;
+    }
+    const found = await digestForSend(local).catch(() => undefined);
     if (!found) return `${file.path} (missing)`;
+    if (before) cache?.record(file.path, before, found);
     if (found.bytes !== file.bytes)
       return `${file.path} (${found.bytes} bytes, the manifest says ${file.bytes})`;
     if (found.sha256 !== file.sha256)
@@ -40,6 +70,7 @@ export async function checkBuild(
     if (found.body && kept + found.bytes <= KEPT_BODIES_LIMIT) kept += found.bytes;
     else delete found.body;
     digests.set(file.path, found);
+    md5s.set(file.path, found.md5);
     return undefined;
   });
   // Precompressed siblings (`X.br` next to a listed `X`) are never in the manifest by design.
@@ -48,7 +79,13 @@ export async function checkBuild(
       problems.push(`${path} (not in the manifest)`);
   }
   const wrong = problems.filter((p): p is string => p !== undefined);
-  if (wrong.length === 0) return digests;
+  if (wrong.length === 0) {
+    if (cache) {
+      cache.retain(listed);
+      await cache.save();
+    }
+    return { checked: digests, md5s, unchanged };
+  }
   const without = fromDisk
     ? `upload without the manifest (delete ${join(dir, MANIFEST_PATH)})`
     : 'upload without the manifest';

@@ -36,6 +36,7 @@ import { withRetries } from '../targets/retry.js';
 import type { RemoteObject, Target } from '../targets/target.js';
 import { checkBuild } from './check-build.js';
 import { digestForSend, LocalDigests, type SendDigest } from './digest.js';
+import { DigestCache } from './digest-cache.js';
 import { EarlySends } from './early.js';
 import { type PlannedEntry, planUpload } from './plan.js';
 import { verifyReachable } from './reachable.js';
@@ -198,10 +199,15 @@ async function finish(
   };
   const { digests, early } = build;
   // A manifest built by walking the directory matches it by construction; only an empty one is refused.
-  const checked =
+  const check =
     !walked || manifest.files.length === 0
-      ? await checkBuild(dir, manifest, !options.manifest)
-      : new Map<string, SendDigest>();
+      ? await checkBuild(dir, manifest, !options.manifest, await DigestCache.open(dir))
+      : undefined;
+  const checked = check?.checked ?? new Map<string, SendDigest>();
+  if (check?.unchanged)
+    logger.debug(
+      `${check.unchanged} of ${manifest.files.length} file(s) unchanged on disk since they were last hashed (size, inode, times): checked by their digests without reading them`,
+    );
   const report = (p: Omit<UploadProgress, 'totalFiles' | 'totalBytes'>, total: UploadPlanEntry[]) =>
     options.onProgress?.({
       ...p,
@@ -225,7 +231,7 @@ async function finish(
   if (early && record) await early.release(target);
   const remote = await target.list();
   logger.debug(`${target.url} holds ${remote.size} object(s)`);
-  for (const [path, d] of checked) digests.remember(path, d.md5);
+  for (const [path, md5] of check?.md5s ?? []) digests.remember(path, md5);
   const sentEarly = reuseEarly(early, manifest);
   const rest = await planUpload({
     manifest: { ...manifest, files: manifest.files.filter((f) => !sentEarly.has(f.path)) },
