@@ -28,7 +28,7 @@ beforeAll(() => {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-const FAULTS: Fault[] = ['slowdown', 'reset', 'hang', 'flip', 'lost-reply'];
+const FAULTS: Fault[] = ['slowdown', 'internal', 'reset', 'hang', 'flip', 'truncate', 'lost-reply'];
 
 interface Case {
   fault: Fault;
@@ -39,7 +39,11 @@ interface Case {
 const cases: Case[] = FAULTS.flatMap((fault) =>
   (['small', 'large'] as const).flatMap((build) =>
     // Whether the server checks Content-MD5 only matters for damaged bytes.
-    (fault === 'flip' ? [true, false] : [true]).map((checksMd5) => ({ fault, build, checksMd5 })),
+    (fault === 'flip' || fault === 'truncate' ? [true, false] : [true]).map((checksMd5) => ({
+      fault,
+      build,
+      checksMd5,
+    })),
   ),
 );
 
@@ -133,5 +137,28 @@ describe('fault matrix: every object reads back right after each fault', () => {
       retryDelayMs: 1,
     });
     expect(sha(await s3.body(`repair/${BIG}`))).toBe(sha(bigBytes));
+  });
+
+  it('a server without conditional writes (501 to If-None-Match, as Backblaze B2): plain PUTs, one warning, every object right', async () => {
+    const b = await makeBuildDir({ ...VITE_LIKE, [BIG]: bigBytes });
+    cleanups.push(b.remove);
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [], { noConditionalWrites: true });
+    cleanups.push(proxy.close);
+    const warnings: string[] = [];
+    await upload({
+      dir: b.dir,
+      to: 's3://skewless/b2',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      html: true,
+      retryDelayMs: 1,
+      logger: { info() {}, debug() {}, error() {}, warn: (m: string) => warnings.push(m) },
+    });
+    expect(proxy.requests.some((r) => r.status === 501)).toBe(true);
+    expect(warnings.filter((w) => w.includes('does not support conditional writes'))).toHaveLength(1);
+    for (const path of Object.keys({ ...VITE_LIKE, [BIG]: 1 }).filter((p) => !p.endsWith('.map'))) {
+      const local = await readFile(join(b.dir, path));
+      expect(sha(await s3.body(`b2/${path}`)), path).toBe(sha(local));
+    }
   });
 });

@@ -292,8 +292,11 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
         if (conditional && isNotImplemented(error)) {
           // Some S3-compatible servers reject conditional writes (501). The listing already showed the
           // key free; go on without the header for the rest of this upload.
-          conditionalWrites = false;
-          options.onConditionalUnsupported?.();
+          // Several writes in flight learn it at once: the user is told once.
+          if (conditionalWrites) {
+            conditionalWrites = false;
+            options.onConditionalUnsupported?.();
+          }
           return target.put(request);
         }
         // S3 answers 409 ConditionalRequestConflict when two conditional writes race: try again.

@@ -5,8 +5,11 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { forwarder } from './forward.js';
 
 /** A fault the proxy injects into the requests a matcher picks. */
-/** `lost-reply`: the request reaches s3rver, which acts on it, and then the connection is cut. */
-export type Fault = 'hang' | 'slowdown' | 'reset' | 'flip' | 'lost-reply';
+/**
+ * `lost-reply`: the request reaches s3rver, which acts on it, and then the connection is cut; `internal`:
+ * a 500 InternalError; `truncate`: only the first half of the body reaches s3rver (with a length to match).
+ */
+export type Fault = 'hang' | 'slowdown' | 'reset' | 'flip' | 'lost-reply' | 'internal' | 'truncate';
 
 /** One injected fault: `times` requests matching `match` get it (then they pass). */
 export interface FaultRule {
@@ -51,10 +54,13 @@ export async function startAwsProxy(
   faults: FaultRule[] = [],
   {
     ignoreContentMd5 = false,
+    noConditionalWrites = false,
     beforeRequest,
   }: {
     /** Like s3rver and some S3-compatible servers: store the body whatever its Content-MD5 says. */
     ignoreContentMd5?: boolean;
+    /** Like Backblaze B2: a write with If-None-Match gets 501 NotImplemented. */
+    noConditionalWrites?: boolean;
     /** Awaited before a request is handled, e.g. to let another writer win a race for its key. */
     beforeRequest?: (req: ProxyRecord) => Promise<void>;
   } = {},
@@ -121,6 +127,16 @@ export async function startAwsProxy(
           },
           xmlError('SlowDown', 'Please reduce your request rate.'),
         );
+      if (fault === 'internal')
+        return answer(
+          500,
+          { 'content-type': 'application/xml' },
+          xmlError('InternalError', 'We encountered an internal error. Please try again.'),
+        );
+      if (fault === 'truncate' && body.length > 1) {
+        body = body.subarray(0, body.length >> 1);
+        req.headers['content-length'] = String(body.length);
+      }
       if (fault === 'flip' && body.length > 0) {
         body = Buffer.from(body);
         body[body.length >> 1] = (body[body.length >> 1] ?? 0) ^ 0xff;
@@ -144,6 +160,12 @@ export async function startAwsProxy(
       const creates =
         (record.method === 'PUT' && !url.searchParams.has('partNumber')) ||
         (record.method === 'POST' && url.searchParams.has('uploadId'));
+      if (creates && noConditionalWrites && req.headers['if-none-match'] !== undefined)
+        return answer(
+          501,
+          { 'content-type': 'application/xml' },
+          xmlError('NotImplemented', 'A header you provided implies functionality that is not implemented.'),
+        );
       if (creates && req.headers['if-none-match'] === '*') {
         const [bucket = '', key = ''] = decodeURIComponent(objectPath)
           .slice(1)
