@@ -25,6 +25,19 @@ export interface ClassifyOptions {
 const DOCUMENT = /\.html?$/i;
 
 /**
+ * Folders whose every file a framework names by content and never changes in place, whatever the name
+ * shape (`app.1cf46e3d.js`, `0.DtJ9kq2Z.js`): SvelteKit's `_app/immutable/` (its default `appDir`) and
+ * Astro's `_astro/`. Both frameworks write their own names, so a bare-directory upload of their output
+ * has no `-<hash>.` to go by; their documents (`_app/version.json`, the pages) are outside these folders.
+ */
+export const FRAMEWORK_IMMUTABLE_FOLDERS: readonly string[] = ['_app/immutable/', '_astro/'];
+
+/** Whether a path (relative to the output directory) lies in a {@link FRAMEWORK_IMMUTABLE_FOLDERS} folder. */
+export function inFrameworkImmutableFolder(path: string): boolean {
+  return FRAMEWORK_IMMUTABLE_FOLDERS.some((folder) => path.startsWith(folder) && path.length > folder.length);
+}
+
+/**
  * The single rule that turns a file into a cache class. The plugin (with the bundler's knowledge of
  * which files it hashed) and the CLI on a bare directory (by name) both come through here.
  */
@@ -38,7 +51,7 @@ export function classify(file: ClassifyInput, options: ClassifyOptions): CacheCl
   if (path.split('/').some((s) => s.startsWith('.') && s !== '.well-known')) return 'private';
   if (DOCUMENT.test(path) || path === RELEASE_FILE || path === MANIFEST_PATH) return 'document';
   if (options.unhashed?.includes(path)) return 'document';
-  const hashed = file.hashed ?? isHashedName(path, options.hash);
+  const hashed = file.hashed ?? (isHashedName(path, options.hash) || inFrameworkImmutableFolder(path));
   if (hashed) return 'immutable';
   // Service workers, import maps, federation entries: they name the release's files, so they ship with
   // the HTML, after the files they name (see control-file.ts).

@@ -1,6 +1,11 @@
 // @skewless/core: the contract every Skewless package shares. No AWS SDK, no CLI.
 export type { ClassifyInput, ClassifyOptions } from './classify.js';
-export { cacheControlFor, classify } from './classify.js';
+export {
+  cacheControlFor,
+  classify,
+  FRAMEWORK_IMMUTABLE_FOLDERS,
+  inFrameworkImmutableFolder,
+} from './classify.js';
 export {
   DEFAULT_CACHE_CONTROL,
   DEFAULT_HASH,

@@ -82,3 +82,28 @@ describe('contentTypeFor', () => {
     ['noext', 'application/octet-stream'],
   ])('%s → %s', (path, type) => expect(contentTypeFor(path)).toBe(type));
 });
+
+describe("frameworks' immutable folders (a bare directory: SvelteKit, Astro)", () => {
+  it.each([
+    ['_app/immutable/entry/app.1cf46e3d.js', 'immutable'],
+    ['_app/immutable/chunks/index.B1b2C3d4.js', 'immutable'],
+    ['_app/immutable/nodes/0.DtJ9kq2Z.js', 'immutable'],
+    ['_app/immutable/assets/_page.C1x2Y3z4.css', 'immutable'],
+    ['_app/immutable/chunks/index.B1b2C3d4.js.map', 'private'],
+    // SvelteKit's release check, outside the folder: a document, published with the HTML.
+    ['_app/version.json', 'document'],
+    ['_astro/Counter.661d66cb.js', 'immutable'],
+    ['_astro/index.CIs2P6hT.css', 'immutable'],
+    ['index.html', 'document'],
+    // Only at the build's root, and only inside the folder.
+    ['docs/_astro/x.js', 'revalidate'],
+    ['_app/immutable', 'revalidate'],
+    ['_app/other.js', 'revalidate'],
+  ])('%s → %s', (path, expected) => {
+    expect(classify({ path }, { hash: hex8 })).toBe(expected);
+  });
+
+  it('a bundler that says a file is not hashed is believed, folder or not', () => {
+    expect(classify({ path: '_astro/x.js', hashed: false }, { hash: hex8 })).toBe('revalidate');
+  });
+});

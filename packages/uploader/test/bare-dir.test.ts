@@ -89,4 +89,28 @@ describe('skewless upload of a build without a manifest', () => {
     expect(bad.code).toBe(2);
     expect((await s3.keys()).filter((k) => k.startsWith('bare-bad/'))).toEqual([]);
   });
+
+  it("SvelteKit's _app/immutable/ and Astro's _astro/ files are immutable by folder; _app/version.json is a document; the log says so", async () => {
+    const dir = await bare({
+      'index.html':
+        '<!doctype html><script type="module" src="/_app/immutable/entry/app.1cf46e3d.js"></script>',
+      '_app/immutable/entry/app.1cf46e3d.js': 'import("../nodes/0.DtJ9kq2Z.js")\n',
+      '_app/immutable/nodes/0.DtJ9kq2Z.js': 'export default 1\n',
+      '_app/version.json': '{"version":"1764770000000"}',
+      '_astro/Counter.661d66cb.js': 'export const c = 1\n',
+      'robots.txt': 'User-agent: *\n',
+    });
+    const run = await runCli(built.cli, ['upload', dir, '--to', 's3://skewless/bare-kit', '--html'], env());
+    expect(run.stderr).toContain('and so is every file in _app/immutable/ and _astro/');
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/none of the/);
+    for (const key of [
+      '_app/immutable/entry/app.1cf46e3d.js',
+      '_app/immutable/nodes/0.DtJ9kq2Z.js',
+      '_astro/Counter.661d66cb.js',
+    ])
+      expect(await cacheControl(`bare-kit/${key}`), key).toContain('immutable');
+    expect(await cacheControl('bare-kit/_app/version.json')).toBe('no-cache');
+    expect(await cacheControl('bare-kit/robots.txt')).not.toContain('immutable');
+  });
 });

@@ -15,6 +15,7 @@ import {
   assertOptions,
   checkManifestNames,
   createManifest,
+  FRAMEWORK_IMMUTABLE_FOLDERS,
   isControlFile,
   mapLimit,
   precachePath,
@@ -604,5 +605,12 @@ async function resolveManifest(
 function bareDirectorySummary(manifest: Manifest): string {
   const count = (cls: string) => manifest.files.filter((f) => f.class === cls).length;
   const alphabet = manifest.hash.characters === 'hex' ? 'hex' : 'base64url';
-  return `Names with -<${manifest.hash.length} ${alphabet} characters>. before the extension are immutable: ${count('immutable')} immutable, ${count('revalidate')} revalidate, ${count('document')} document(s).`;
+  const folders = FRAMEWORK_IMMUTABLE_FOLDERS.filter((folder) =>
+    manifest.files.some((f) => f.path.startsWith(folder)),
+  );
+  const also =
+    folders.length > 0
+      ? `, and so is every file in ${folders.join(' and ')} (the framework's own hashed names)`
+      : '';
+  return `Names with -<${manifest.hash.length} ${alphabet} characters>. before the extension are immutable${also}: ${count('immutable')} immutable, ${count('revalidate')} revalidate, ${count('document')} document(s).`;
 }
