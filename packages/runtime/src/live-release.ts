@@ -1,5 +1,8 @@
 let hinted = false;
 
+/** How long a check waits for the release file. */
+export const FETCH_TIMEOUT_MS = 10_000;
+
 /**
  * The release id the release file names, or undefined (offline, no file, not JSON). An HTML answer is a
  * server's SPA fallback standing in for a missing file: the live release stays unknown, and the console
@@ -7,7 +10,8 @@ let hinted = false;
  */
 export async function liveRelease(w: Window, url: string, init: RequestInit): Promise<string | undefined> {
   try {
-    const res = await w.fetch(url, init);
+    // Bounded, unless the caller brings its own signal: a release file that never answers is "unknown".
+    const res = await w.fetch(url, { signal: AbortSignal.timeout?.(FETCH_TIMEOUT_MS), ...init });
     if (/html/i.test(res.headers.get('content-type') ?? '')) {
       if (!hinted)
         // biome-ignore lint/suspicious/noConsole: the one hint the runtime gives; a fallback swallowing the release file is otherwise invisible

@@ -17,9 +17,6 @@ export const MIN_INTERVAL_MS = 30_000;
 /** How far ahead of this tab's clock a shared time may be and still count (see `time` below). */
 const SKEW_MS = 2_000;
 
-/** How long a check waits for the release file. */
-const FETCH_TIMEOUT_MS = 10_000;
-
 /** What the tabs tell each other: a check started at `t`; `live`, once it found one. */
 interface Checked {
   t: number;
@@ -106,12 +103,9 @@ export function watchUpdates(options: UpdateOptions = {}): () => void {
     const t = Date.now();
     // Claimed before the request: a tab due a moment later sees it and waits.
     share({ t });
-    // Bounded: a request that hangs would hold the lock, and with it every tab's checks. Offline or no
-    // release file: the next check looks again.
-    const live = await liveRelease(w, releaseUrl(s), {
-      cache: 'no-store',
-      signal: AbortSignal.timeout?.(FETCH_TIMEOUT_MS),
-    });
+    // Bounded (liveRelease): a request that hangs would hold the lock, and with it every tab's checks.
+    // Offline or no release file: the next check looks again.
+    const live = await liveRelease(w, releaseUrl(s), { cache: 'no-store' });
     if (!on) return;
     if (live) {
       share({ t, live });

@@ -1,9 +1,13 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { Logger } from '@skewless/core';
+import { SkewlessError, unknownOptionProblem } from '@skewless/core';
 
 type ParsedResults<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
 
-import type { Logger } from '@skewless/core';
-import { SkewlessError, unknownOptionProblem } from '@skewless/core';
+/** A usage error (exit 2) of command `name`, pointing at its help. */
+function usageError(name: string, problem: string): SkewlessError {
+  return new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless ${name} --help' for the options.`);
+}
 
 /**
  * Documented exit codes of the `skewless` CLI. `purgeFailed`: the documents were published (the deploy
@@ -45,8 +49,7 @@ export function commandArgs<const O extends NonNullable<ParseArgsConfig['options
   const parsed = parseFlags({ args: argv, allowPositionals: true, strict: true, options }, name);
   const help = (parsed.values as { help?: boolean }).help === true;
   if (help) process.stdout.write(`${helpText}\n`);
-  const usage = (problem: string) =>
-    new SkewlessError('INVALID_OPTIONS', `${problem}. Run 'skewless ${name} --help' for the options.`);
+  const usage = (problem: string) => usageError(name, problem);
   return { ...parsed, help, usage };
 }
 
@@ -61,9 +64,6 @@ export function parseFlags<const T extends ParseArgsConfig>(config: T, name: str
     const unknown = /^Unknown option '(--?[^']+)'/.exec((error as Error).message)?.[1];
     if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !unknown) throw error;
     const flags = Object.keys(config.options ?? {}).map((o) => `--${o}`);
-    throw new SkewlessError(
-      'INVALID_OPTIONS',
-      `${unknownOptionProblem(unknown, flags, (f) => f).replace(/\.$/, '')}. Run 'skewless ${name} --help' for the options.`,
-    );
+    throw usageError(name, unknownOptionProblem(unknown, flags, (f) => f).replace(/\.$/, ''));
   }
 }

@@ -43,19 +43,12 @@ export function withSignal(target: Target, signal: AbortSignal | undefined): Tar
         throw error;
       }
     };
+  // Targets are plain objects of closures (no `this`), so the rest passes through as it is.
   return {
     ...target,
-    url: target.url,
-    key: (path) => target.key(path),
-    list: () => target.list(),
-    head: (path) => target.head(path),
-    readText: (path) => target.readText(path),
     put: guarded((request) => target.put(request)),
     putText: guarded((path: string, body: string, contentType: string, cacheControl: string) =>
       target.putText(path, body, contentType, cacheControl),
     ),
-    remove: (path) => target.remove(path),
-    removeMany: (objects) => target.removeMany(objects),
-    close: () => target.close(),
   };
 }

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { UploadCredentials } from '@skewless/core';
 import { createLimiter, SkewlessError } from '@skewless/core';
-import { partSizeFor } from '../upload/multipart-etag.js';
+import { MULTIPART_ETAG, multipartEtagOfParts, partSizeFor } from '../upload/multipart-etag.js';
 import { MD5_ETAG } from '../upload/plan.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
@@ -159,8 +159,8 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
   }
 
   const multipart = createLimiter(MULTIPART_AT_ONCE);
-  /** The multipart uploads running now. */
-  const inFlight = new Set<RunningUpload>();
+  /** The multipart uploads running now, with the manifest path each writes. */
+  const inFlight = new Set<{ upload: RunningUpload; path: string }>();
   /** Set once the command was interrupted: no new multipart upload starts. */
   let interrupted = false;
   let conditionalWrites = true;
@@ -251,16 +251,16 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             upload.on('httpUploadProgress', (p) => {
               if (p.loaded !== undefined) request.onBytes?.(Math.min(p.loaded, request.bytes));
             });
-            const running = upload as unknown as RunningUpload;
+            const running = { upload: upload as unknown as RunningUpload, path: request.path };
             inFlight.add(running);
             const done = await upload.done().finally(() => inFlight.delete(running));
             const sent = partMd5s.get(params.Key);
             partMd5s.delete(params.Key);
             if (sent && sent.size > 0) {
               const ordered = [...sent.entries()].sort((a, b) => a[0] - b[0]).map(([, md5]) => md5);
-              const expected = `${createHash('md5').update(Buffer.concat(ordered)).digest('hex')}-${ordered.length}`;
+              const expected = multipartEtagOfParts(ordered);
               const etag = unquote(done.ETag);
-              if (etag && /-\d+$/.test(etag) && etag !== expected) {
+              if (etag && MULTIPART_ETAG.test(etag) && etag !== expected) {
                 // The key now holds our damaged parts: the next attempt must replace it, not find it taken.
                 request.ifNoneMatch = false;
                 throw damaged(request.path, etag, expected);
@@ -438,21 +438,15 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       const running = [...inFlight];
       let aborted = 0;
       await Promise.all(
-        running.map(async (upload) => {
+        running.map(async ({ upload, path }) => {
           // lib-storage stops queueing parts, but waits for the parts in flight before it aborts: abort
           // now, by id, so the server frees the parts at once; lib-storage's own abort follows (404).
           await upload.abort().catch(() => {});
-          if (!upload.uploadId || !upload.params.Key) return;
-          await client
-            .send(
-              new sdk.AbortMultipartUploadCommand({
-                Bucket: options.bucket,
-                Key: upload.params.Key,
-                UploadId: upload.uploadId,
-              }),
-            )
-            .then(() => aborted++)
-            .catch(() => {});
+          if (!upload.uploadId) return;
+          await target.abortUpload!({ path, uploadId: upload.uploadId }).then(
+            () => aborted++,
+            () => {},
+          );
         }),
       );
       return aborted;
@@ -472,7 +466,6 @@ const SILENT_SDK_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error(
 interface RunningUpload {
   abort(): Promise<void>;
   uploadId?: string;
-  params: { Key?: string };
 }
 
 /**

@@ -9,6 +9,11 @@ export function partSizeFor(bytes: number): number {
   return Math.max(8 * 1024 * 1024, Math.ceil(bytes / 9000));
 }
 
+/** S3's multipart ETag of parts with these MD5s, in part order: `<md5 of the concatenated md5s>-<count>`. */
+export function multipartEtagOfParts(md5s: readonly Buffer[]): string {
+  return `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${md5s.length}`;
+}
+
 /**
  * The multipart ETag S3 reports for this file when it was sent in parts of {@link partSizeFor}: what the
  * server says it holds, to compare with, instead of the sha256 metadata we wrote ourselves (which names
@@ -33,7 +38,7 @@ export async function multipartEtagOf(file: string, bytes: number): Promise<stri
       md5s.push(hash.digest());
       if (bytes === 0) break;
     }
-    return `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${md5s.length}`;
+    return multipartEtagOfParts(md5s);
   } finally {
     await handle.close();
   }
