@@ -76,6 +76,11 @@ export class BundleFacts {
     return [...this.files.values()].map(({ path, sha256 }) => ({ path, sha256 }));
   }
 
+  /** Every recorded file's facts with the SHA-256 (hex) of its bytes as the bundler wrote them. */
+  known(): (FileFacts & { sha256: string })[] {
+    return [...this.files.values()].map((fact) => ({ ...fact }));
+  }
+
   facts(): FileFacts[] {
     return [...this.files.values()].map(({ sha256: _, ...fact }) => fact);
   }

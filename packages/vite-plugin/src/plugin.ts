@@ -12,7 +12,10 @@ import type { Plugin } from 'vite';
 import type { BundleEntry } from './bundle-facts.js';
 import { BundleFacts } from './bundle-facts.js';
 import { configuredControlFiles } from './control-files.js';
-import { unsupportedFramework, unsupportedFrameworkError } from './frameworks/detect.js';
+import type { Framework } from './frameworks/detect.js';
+import { detectFramework, unsupportedFramework, unsupportedFrameworkError } from './frameworks/detect.js';
+import { finishFramework } from './frameworks/finish.js';
+import { leaveClientBuild, takeClientBuild } from './frameworks/handoff.js';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
 import type { HtmlTag } from './html.js';
 import { charsetFirst, releaseMetaTag } from './html.js';
@@ -64,6 +67,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
   let building = false;
   // The upload that sends hashed files from writeBundle on; finished with the manifest in closeBundle.
   let session: { dir: string; upload: UploadSession; queued: Promise<unknown> } | undefined;
+  // A framework that writes its deployed folder after the client build (see frameworks/detect.ts).
+  let framework: Framework | undefined;
   // The name shape the CDN rules of `skewless cdn-config` match as immutable: `-<hash>.` before the extension.
   const cdnShape = new RegExp(`${hashSegmentSource(hash)}[^/]+$`);
   const seen: SeenPatterns = new Map();
@@ -90,14 +95,16 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
     ...preloadPendingHooks(),
 
     // Vite 6+: never join a server environment's pipeline at all.
+    // Except under a framework, whose server build closes last: its closeBundle describes the deployed folder.
     applyToEnvironment(environment: { config?: { consumer?: string } }) {
-      return environment.config?.consumer !== 'server';
+      return framework !== undefined || environment.config?.consumer !== 'server';
     },
 
     async configResolved(config) {
       // Before anything is written: a framework that deploys another folder would get a wrong manifest.
-      const framework = unsupportedFramework(config.plugins);
-      if (framework) throw unsupportedFrameworkError(framework);
+      const unsupported = unsupportedFramework(config.plugins);
+      if (unsupported) throw unsupportedFrameworkError(unsupported);
+      framework = detectFramework(config.plugins);
       root = config.root;
       base = config.base;
       assetsDir = config.build.assetsDir;
@@ -146,6 +153,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
 
     outputOptions(outputOptions) {
       if (isServer(this as unknown as HookContext)) return null;
+      // The framework's own lookups use its names; its immutable folder is classed by folder instead.
+      if (framework?.ownsNames) return null;
       return applyNames(outputOptions as Record<string, unknown>, {
         hash,
         assetsDir,
@@ -227,7 +236,10 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         const ctx = this as unknown as HookContext;
         // The build is over (closeBundle runs once per build, after every output, with or without error).
         building = false;
-        if (isServer(ctx)) return;
+        if (isServer(ctx)) {
+          if (framework && !error) await finishFrameworkBuild(ctx);
+          return;
+        }
         // Rollup 4.35+ and Rolldown pass the error of a failed build phase (a failed writeBundle is seen
         // by observeWriteFailures): a build that failed is never described nor uploaded.
         if (error) failed = true;
@@ -280,7 +292,8 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
    */
   function sendEarly(ctx: HookContext, dir: string, paths: string[]): void {
     const upload = options.upload;
-    if (!upload || upload.early === false || !uploader || failed) return;
+    // A framework's deployed folder is only known, and only final, when its server build ends.
+    if (!upload || upload.early === false || !uploader || failed || framework) return;
     // The determinism check's builds upload nothing; one manifest over two folders is refused later.
     if (process.env[DETERMINISM_ENV] === '1' || (session && session.dir !== dir)) return;
     const { early: _, ...rest } = upload;
@@ -306,8 +319,39 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
       .catch(() => {});
   }
 
+  /**
+   * A framework's server build ends after the framework wrote the deployed folder (this hook is the last
+   * one of that build): the manifest goes over that folder, from the client build's facts.
+   */
+  async function finishFrameworkBuild(ctx: HookContext): Promise<void> {
+    const client = takeClientBuild(root);
+    if (!client || client.failed) return;
+    await finishFramework({
+      framework: framework!,
+      root,
+      client,
+      base,
+      options,
+      uploader,
+      logger: hookLogger(ctx, info),
+    });
+  }
+
   /** Write the manifest over the one output directory, and upload (finishing an early upload). */
   async function close(ctx: HookContext, early: UploadSession | undefined): Promise<void> {
+    if (framework) {
+      // The client build of a framework: its server build describes the deployed folder later.
+      const dir = [...dirs][0];
+      if (dir)
+        leaveClientBuild(root, {
+          dir,
+          files: facts.known(),
+          base,
+          assetsDir,
+          failed: failed || dirs.size > 1,
+        });
+      return;
+    }
     if (failed || dirs.size === 0) return;
     if (dirs.size > 1) {
       throw new SkewlessError(
@@ -348,6 +392,15 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
 
   /** Check the names of bundle entries and record their facts; the problems fail the build. */
   function record(entries: BundleEntry[], outputOptions: unknown): { problems: string[]; warning?: string } {
+    if (framework?.ownsNames) {
+      // Named by the framework: only the checks that hold for any names (one name, one content; case).
+      const problems: string[] = [];
+      for (const entry of entries) {
+        const conflict = facts.add(entry, false);
+        if (conflict) problems.push(`[skewless] ${conflict}`);
+      }
+      return { problems };
+    }
     const named = checkNames(entries, outputOptions as Record<string, unknown>, nameSettings);
     const problems = [...named.problems];
     for (const entry of entries) {

@@ -100,4 +100,11 @@ export interface SkewlessOptions {
    * @default '' (Rollup), Vite's `build.assetsDir` (Vite)
    */
   assetsDir?: string;
+  /**
+   * The folder a framework deploys, relative to the project root, when it writes its site somewhere the
+   * plugin cannot see (SvelteKit's adapter). The manifest is written over this folder after the framework
+   * finished it. Ignored for plain Vite apps.
+   * @default 'build' (SvelteKit with adapter-static), the client build's folder (React Router framework mode)
+   */
+  deployDir?: string;
 }

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import type { CacheControlMap, HashFormat } from '@skewless/core';
 import {
   HASH_LENGTH,
@@ -23,6 +24,7 @@ export interface ResolvedOptions {
   precompress: boolean;
   assetsDir: string | undefined;
   releaseFile: string;
+  deployDir: string | undefined;
 }
 
 /** What the plugin supplies to `upload()` itself, so a user value would be ignored or clash. */
@@ -48,6 +50,7 @@ const KNOWN = new Set([
   'precompress',
   'assetsDir',
   'releaseFile',
+  'deployDir',
 ]);
 
 /**
@@ -100,6 +103,15 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
     );
   if (options.assetsDir !== undefined && typeof options.assetsDir !== 'string')
     problems.push(`'assetsDir' must be a folder name such as 'assets' (or '' for the output root).`);
+  if (
+    options.deployDir !== undefined &&
+    (typeof options.deployDir !== 'string' ||
+      options.deployDir.trim() === '' ||
+      isAbsolute(options.deployDir))
+  )
+    problems.push(
+      `'deployDir' must be the folder your framework deploys, relative to the project root, such as 'build' (got ${shown(options.deployDir)}).`,
+    );
 
   const cacheControl = options.cacheControl ?? {};
   if (typeof cacheControl !== 'object' || cacheControl === null) {
@@ -169,5 +181,6 @@ export function validateOptions(options: SkewlessOptions = {}): ResolvedOptions 
     precompress: options.precompress ?? false,
     assetsDir: options.assetsDir,
     releaseFile: options.releaseFile ?? RELEASE_FILE,
+    deployDir: options.deployDir,
   };
 }

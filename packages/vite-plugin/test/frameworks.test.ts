@@ -1,50 +1,228 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, test } from 'vitest';
-import { unsupportedFramework } from '../src/frameworks/detect.js';
+import type { Manifest } from '@skewless/core';
+import { checkDeterminism, describeDeterminism } from '@skewless/uploader';
+import { afterAll, describe, expect, test } from 'vitest';
+import { detectFramework, unsupportedFramework } from '../src/frameworks/detect.js';
+import { withTags } from '../src/frameworks/finish.js';
 import { FIXTURES } from './helpers/builders.js';
 
 const run = promisify(execFile);
 
+interface BuildResult {
+  code: number;
+  output: string;
+}
+
+/** Build a fixture app with its framework's own command, as its users do. */
+async function build(fixture: string, bin: string, env: Record<string, string> = {}): Promise<BuildResult> {
+  const cwd = join(FIXTURES, fixture);
+  return run(join(cwd, 'node_modules', '.bin', bin), ['build'], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: `${stdout}\n${stderr}` }),
+    (error: { code?: number; stdout: string; stderr: string }) => ({
+      code: error.code ?? 1,
+      output: `${error.stdout}\n${error.stderr}`,
+    }),
+  );
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split('\\').join('/'))
+    .sort();
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+const temps: string[] = [];
+afterAll(async () => {
+  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+});
+
 // Each fixture is a real app of its framework, installed from npm, with skewless() in its Vite config,
-// built by the framework's own command.
-const CASES = [
-  { fixture: 'sveltekit', bin: 'vite', name: 'SvelteKit', out: 'build' },
-  { fixture: 'react-router', bin: 'react-router', name: 'React Router framework mode', out: 'build' },
-  { fixture: 'astro', bin: 'astro', name: 'Astro', out: 'dist' },
+// built by the framework's own command. The deployed folder is written by the framework after the
+// client build the plugin sees (SvelteKit's adapter, React Router's SPA prerender).
+const SUPPORTED = [
+  {
+    fixture: 'sveltekit',
+    bin: 'vite',
+    deployed: 'build',
+    // The client build's own folder, which is not deployed and must get no manifest.
+    clientOut: '.svelte-kit/output/client',
+    pages: ['200.html', 'index.html', 'lazy.html'],
+    immutable: /^_app\/immutable\//,
+    documents: ['_app/version.json', 'skewless.json'],
+  },
+  {
+    fixture: 'react-router',
+    bin: 'react-router',
+    deployed: 'build/client',
+    clientOut: undefined,
+    pages: ['index.html'],
+    immutable: /^assets\//,
+    documents: ['skewless.json'],
+  },
 ];
 
-describe.each(CASES)('$fixture with skewless() in its Vite config', ({ fixture, bin, name, out }) => {
-  test('fails the build before anything is written, and says what to do instead', async () => {
-    const cwd = join(FIXTURES, fixture);
-    await rm(join(cwd, out), { recursive: true, force: true });
-    const result = await run(join(cwd, 'node_modules', '.bin', bin), ['build'], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-    }).then(
-      () => undefined,
-      (error: { code?: number; stdout: string; stderr: string }) => error,
-    );
-    expect(result, 'the build must fail').toBeDefined();
-    expect(result!.code).not.toBe(0);
-    const output = `${result!.stdout}\n${result!.stderr}`;
-    expect(output).toContain(`cannot describe the build of ${name} yet`);
-    expect(output).toContain("Remove skewless() from the Vite config and run 'skewless upload");
-    // No manifest over the wrong files, in the deployed folder or anywhere below it.
-    expect(existsSync(join(cwd, out, '.skewless', 'manifest.json'))).toBe(false);
-    expect(existsSync(join(cwd, out, 'client', '.skewless', 'manifest.json'))).toBe(false);
+describe.each(SUPPORTED)('$fixture with skewless() in its Vite config', (app) => {
+  const cwd = join(FIXTURES, app.fixture);
+  const deployed = join(cwd, app.deployed);
+
+  test('one manifest over the deployed folder: every file in it, the HTML stamped and guarded', async () => {
+    await rm(deployed, { recursive: true, force: true });
+    const result = await build(app.fixture, app.bin);
+    expect(result.code, result.output).toBe(0);
+    const manifest = JSON.parse(
+      await readFile(join(deployed, '.skewless', 'manifest.json'), 'utf8'),
+    ) as Manifest;
+
+    // Exactly the files the framework deploys, with the bytes on disk. Vite's .vite/manifest.json is
+    // there when the plugin describes the folder, private (never sent), and React Router deletes it later.
+    const onDisk = (await filesUnder(deployed)).filter((p) => p !== '.skewless/manifest.json');
+    const listed = manifest.files.filter((f) => f.path !== '.vite/manifest.json');
+    expect(listed.map((f) => f.path).sort()).toEqual(onDisk);
+    for (const file of listed)
+      expect(sha256(await readFile(join(deployed, file.path))), file.path).toBe(file.sha256);
+    expect(manifest.files.find((f) => f.path === '.vite/manifest.json')?.class ?? 'private').toBe('private');
+
+    // No server code, no Vite build metadata.
+    expect(onDisk.filter((p) => /(^|\/)(server|\.vite)\//.test(p))).toEqual([]);
+
+    const classOf = new Map(manifest.files.map((f) => [f.path, f.class]));
+    for (const page of app.pages) {
+      expect(classOf.get(page), page).toBe('document');
+      const html = await readFile(join(deployed, page), 'utf8');
+      expect(html).toContain(`<meta name="skewless-release" content="${manifest.release}">`);
+      // The guard runs before any of the framework's own scripts.
+      const guard = html.indexOf('<script>((');
+      expect(guard, `${page} has the inline guard`).toBeGreaterThan(-1);
+      expect(html.indexOf('<script'), `${page}: the guard is the first script`).toBe(guard);
+      const refs = manifest.files.find((f) => f.path === page)?.references ?? [];
+      expect(refs.length, `${page} references the framework's scripts`).toBeGreaterThan(0);
+      for (const ref of refs) expect(classOf.get(ref), ref).toBe('immutable');
+    }
+    for (const doc of app.documents) expect(classOf.get(doc), doc).toBe('document');
+    const hashed = onDisk.filter((p) => app.immutable.test(p));
+    expect(hashed.length).toBeGreaterThan(3);
+    for (const path of hashed) expect(classOf.get(path), path).toBe('immutable');
+    const release = JSON.parse(await readFile(join(deployed, 'skewless.json'), 'utf8')) as {
+      release: string;
+    };
+    expect(release.release).toBe(manifest.release);
+
+    if (app.clientOut) expect(existsSync(join(cwd, app.clientOut, '.skewless', 'manifest.json'))).toBe(false);
+  });
+
+  test('upload with html: the deployed pages go live with the assets they reference', async () => {
+    const target = await mkdtemp(join(tmpdir(), 'skewless-framework-'));
+    temps.push(target);
+    await rm(deployed, { recursive: true, force: true });
+    const result = await build(app.fixture, app.bin, { SKEWLESS_FIXTURE_UPLOAD: `file://${target}` });
+    expect(result.code, result.output).toBe(0);
+    const manifest = JSON.parse(
+      await readFile(join(deployed, '.skewless', 'manifest.json'), 'utf8'),
+    ) as Manifest;
+    const sent = (await filesUnder(target)).filter((p) => !p.startsWith('.skewless/'));
+    const public_ = manifest.files.filter((f) => f.class !== 'private').map((f) => f.path);
+    expect(sent.sort()).toEqual(public_.sort());
+    for (const path of sent)
+      expect(sha256(await readFile(join(target, path))), path).toBe(
+        manifest.files.find((f) => f.path === path)!.sha256,
+      );
+    const current = JSON.parse(await readFile(join(target, '.skewless', 'current.json'), 'utf8')) as {
+      release: string;
+    };
+    expect(current.release).toBe(manifest.release);
   });
 });
 
-describe('unsupportedFramework', () => {
+describe('sveltekit', () => {
+  test('a deployDir that is not the adapter\u2019s folder fails the build, naming the option', async () => {
+    const target = await mkdtemp(join(tmpdir(), 'skewless-framework-'));
+    temps.push(target);
+    const result = await build('sveltekit', 'vite', {
+      SKEWLESS_FIXTURE_DEPLOY_DIR: '.svelte-kit/output',
+      SKEWLESS_FIXTURE_UPLOAD: `file://${target}`,
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/lacks \d+ of the client build's \d+ files/);
+    expect(result.output).toContain("Set skewless({ deployDir: '<the folder your adapter writes>' })");
+    expect(await filesUnder(target)).toEqual([]);
+    expect(existsSync(join(FIXTURES, 'sveltekit', '.svelte-kit', 'output', '.skewless'))).toBe(false);
+  });
+});
+
+describe('astro with skewless() in its Vite config', () => {
+  test('fails the build before anything is written, and says what to do instead', async () => {
+    const cwd = join(FIXTURES, 'astro');
+    await rm(join(cwd, 'dist'), { recursive: true, force: true });
+    const result = await build('astro', 'astro');
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('cannot describe the build of Astro yet');
+    expect(result.output).toContain("Remove skewless() from the Vite config and run 'skewless upload");
+    expect(existsSync(join(cwd, 'dist', '.skewless', 'manifest.json'))).toBe(false);
+  });
+});
+
+describe('detectFramework', () => {
   test('knows the frameworks by their Vite plugins, and leaves plain Vite apps alone', () => {
-    expect(unsupportedFramework([{ name: 'vite:vue' }, { name: 'skewless:build' }])).toBeUndefined();
+    expect(detectFramework([{ name: 'vite:vue' }, { name: 'skewless:build' }])).toBeUndefined();
     expect(unsupportedFramework([{ name: 'vite:react-babel' }])).toBeUndefined();
-    expect(unsupportedFramework([{ name: 'vite-plugin-sveltekit-compile' }])?.name).toBe('SvelteKit');
-    expect(unsupportedFramework([{ name: 'react-router' }])?.folder).toBe('build/client');
+    expect(detectFramework([{ name: 'vite-plugin-sveltekit-compile' }])?.name).toBe('SvelteKit');
+    expect(detectFramework([{ name: 'react-router' }])?.ownsNames).toBe(false);
     expect(unsupportedFramework([{ name: 'astro:build' }])?.name).toBe('Astro');
+    expect(detectFramework([{ name: 'astro:build' }])).toBeUndefined();
+  });
+});
+
+describe('withTags', () => {
+  const tags = [{ tag: 'meta', attrs: { name: 'skewless-release', content: 'x&"y' } }];
+  test('puts the tags first in <head>, after the charset declaration', () => {
+    const html = '<html><head>\n<title>t</title>\n  <meta charset="utf-8" />\n</head><body></body></html>';
+    expect(withTags(html, tags)).toBe(
+      '<html><head><meta charset="utf-8"><meta name="skewless-release" content="x&amp;&quot;y">\n<title>t</title>\n</head><body></body></html>',
+    );
+  });
+  test('leaves a page that already carries the release meta tag, or has no <head>, as it is', () => {
+    const stamped = '<head><meta name="skewless-release" content="abc"></head>';
+    expect(withTags(stamped, tags)).toBe(stamped);
+    expect(withTags('<p>fragment</p>', tags)).toBe('<p>fragment</p>');
+  });
+});
+
+describe('check-determinism on framework apps', () => {
+  test("React Router with its own command: compares the deployed folder's files, identical", async () => {
+    const report = await checkDeterminism({
+      root: join(FIXTURES, 'react-router'),
+      command: 'react-router build',
+    });
+    const compared = [...report.outside.kept, ...report.outside.changed];
+    expect(compared).toContain('build/client/index.html');
+    expect(compared).toContain('build/client/.skewless/manifest.json');
+    expect(report.counts.same).toBeGreaterThan(5);
+    expect(report.identical, describeDeterminism(report).join('\n')).toBe(true);
+    expect(describeDeterminism(report)[0]).toMatch(/identical: \d+ files written by 'react-router build'/);
+  });
+
+  test("SvelteKit's default version, a timestamp, is caught in _app/version.json", async () => {
+    process.env.SKEWLESS_FIXTURE_TIMESTAMP_VERSION = '1';
+    try {
+      const report = await checkDeterminism({ root: join(FIXTURES, 'sveltekit') });
+      expect(report.identical).toBe(false);
+      expect(report.outside.changed).toContain('build/_app/version.json');
+      expect(report.regions.map((r) => r.path)).toContain('build/_app/version.json');
+    } finally {
+      delete process.env.SKEWLESS_FIXTURE_TIMESTAMP_VERSION;
+    }
   });
 });

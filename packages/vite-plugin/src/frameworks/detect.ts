@@ -1,6 +1,26 @@
 import { SkewlessError } from '@skewless/core';
 
-/** A framework that writes its deployable folder after the client build's last hook. */
+/**
+ * A framework on Vite that writes the folder it deploys after the client build's last hook: the
+ * client bundle Skewless sees is only part of what goes live (no HTML, or HTML written later), so the
+ * plugin records the client build and writes the manifest over the deployed folder once the framework
+ * has finished it, from the closing hook of the framework's server build.
+ */
+export interface Framework {
+  name: string;
+  /**
+   * The folder the framework deploys, relative to the project root; undefined when it is the client
+   * build's own outDir (React Router framework mode writes its HTML into build/client).
+   */
+  deployDir: string | undefined;
+  /**
+   * Whether the framework names its files itself (SvelteKit: `_app/immutable/…/name.<hash>.js`), so
+   * forcing `[name]-[hash]` could break its own lookups; those files are immutable by folder instead.
+   */
+  ownsNames: boolean;
+}
+
+/** A framework Skewless cannot describe yet: the build fails with what to do instead. */
 export interface UnsupportedFramework {
   name: string;
   /** The folder the framework deploys by default, for the message. */
@@ -9,36 +29,46 @@ export interface UnsupportedFramework {
   why: string;
 }
 
-const FRAMEWORKS: readonly (UnsupportedFramework & { plugin: (name: string) => boolean })[] = [
+type Known = ({ supported: Framework } | { unsupported: UnsupportedFramework }) & {
+  plugin: (name: string) => boolean;
+};
+
+const FRAMEWORKS: readonly Known[] = [
   {
-    name: 'SvelteKit',
-    folder: 'build',
-    why: 'its adapter writes the prerendered pages and the fallback page into the deployed folder after the client build ends',
+    supported: { name: 'SvelteKit', deployDir: 'build', ownsNames: true },
     plugin: (name) => name.startsWith('vite-plugin-sveltekit'),
   },
   {
-    name: 'React Router framework mode',
-    folder: 'build/client',
-    why: 'it writes index.html and its route manifest script after the client build ends',
+    supported: { name: 'React Router framework mode', deployDir: undefined, ownsNames: false },
     plugin: (name) => name === 'react-router' || name.startsWith('react-router:'),
   },
   {
-    name: 'Astro',
-    folder: 'dist',
-    why: 'its pages are generated after the Vite builds, and the server build writes temporary server modules into the same folder',
+    unsupported: {
+      name: 'Astro',
+      folder: 'dist',
+      why: 'its pages are generated after the Vite builds, and the server build writes temporary server modules into the same folder',
+    },
     plugin: (name) => name.startsWith('astro:'),
   },
 ];
+
+function known(plugins: readonly { name?: string }[] | undefined): Known | undefined {
+  const names = (plugins ?? []).map((p) => p?.name ?? '');
+  return FRAMEWORKS.find((f) => names.some(f.plugin));
+}
+
+/** The framework whose Vite plugins are in the config and whose deployed folder Skewless describes. */
+export function detectFramework(plugins: readonly { name?: string }[] | undefined): Framework | undefined {
+  const found = known(plugins);
+  return found && 'supported' in found ? found.supported : undefined;
+}
 
 /** The framework whose Vite plugins are in the config, when Skewless cannot describe its output yet. */
 export function unsupportedFramework(
   plugins: readonly { name?: string }[] | undefined,
 ): UnsupportedFramework | undefined {
-  const names = (plugins ?? []).map((p) => p?.name ?? '');
-  const found = FRAMEWORKS.find((f) => names.some(f.plugin));
-  if (!found) return undefined;
-  const { plugin: _, ...framework } = found;
-  return framework;
+  const found = known(plugins);
+  return found && 'unsupported' in found ? found.unsupported : undefined;
 }
 
 /**
