@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -48,6 +48,13 @@ export interface CheckDeterminismOptions {
   vite?: string;
   /** Keep the two build directories and the project copies they were built in. @default false */
   keep?: boolean;
+  /**
+   * Build with this command instead of Vite's `build()`: a framework that builds through its own CLI
+   * (`react-router build`, `astro build`) or writes its deployed folder itself. It runs through the
+   * shell in each copy, and every file it writes there is compared.
+   * @default Vite's build() with the config
+   */
+  command?: string;
 }
 
 /** How files written outside outDir, inside the project's copy, differ between the two builds. */
@@ -84,6 +91,8 @@ export interface DeterminismReport {
   regions: DifferingRegion[];
   /** The two build directories (deleted unless `keep`). */
   dirs: [string, string];
+  /** The build command, when the builds ran one instead of Vite's build(). */
+  command?: string;
   /** The two copies of the project the builds ran in (deleted unless `keep`). */
   copies: [string, string];
   /** Files the first build produced: in outDir and written outside it. */
@@ -134,7 +143,10 @@ export async function checkDeterminism(options: CheckDeterminismOptions): Promis
         configFile: options.configFile ? copy.map(resolve(root, options.configFile)) : undefined,
         mode: options.mode ?? 'production',
         outDir,
+        command: options.command,
       });
+      // A command writes where its framework does: the folder given to Vite stays empty.
+      await mkdir(outDir, { recursive: true });
       changes.push(changesBetween(before, await snapshotTree(copy.top)));
       // Paths relative to the project, '../' for a file written into an ancestor level of the copy.
       const toProject = (path: string) => relative(copy.root, join(copy.top, path)).split(sep).join('/');
@@ -152,7 +164,9 @@ export async function checkDeterminism(options: CheckDeterminismOptions): Promis
     ) {
       throw new SkewlessError(
         'INVALID_OPTIONS',
-        `the builds wrote no file, neither into the folder check-determinism gave them (build.outDir) nor anywhere in the copy of the project, so there is nothing to compare. Check that --root is the project's folder and --config its Vite config ('vite build' there must write files).`,
+        options.command
+          ? `'${options.command}' wrote no file in the copy of the project, so there is nothing to compare. Check that --root is the project's folder and that the command builds it.`
+          : `the builds wrote no file, neither into the folder check-determinism gave them (build.outDir) nor anywhere in the copy of the project, so there is nothing to compare. Check that --root is the project's folder and --config its Vite config ('vite build' there must write files).`,
       );
     }
     const diff = diffManifests(a, b);
@@ -195,7 +209,18 @@ export async function checkDeterminism(options: CheckDeterminismOptions): Promis
       diff.identical &&
       outside.onlyInA.length + outside.onlyInB.length + outside.changed.length === 0 &&
       outside.removed.a.join('\n') === outside.removed.b.join('\n');
-    return { identical, diff, outside, regions, dirs, copies: pair, files, counts, uncompared };
+    return {
+      identical,
+      diff,
+      outside,
+      regions,
+      dirs,
+      ...(options.command ? { command: options.command } : {}),
+      copies: pair,
+      files,
+      counts,
+      uncompared,
+    };
   } finally {
     if (!options.keep) await rm(work, { recursive: true, force: true });
   }
@@ -325,8 +350,9 @@ function esmEntry(exp: unknown): string | undefined {
 /** Describe a report for people, one line per finding. */
 export function describeDeterminism(report: DeterminismReport): string[] {
   const { diff, outside, counts } = report;
-  const where =
-    counts.outside === 0
+  const where = report.command
+    ? `${counts.files} files written by '${report.command}'`
+    : counts.outside === 0
       ? `${counts.files} files in outDir`
       : `${counts.files} files (${counts.inOutDir} in outDir, ${counts.outside} written outside it)`;
   const written = [...outside.kept, ...outside.changed, ...outside.onlyInA].sort();

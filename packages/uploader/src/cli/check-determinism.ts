@@ -2,7 +2,8 @@ import { checkDeterminism, describeDeterminism } from '../determinism.js';
 import type { Command } from './command.js';
 import { EXIT, parseFlags } from './command.js';
 
-const HELP = `Usage: skewless check-determinism [--root .] [--config vite.config.ts] [--mode production] [--json]
+const HELP = `Usage: skewless check-determinism [--root .] [--config vite.config.ts] [--mode production]
+                                  [--command '<build command>'] [--json]
 
 Builds the project twice with its own Vite, each time in a fresh copy of the project in a temp
 folder (the project itself is never written to), and compares every file each build produced: in
@@ -14,6 +15,9 @@ Options:
   --root <dir>       project root (default: current directory)
   --config <file>    Vite config file, relative to the root (default: Vite's lookup)
   --mode <mode>      Vite mode (default: production)
+  --command <cmd>    build with this command instead of Vite's build(), for a framework that builds
+                     through its own CLI ('react-router build', 'astro build'); every file it writes
+                     in the copy is compared
   --keep             keep the two build directories and project copies, and print where they are
   --json             print the report as JSON on stdout
   --verbose          print stacks on errors`;
@@ -28,6 +32,7 @@ const command: Command = async (argv, { logger }) => {
         root: { type: 'string', default: '.' },
         config: { type: 'string' },
         mode: { type: 'string' },
+        command: { type: 'string' },
         keep: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -45,6 +50,7 @@ const command: Command = async (argv, { logger }) => {
     configFile: values.config,
     mode: values.mode,
     keep: values.keep,
+    command: values.command,
   });
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
