@@ -14,6 +14,9 @@ import { type NginxInstance, nginxTest, startNginx } from '../src/nginx.js';
 const JS = `export const routes = [${Array.from({ length: 300 }, (_, i) => `'/route/${i}'`).join(',')}];\n`;
 const HTML = '<!doctype html><script type="module" src="/assets/index-1a2b3c4d.js"></script>';
 
+// Paths the origin answers with no Cache-Control at all: only the generated rule can give them a TTL.
+const BARE = ['/assets/bare/', '/_app/', '/_astro/', '/x/_astro/'];
+
 let dir: string;
 let origin: Server;
 let nginx: NginxInstance | undefined;
@@ -49,8 +52,7 @@ test.beforeAll(async () => {
     originHits.set(path, (originHits.get(path) ?? 0) + 1);
     // Stands in for an origin that marks errors cacheable (a bucket's bare 403/404 behind a default TTL),
     // which the Skewless handler never does: the cache must refuse to keep them anyway.
-    // An origin that sends no Cache-Control at all: only the hashed-name location gives a TTL then.
-    if (path.startsWith('/assets/bare/')) {
+    if (BARE.some((prefix) => path.startsWith(prefix))) {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end(path);
       return;
@@ -86,6 +88,8 @@ test('the generated nginx config passes nginx -t', () => {
     { hash: { length: 16, characters: 'hex' as const } },
     { hash: { length: 10, characters: 'base64' as const }, prefix: '/' },
     { origin: 'https://127.0.0.1:8443', prefix: '/admin/static/', name: 'site_2' },
+    { base: '/docs/', hash: { length: 8, characters: 'base64' as const } },
+    { frameworkFolders: false },
   ]) {
     const variant = nginxTest(
       cdnConfig('nginx', {
@@ -168,6 +172,33 @@ test('real nginx gives the year only to what the classifier calls immutable (ori
   ] as const) {
     expect(
       classify({ path: path.slice(1) }, { hash: { length: 8, characters: 'hex' } }) === 'immutable',
+      path,
+    ).toBe(immutable);
+    await get(path);
+    const second = await get(path);
+    expect(second.status(), path).toBe(200);
+    expect(second.headers()['x-cache-status'] === 'HIT', path).toBe(immutable);
+  }
+});
+
+test("real nginx gives the year to every file in SvelteKit's and Astro's folders at the root, not to maps, version.json or look-alikes", async () => {
+  for (const [path, immutable] of [
+    ['/_app/immutable/entry/start.1cf46e3d.js', true],
+    ['/_app/immutable/chunks/0.DtJ9kq2Z.js', true],
+    ['/_app/immutable/assets/app.1cf46e3d.css', true],
+    ['/_astro/index.DtJ9kq2Z.js', true],
+    ['/_astro/logo.svg', true],
+    ['/_app/immutable/entry/start.1cf46e3d.js.map', false],
+    ['/_astro/index.DtJ9kq2Z.js.map', false],
+    ['/_app/version.json', false],
+    ['/_app/immutablex/start.1cf46e3d.js', false],
+    ['/_astro/page.html', false],
+    ['/_astro/.hidden/a.js', false],
+    ['/x/_astro/index.DtJ9kq2Z.js', false],
+  ] as const) {
+    // The classifier on the bare directory the framework wrote, which is what the upload sends.
+    expect(
+      classify({ path: path.slice(1) }, { hash: { length: 8, characters: 'base64' } }) === 'immutable',
       path,
     ).toBe(immutable);
     await get(path);

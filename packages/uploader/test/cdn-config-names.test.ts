@@ -1,6 +1,12 @@
 import type { HashFormat } from '@skewless/core';
 import { describe, expect, it } from 'vitest';
-import { type CdnConfigOptions, cdnConfig, classify } from '../src/index.js';
+import {
+  type CdnConfigOptions,
+  cdnConfig,
+  classify,
+  inFrameworkImmutableFolder,
+  isHashedName,
+} from '../src/index.js';
 
 // The CDN's year-long rule must cover exactly the names the classifier calls `immutable` (by name, as
 // on a bare directory): a wider rule caches changing bytes for a year, a narrower one costs revalidations.
@@ -13,24 +19,37 @@ function providerRules(options: CdnConfigOptions): Record<string, (path: string)
   const ruleset = JSON.parse(cdnConfig('cloudflare', options));
   const expression: string = ruleset.rules[1].expression;
   // `(path matches "A") and not (path matches "B") and (not (path matches "C") or (path matches "D")) …`,
-  // string escapes undone.
+  // or several of those in parentheses joined by ` or ` (hashed names, framework folders); string
+  // escapes undone.
   const path = '\\(http\\.request\\.uri\\.path matches "((?:[^"\\\\]|\\\\.)*)"\\)';
+  const clause = `(?:(not )?${path}|\\(not ${path} or ${path}\\))`;
+  const conjunction = `${clause}(?: and ${clause})*`.replace(/(?<!\\)\((?!\?)/g, '(?:');
+  const alternatives = new RegExp(`^${conjunction}$`).test(expression)
+    ? [expression]
+    : [...expression.matchAll(new RegExp(`\\((${conjunction})\\)(?: or |$)`, 'g'))].map((m) => m[1]!);
   const compile = (text: string) => new RegExp(text.replace(/\\(.)/g, '$1'));
-  const clauses = [
-    ...expression.matchAll(new RegExp(`(?:(not )?${path}|\\(not ${path} or ${path}\\))( and |$)`, 'g')),
-  ].map((m) =>
-    m[2] !== undefined
-      ? (p: string) => compile(m[2]!).test(p) !== Boolean(m[1])
-      : (p: string) => !compile(m[3]!).test(p) || compile(m[4]!).test(p),
+  const predicates = alternatives.map((alternative) => {
+    const clauses = [
+      ...alternative.matchAll(new RegExp(`(?:(not )?${path}|\\(not ${path} or ${path}\\))( and |$)`, 'g')),
+    ].map((m) =>
+      m[2] !== undefined
+        ? (p: string) => compile(m[2]!).test(p) !== Boolean(m[1])
+        : (p: string) => !compile(m[3]!).test(p) || compile(m[4]!).test(p),
+    );
+    // Every part of the alternative was understood: nothing else (no other `or`, no other field) hides in it.
+    expect(clauses.length).toBe(alternative.split(' and ').length);
+    return (p: string) => clauses.every((c) => c(p));
+  });
+  // And the alternatives are the whole expression.
+  expect(alternatives.length === 1 ? alternatives[0] : alternatives.map((a) => `(${a})`).join(' or ')).toBe(
+    expression,
   );
-  // Every part of the expression was understood: nothing else (no other `or`, no other field) hides in it.
-  expect(clauses.length).toBe(expression.split(' and ').length);
   const terraform = cdnConfig('cloudflare', { ...options, format: 'terraform' });
   expect(terraform).toContain(`expression = ${JSON.stringify(expression)}`);
   return {
     nginx: (p) => nginx.test(p),
     fastly: (p) => fastly.test(p),
-    cloudflare: (p) => clauses.every((c) => c(p)),
+    cloudflare: (p) => predicates.some((c) => c(p)),
   };
 }
 
@@ -98,6 +117,54 @@ function names(format: HashFormat): string[] {
     'assets/importmap.json',
     'assets/_app/version.json',
     '_app/version.json',
+    // SvelteKit's and Astro's content-named folders at the root of the base: every file but maps,
+    // HTML and dot files, whatever its name; and the near-misses around them.
+    '_app/immutable/entry/start.1cf46e3d.js',
+    '_app/immutable/chunks/0.DtJ9kq2Z.js',
+    '_app/immutable/assets/app.1cf46e3d.css',
+    '_app/immutable/nodes/0.js',
+    '_app/immutable/entry/start.1cf46e3d.js.map',
+    '_app/immutable/entry/start.1cf46e3d.js.map.br',
+    '_app/immutable/service-worker.js',
+    '_app/immutable/page.html',
+    '_app/immutable/page.HTM',
+    '_app/immutable/x.htmlx',
+    '_app/immutable/.env',
+    '_app/immutable/.well-known/a.js',
+    '_app/immutable',
+    '_app/immutable/',
+    '_app/immutablex/start.1cf46e3d.js',
+    '_app/immutabl/start.1cf46e3d.js',
+    '_app/env.js',
+    '_app/version.json.br',
+    '_astro/index.1cf46e3d.js',
+    '_astro/hoisted.DtJ9kq2Z.js',
+    '_astro/logo.svg',
+    '_astro/a',
+    '_astro/sw.js',
+    '_astro/skewless.json',
+    '_astro/index.1cf46e3d.js.map',
+    '_astro/page.html',
+    '_astro/.env',
+    '_astro/.hidden/a.js',
+    '_astro/sub/.x',
+    '_astro/.well-known/a.js',
+    '_astro/.well-knownx/a.js',
+    '_astro/.well-know/a.js',
+    '_astro//.env',
+    '_astro//a.js',
+    '_astro/./a.js',
+    '_astro',
+    '_astro/',
+    '_astrox/a.js',
+    '_Astro/a.js',
+    'x/_astro/index.1cf46e3d.js',
+    'x/_app/immutable/start.1cf46e3d.js',
+    'assets/_astro/index.1cf46e3d.js',
+    'assets/_app/immutable/start.1cf46e3d.js',
+    '_app/_astro/a.js',
+    '.skewless/_astro/a.js',
+    '.x/_app/immutable/a.js',
   ];
   for (const h of [...good, ...bad]) {
     out.push(
@@ -135,10 +202,21 @@ function names(format: HashFormat): string[] {
       `assets/remoteEntry-${h}.js`,
       `assets/workbox-${h}.js`,
       `assets/${h}-sw.js`,
+      `_astro/x-${h}.js`,
+      `_astro/x.${h}.js`,
+      `_astro/x.${h}.js.map`,
+      `_astro/page-${h}.html`,
+      `_app/immutable/chunks/${h}.js`,
+      `_app/immutable/.x-${h}.js`,
+      `_app/x-${h}.js`,
+      `_app/immutablex/x-${h}.js`,
+      `x/_astro/x.${h}.js`,
     );
   }
   return out;
 }
+
+const STARTS = ['assets/', '_astro/', '_app/immutable/', '_app/', ''];
 
 /** A fixed pseudo-random stream of names built from the pieces that matter, for what the table forgets. */
 function fuzzNames(format: HashFormat, count: number): string[] {
@@ -157,6 +235,10 @@ function fuzzNames(format: HashFormat, count: number): string[] {
     'l',
     '.well-known',
     '.x',
+    '_astro',
+    '_app/immutable',
+    'immutable',
+    '.1cf46e3d.',
     ...good,
     ...bad,
   ];
@@ -166,7 +248,7 @@ function fuzzNames(format: HashFormat, count: number): string[] {
     return seed;
   };
   return Array.from({ length: count }, () => {
-    let name = 'assets/';
+    let name = STARTS[next() % STARTS.length]!;
     const parts = 2 + (next() % 7);
     for (let i = 0; i < parts; i++) name += pieces[next() % pieces.length];
     return name;
@@ -181,30 +263,98 @@ const FORMATS: HashFormat[] = [
 ];
 
 describe('cdn-config: every provider caches for a year exactly what the classifier calls immutable', () => {
+  // Outside the assets prefix the year-long rule covers the framework folders only: a name the
+  // classifier calls immutable there by its `-<hash>.` alone is out of scope (it is not under the prefix
+  // the bundler writes hashed names to), every other name is compared.
+  const inScope = (name: string, prefix: string, base: string, hash: HashFormat) =>
+    `${base}${name}`.startsWith(prefix) || inFrameworkImmutableFolder(name) || !isHashedName(name, hash);
   for (const hash of FORMATS) {
-    for (const prefix of ['assets/', '/']) {
-      it(`${hash.length} ${hash.characters}, prefix ${prefix}`, () => {
-        const rules = providerRules({ hash, prefix });
-        const all = [...names(hash), ...fuzzNames(hash, 3000)].filter((n) =>
-          `/${n}`.startsWith(`/${prefix}`.replace('//', '/')),
-        );
+    for (const [base, prefix] of [
+      ['/', '/assets/'],
+      ['/', '/'],
+      ['/admin/', '/admin/assets/'],
+    ] as const) {
+      it(`${hash.length} ${hash.characters}, base ${base}, prefix ${prefix}`, () => {
+        const rules = providerRules({ hash, prefix, base });
+        const all = [...names(hash), ...fuzzNames(hash, 4000)].filter((n) => inScope(n, prefix, base, hash));
         let immutable = 0;
+        let inFolders = 0;
         const disagreements: string[] = [];
         for (const name of all) {
           const expected = classify({ path: name }, { hash }) === 'immutable';
           if (expected) immutable++;
+          if (expected && inFrameworkImmutableFolder(name) && !isHashedName(name, hash)) inFolders++;
           for (const [provider, test] of Object.entries(rules)) {
-            if (test(`/${name}`) !== expected)
-              disagreements.push(`${provider}: /${name} should be ${expected}`);
+            if (test(`${base}${name}`) !== expected)
+              disagreements.push(`${provider}: ${base}${name} should be ${expected}`);
           }
         }
         expect(disagreements).toEqual([]);
-        // The table holds both kinds in numbers, so agreement is not a vacuous "nothing matches".
+        // The table holds both kinds in numbers, so agreement is not a vacuous "nothing matches"; and
+        // names that only their folder makes immutable are among them.
         expect(immutable).toBeGreaterThan(20);
+        expect(inFolders).toBeGreaterThan(20);
         expect(all.length - immutable).toBeGreaterThan(100);
       });
     }
   }
+
+  it('framework folders only at the root of the base; maps, HTML and version.json never get the year', () => {
+    const hash = { length: 8, characters: 'hex' } as const;
+    const rules = providerRules({ hash, base: '/admin/' });
+    for (const [path, expected] of [
+      ['/admin/_app/immutable/entry/start.1cf46e3d.js', true],
+      ['/admin/_astro/index.DtJ9kq2Z.js', true],
+      ['/admin/_astro/app-deadbeef.css', true],
+      ['/_astro/index.DtJ9kq2Z.js', false],
+      ['/_app/immutable/entry/start.1cf46e3d.js', false],
+      ['/admin/x/_astro/index.DtJ9kq2Z.js', false],
+      ['/admin/_app/immutablex/start.1cf46e3d.js', false],
+      ['/admin/_app/version.json', false],
+      ['/admin/_app/immutable/entry/start.1cf46e3d.js.map', false],
+      ['/admin/_astro/index.DtJ9kq2Z.js.map', false],
+      ['/admin/_astro/404.html', false],
+      ['/admin/_astro/.env', false],
+    ] as const) {
+      for (const [provider, test] of Object.entries(rules))
+        expect(test(path), `${provider} ${path}`).toBe(expected);
+    }
+  });
+
+  it('without the framework folders (option off, or a manifest that lists none) the rule is the hashed names only', () => {
+    const hash = { length: 8, characters: 'hex' } as const;
+    const file = (path: string, cls: string) => ({ path, class: cls }) as never;
+    const manifest = (files: never[]) => ({ hash, base: '/', assetsDir: 'assets', files });
+    for (const options of [
+      { hash, frameworkFolders: false },
+      { manifest: manifest([file('assets/index-1a2b3c4d.js', 'immutable')]) },
+      // A plugin build's public/_astro/ file is revalidate: a year at the edge would keep it stale.
+      {
+        manifest: manifest([
+          file('_astro/index.1cf46e3d.js', 'immutable'),
+          file('_astro/data.json', 'revalidate'),
+        ]),
+      },
+    ]) {
+      const rules = providerRules(options);
+      for (const [provider, test] of Object.entries(rules)) {
+        expect(test('/_astro/index.1cf46e3d.js'), `${provider} ${JSON.stringify(options)}`).toBe(false);
+        expect(test('/assets/index-1a2b3c4d.js'), provider).toBe(true);
+      }
+    }
+    // A manifest whose files there are all immutable (maps private, pages HTML) turns that folder on alone.
+    const rules = providerRules({
+      manifest: manifest([
+        file('_astro/index.1cf46e3d.js', 'immutable'),
+        file('_astro/index.1cf46e3d.js.map', 'private'),
+        file('_astro/page.html', 'document'),
+      ]),
+    });
+    for (const [provider, test] of Object.entries(rules)) {
+      expect(test('/_astro/data.1cf46e3d.js'), provider).toBe(true);
+      expect(test('/_app/immutable/start.1cf46e3d.js'), provider).toBe(false);
+    }
+  });
 
   it('the near-misses of the brief: notes-deadbeef.txt and a hash-like tail after a plain word', () => {
     const rules = providerRules({});
@@ -248,8 +398,13 @@ describe('cdn-config: every provider caches for a year exactly what the classifi
     for (const characters of ['hex', 'base64'] as const) {
       for (const length of [8, 12, 16, 21]) {
         const { rules } = JSON.parse(
-          cdnConfig('cloudflare', { hash: { length, characters }, prefix: '/admin/static/' }),
+          cdnConfig('cloudflare', {
+            hash: { length, characters },
+            prefix: '/admin/static/',
+            base: '/admin/',
+          }),
         );
+        expect(rules[1].expression).toContain('^/admin/(?:_app/immutable|_astro)/');
         expect(rules[1].expression.length).toBeLessThan(4096);
       }
     }

@@ -39,6 +39,37 @@ describe('cdnConfig: CloudFront', () => {
   });
 });
 
+describe('cdnConfig: CloudFront behaviours', () => {
+  const behaviours = (options: Parameters<typeof cdnConfig>[1]) => {
+    const note = cdnConfigNotes('cloudfront', options).find((n) => n.includes('CacheBehaviors'))!;
+    return JSON.parse(note.slice(note.indexOf('{'), note.lastIndexOf('}') + 1));
+  };
+
+  it('lists a behaviour for the assets prefix and each framework folder under the base; the policy forces no TTL', () => {
+    const b = behaviours({ base: '/admin/' });
+    expect(b.Quantity).toBe(3);
+    expect(b.Items.map((i: { PathPattern: string }) => i.PathPattern)).toEqual([
+      '/admin/assets/*',
+      '/admin/_app/immutable/*',
+      '/admin/_astro/*',
+    ]);
+    for (const item of b.Items) {
+      expect(item.CachePolicyId).toContain('skewless-assets');
+      expect(item.ViewerProtocolPolicy).toBe('redirect-to-https');
+    }
+    // A glob takes the source maps in those folders too: only the origin's no-store keeps them out.
+    expect(JSON.parse(cdnConfig('cloudfront', { base: '/admin/' })).CachePolicyConfig.MinTTL).toBe(0);
+    expect(behaviours({ frameworkFolders: false }).Items).toEqual([
+      expect.objectContaining({ PathPattern: '/assets/*' }),
+    ]);
+    expect(behaviours({ prefix: '/' }).Items.map((i: { PathPattern: string }) => i.PathPattern)).toEqual([
+      '/*',
+      '/_app/immutable/*',
+      '/_astro/*',
+    ]);
+  });
+});
+
 describe('cdnConfig: Cloudflare', () => {
   it('is a cache-settings ruleset: errors never stored, no query string in the key, a year only for hashed names', () => {
     const r = JSON.parse(cdnConfig('cloudflare', { prefix: '/static/' }));
@@ -68,6 +99,13 @@ describe('cdnConfig: Cloudflare', () => {
     expect(re.test('/static/index.js')).toBe(false);
     expect(re.test('/assets/index-1a2b3c4d.js')).toBe(false);
     expect(re.test('/static/index-1A2B3C4D.js')).toBe(false);
+    // The framework folders are a second set, joined by one `or`, with exclusions of their own.
+    const [first, second, ...more] = hashed.expression.split(') or (');
+    expect(more).toEqual([]);
+    expect(first.startsWith('((http.request.uri.path matches "^/static/')).toBe(true);
+    expect(second).toBe(
+      '(http.request.uri.path matches "^/(?:_app/immutable|_astro)/[\\\\s\\\\S]") and not (http.request.uri.path matches "\\\\.map$") and not (http.request.uri.path matches "\\\\.[Hh][Tt][Mm][Ll]?$") and not (http.request.uri.path matches "^/(?:[^/]*/)*\\\\.(?:[^/w][^/]*|w(?:[^/e][^/]*|e(?:[^/l][^/]*|l(?:[^/l][^/]*|l(?:[^/\\\\-][^/]*|-(?:[^/k][^/]*|k(?:[^/n][^/]*|n(?:[^/o][^/]*|o(?:[^/w][^/]*|w(?:[^/n][^/]*|n[^/]+)?)?)?)?)?)?)?)?)?)?(?:/|$)"))',
+    );
   });
 
   it('renders the same ruleset as Terraform', () => {
@@ -118,10 +156,50 @@ describe('cdnConfig: the hashed-name rule matches the classifier', () => {
       manifest: { hash: { length: 12, characters: 'base64' }, base: '/admin/', assetsDir: 'static' },
     });
     const source = /location ~ "([^"]+)"/.exec(out)![1]!;
-    expect(source).toMatch(/^\^\/admin\/static\/\(\?!/);
-    expect(source).toMatch(/\(\?:\[\^\/\]\+\/\)\*\[\^\/\]\+-\[A-Za-z0-9_-\]\{12\}\\\.\[A-Za-z0-9\.\]\+\$$/);
+    // The hashed names under base + assetsDir, then (no file list to say otherwise) the framework folders
+    // at the root of the base.
+    const [hashed, folders] = source.split('$|^');
+    expect(hashed).toMatch(/^\^\/admin\/static\/\(\?!/);
+    expect(hashed).toMatch(/\(\?:\[\^\/\]\+\/\)\*\[\^\/\]\+-\[A-Za-z0-9_-\]\{12\}\\\.\[A-Za-z0-9\.\]\+$/);
+    expect(folders).toMatch(/^\/admin\/\(\?!.*\(\?:_app\/immutable\|_astro\)\/\[\\s\\S\]$/);
     expect(new RegExp(source).test('/admin/static/index-aB3dE6gH9jK1.js')).toBe(true);
     expect(new RegExp(source).test('/assets/index-aB3dE6gH9jK1.js')).toBe(false);
+    expect(new RegExp(source).test('/admin/_astro/index.aB3dE6gH.js')).toBe(true);
+    expect(new RegExp(source).test('/_astro/index.aB3dE6gH.js')).toBe(false);
+  });
+
+  it('a manifest that lists files decides the framework folders: only one it lists immutable files in', () => {
+    const manifest = (files: { path: string; class: 'immutable' | 'revalidate' }[]) => ({
+      hash: { length: 8, characters: 'hex' as const },
+      base: '/',
+      assetsDir: 'assets',
+      files: files.map((f) => ({
+        ...f,
+        bytes: 1,
+        sha256: '',
+        integrity: '',
+        contentType: '',
+        cacheControl: '',
+      })),
+    });
+    const plain = cdnConfig('nginx', {
+      manifest: manifest([{ path: 'assets/index-1a2b3c4d.js', class: 'immutable' }]),
+    });
+    expect(plain).not.toContain('_astro');
+    expect(plain).toBe(cdnConfig('nginx', { frameworkFolders: false }));
+    const astro = cdnConfig('nginx', {
+      manifest: manifest([{ path: '_astro/index.1cf46e3d.js', class: 'immutable' }]),
+    });
+    expect(astro).toContain('|^/(?![\\s\\S]*\\.map$)');
+    expect(astro).toContain('(?:_astro)/[\\s\\S]');
+    expect(astro).toContain('# It also covers every file in /_astro/ but source maps, HTML and dot files');
+    const stale = cdnConfig('nginx', {
+      manifest: manifest([
+        { path: '_astro/index.1cf46e3d.js', class: 'immutable' },
+        { path: '_astro/data.json', class: 'revalidate' },
+      ]),
+    });
+    expect(stale).not.toContain('_astro');
   });
 });
 
@@ -331,7 +409,23 @@ describe('skewless cdn-config', () => {
     const { code, out } = await run(['--provider', 'nginx', '--dir', dir]);
     expect(code).toBe(0);
     expect(out).toContain('location ~ "^/a/(?!');
+    // Its file list holds nothing in _app/immutable/ or _astro/: the rule is the hashed names alone.
     expect(out).toContain('(?:[^/]+/)*[^/]+-[a-f0-9]{10}\\.[A-Za-z0-9.]+$" {');
+  });
+
+  it('--base puts the framework folders under the site path; --no-framework-folders leaves them out', async () => {
+    const based = await run(['--provider', 'nginx', '--base', '/docs/']);
+    expect(based.code).toBe(0);
+    expect(based.out).toContain('location ~ "^/docs/assets/(?!');
+    expect(based.out).toContain('$|^/docs/(?![\\s\\S]*\\.map$)');
+    expect(based.out).toContain('(?:_app/immutable|_astro)/[\\s\\S]" {');
+    const off = await run(['--provider', 'nginx', '--base', '/docs/', '--no-framework-folders']);
+    expect(off.out).not.toContain('_astro');
+    expect(off.out).toContain('location ~ "^/docs/assets/(?!');
+    await expect(run(['--provider', 'nginx', '--base', '/my docs/'])).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(/base '\/my docs\/' holds characters .* e\.g\. --base \/admin\/\.$/),
+    });
   });
 
   it('takes hash flags and prints JSON for CloudFront', async () => {

@@ -47,8 +47,8 @@ export function cdnConfig(provider: CdnProvider, options: CdnConfigOptions = {})
  * Text outputs (nginx, Fastly, Terraform) hold their notes as comments and return none here.
  */
 export function cdnConfigNotes(provider: CdnProvider, options: CdnConfigOptions = {}): string[] {
-  if (provider === 'cloudfront') return [...cloudfrontNotes(), purgeNote().join(' ')];
+  if (provider === 'cloudfront') return [...cloudfrontNotes(namingRules(options)), purgeNote().join(' ')];
   if (provider === 'cloudflare' && (options.format ?? 'json') === 'json')
-    return [...cloudflareNotes(), purgeNote().join(' ')];
+    return [...cloudflareNotes(namingRules(options)), purgeNote().join(' ')];
   return [];
 }

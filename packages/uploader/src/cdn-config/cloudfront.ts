@@ -39,10 +39,29 @@ export function cloudfrontErrorResponses() {
   };
 }
 
-/** What the JSON cannot say: error caching lives on the distribution, not the policy. */
-export function cloudfrontNotes(): string[] {
+/**
+ * The distribution's `CacheBehaviors` that take the policy: the assets prefix and each framework folder
+ * in use (SvelteKit's `_app/immutable/`, Astro's `_astro/`), which lie outside the prefix. Path patterns
+ * are globs, so a behaviour cannot leave out the source maps in those folders; that is why the policy
+ * forces no TTL (MinTTL 0) and the origin's `private, no-store` on a map still keeps it out.
+ */
+export function cloudfrontCacheBehaviors(rules: NamingRules) {
+  const patterns = [rules.prefix, ...rules.frameworkFolders.map((f) => `${rules.base}${f}`)].map(
+    (p) => `${p}*`,
+  );
+  const items = [...new Set(patterns)].map((PathPattern) => ({
+    PathPattern,
+    TargetOriginId: '<your origin id>',
+    ViewerProtocolPolicy: 'redirect-to-https',
+    CachePolicyId: `<Id of ${rules.name}-assets from create-cache-policy>`,
+  }));
+  return { Quantity: items.length, Items: items };
+}
+
+/** What the JSON cannot say: error caching and the behaviours live on the distribution, not the policy. */
+export function cloudfrontNotes(rules: NamingRules): string[] {
   return [
     `CloudFront caches error responses on its own (10 s by default, often 300 s), so a 404 seen during a deploy is served after it. Set the distribution's CustomErrorResponses to ${JSON.stringify(cloudfrontErrorResponses())}.`,
-    'Attach the policy to the behaviour serving the site; S3 without s3:ListBucket answers a missing key with 403, so list 403 too.',
+    `Attach the policy to the behaviours serving the hashed files (or to the default behaviour, for the whole site); the distribution's CacheBehaviors, ahead of any wider pattern: ${JSON.stringify(cloudfrontCacheBehaviors(rules))}. S3 without s3:ListBucket answers a missing key with 403, so list 403 too.`,
   ];
 }

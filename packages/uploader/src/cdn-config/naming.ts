@@ -1,26 +1,45 @@
 import type { HashFormat } from '@skewless/core';
-import { DEFAULT_HASH, hashFormatProblem, hashSegmentSource, ONE_YEAR, SkewlessError } from '@skewless/core';
+import {
+  DEFAULT_HASH,
+  FRAMEWORK_IMMUTABLE_FOLDERS,
+  hashFormatProblem,
+  hashSegmentSource,
+  ONE_YEAR,
+  SkewlessError,
+} from '@skewless/core';
 import type { CdnConfigOptions } from './types.js';
+
+/**
+ * A set of URL paths as an engine without lookarounds (Cloudflare's Rust regex) can test it: `path`
+ * matches `matches` and none of `excludes` (each searched anywhere in the path), and, for each of
+ * `excludesUnless`, does not match `matches` or does match `unless`.
+ */
+export interface PathParts {
+  matches: string;
+  excludes: string[];
+  excludesUnless: { matches: string; unless: string }[];
+}
 
 /** What every generator needs, resolved once from the options and the manifest. */
 export interface NamingRules {
   hash: HashFormat;
   /** The asset prefix as an absolute URL path with a trailing slash, e.g. `/assets/`. */
   prefix: string;
+  /** The site's base as an absolute URL path with a trailing slash, e.g. `/` or `/admin/`. */
+  base: string;
+  /** The framework folders (`_app/immutable/`, `_astro/`) under `base` whose every file is immutable here. */
+  frameworkFolders: string[];
   /**
    * An anchored regular expression (PCRE and JavaScript syntax, with lookaheads: nginx, Fastly) for
-   * the URL paths under the prefix that the classifier calls `immutable` by name: the classifier's hash
+   * the URL paths the classifier calls `immutable` by name. Under the prefix: the classifier's hash
    * segment (`hashSegmentSource`), minus what it rejects (a hex hash without a digit, a base64 one
    * without both a lowercase letter and an uppercase letter or digit, or of letters only with fewer
-   * than three uppercase ones, source maps, HTML, dot folders).
+   * than three uppercase ones, source maps, HTML, dot folders). Or, when `frameworkFolders` holds any,
+   * every file in them but source maps, HTML and dot files.
    */
   hashedPath: string;
-  /**
-   * The same set for engines without lookarounds (Cloudflare's Rust regex): `path` matches `matches`
-   * and none of `excludes` (each searched anywhere in the path), and, for each of `excludesUnless`,
-   * does not match `matches` or does match `unless`.
-   */
-  hashedParts: { matches: string; excludes: string[]; excludesUnless: { matches: string; unless: string }[] };
+  /** The same set for engines without lookarounds: a path is in it when it is in one of these. */
+  hashedParts: PathParts[];
   name: string;
   origin: URL;
 }
@@ -37,7 +56,8 @@ export function namingRules(options: CdnConfigOptions): NamingRules {
       `hash format ${JSON.stringify(hash)} is not valid: ${problem}. Use the values of your @skewless/vite options.`,
     );
   }
-  const prefix = normalisePrefix(options.prefix ?? defaultPrefix(options));
+  const base = normalisePrefix(options.base ?? defaultBase(options), 'base');
+  const prefix = normalisePrefix(options.prefix ?? defaultPrefix(options, base));
   let origin: URL;
   try {
     origin = new URL(options.origin ?? 'http://127.0.0.1:8080');
@@ -60,7 +80,64 @@ export function namingRules(options: CdnConfigOptions): NamingRules {
       `name '${name}' may only hold letters, digits, '-' and '_' (it names cache zones and resources).`,
     );
   }
-  return { hash, prefix, ...hashedPathRules(prefix, hash), name, origin };
+  const frameworkFolders = usedFrameworkFolders(options);
+  const hashed = hashedPathRules(prefix, hash);
+  const folders = frameworkFolders.length > 0 ? folderRules(base, frameworkFolders) : undefined;
+  return {
+    hash,
+    prefix,
+    base,
+    frameworkFolders,
+    hashedPath: folders ? `${hashed.hashedPath}|${folders.path}` : hashed.hashedPath,
+    hashedParts: folders ? [hashed.hashedParts, folders.parts] : [hashed.hashedParts],
+    name,
+    origin,
+  };
+}
+
+// The classifier's document test (classify.ts), spelled without a case flag for Cloudflare.
+const HTML = '\\.[Hh][Tt][Mm][Ll]?$';
+
+/**
+ * Which framework folders get the year. The classifier calls every file there immutable only when it
+ * classes by name (a bare directory: SvelteKit and Astro, which cannot run the plugin, so come without a
+ * manifest); with the plugin's manifest the bundler decides, and a `public/_astro/` file is `revalidate`,
+ * which a year at the edge (Cloudflare and Fastly override the origin) would keep stale. So a manifest
+ * that lists files turns a folder on only when it lists an immutable file there and nothing the rule
+ * would cover that is not immutable; without one both are on, matching what the upload by name sends.
+ */
+function usedFrameworkFolders(options: CdnConfigOptions): string[] {
+  if (options.frameworkFolders !== undefined)
+    return options.frameworkFolders ? [...FRAMEWORK_IMMUTABLE_FOLDERS] : [];
+  const files = options.manifest?.files;
+  if (!files) return [...FRAMEWORK_IMMUTABLE_FOLDERS];
+  return FRAMEWORK_IMMUTABLE_FOLDERS.filter((folder) => {
+    const inside = files.filter((f) => f.path.startsWith(folder) && f.path.length > folder.length);
+    // Private files (maps, dot files) and HTML are outside the rule; anything else there must be immutable.
+    const covered = inside.filter((f) => f.class !== 'private' && !/\.html?$/i.test(f.path));
+    return covered.length > 0 && covered.every((f) => f.class === 'immutable');
+  });
+}
+
+/**
+ * Every file in a framework folder at the root of the base (`inFrameworkImmutableFolder` on the path
+ * relative to the base), minus what the classifier takes out before it looks at the folder: source
+ * maps, HTML and dot files or folders (`.well-known` excepted). A dot segment is found after any run of
+ * segments, empty ones included (`_astro//.env` is a dot file to the classifier). Names are not looked
+ * at: `app.1cf46e3d.js` and `app-deadbeef.js` are both the framework's content-named files here.
+ */
+function folderRules(base: string, folders: string[]): { path: string; parts: PathParts } {
+  const at = `^${escapeRegExp(base)}`;
+  const inFolder = `(?:${folders.map((f) => escapeRegExp(f.slice(0, -1))).join('|')})/[\\s\\S]`;
+  const dotSegment = '(?:[^/]*/)*\\.';
+  return {
+    path: `${at}(?![\\s\\S]*\\.map$)(?![\\s\\S]*${HTML})(?!${dotSegment}(?!well-known(?:/|$)))${inFolder}`,
+    parts: {
+      matches: `${at}${inFolder}`,
+      excludes: ['\\.map$', HTML, `${at}${dotSegment}${notExactly('well-known')}(?:/|$)`],
+      excludesUnless: [],
+    },
+  };
 }
 
 // What follows the hash in a name the classifier accepts (`isHashedName`): `.ext`, `.js.map`, `.css.br`.
@@ -115,7 +192,7 @@ function notExactly(word: string): string {
  * list, `publicSourceMaps`) are not in the URL; those files keep the origin's Cache-Control, which the
  * classifier set.
  */
-function hashedPathRules(prefix: string, hash: HashFormat) {
+function hashedPathRules(prefix: string, hash: HashFormat): { hashedPath: string; hashedParts: PathParts } {
   const at = `^${escapeRegExp(prefix)}`;
   const words = rejectedWords(hash);
   const rejected = [
@@ -142,20 +219,23 @@ function hashedPathRules(prefix: string, hash: HashFormat) {
   };
 }
 
-function defaultPrefix(options: CdnConfigOptions): string {
+function defaultBase(options: CdnConfigOptions): string {
   const m = options.manifest;
-  if (!m) return 'assets/';
   // A relative base ('./') is resolved by the browser against the page; only an absolute one fixes the URL path.
-  const base = m.base.startsWith('/') ? m.base : '/';
-  return `${base}${m.assetsDir}/`;
+  return m?.base.startsWith('/') ? m.base : '/';
 }
 
-function normalisePrefix(prefix: string): string {
+function defaultPrefix(options: CdnConfigOptions, base: string): string {
+  return `${base}${options.manifest?.assetsDir ?? 'assets'}/`;
+}
+
+function normalisePrefix(prefix: string, flag: 'prefix' | 'base' = 'prefix'): string {
   const trimmed = prefix.replace(/^\/+|\/+$/g, '');
   if (/[\s"'\\{};]/.test(trimmed)) {
+    const example = flag === 'prefix' ? '--prefix assets/' : '--base /admin/';
     throw new SkewlessError(
       'INVALID_OPTIONS',
-      `prefix '${prefix}' holds characters that cannot appear in a URL path rule. Pass the assets folder, e.g. --prefix assets/.`,
+      `${flag} '${prefix}' holds characters that cannot appear in a URL path rule. Pass the ${flag === 'prefix' ? 'assets folder' : "site's URL path"}, e.g. ${example}.`,
     );
   }
   return trimmed ? `/${trimmed}/` : '/';
@@ -163,6 +243,15 @@ function normalisePrefix(prefix: string): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The comment line (without marker) saying which framework folders the hashed rule also covers, if any. */
+export function folderNote(rules: NamingRules): string[] {
+  if (rules.frameworkFolders.length === 0) return [];
+  const folders = rules.frameworkFolders.map((f) => `${rules.base}${f}`).join(' and ');
+  return [
+    `It also covers every file in ${folders} but source maps, HTML and dot files (SvelteKit and Astro name them by content, as in app.1cf46e3d.js).`,
+  ];
 }
 
 /**

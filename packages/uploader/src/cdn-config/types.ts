@@ -16,10 +16,24 @@ export interface CdnConfigOptions {
    */
   hash?: HashFormat;
   /**
+   * The URL path the site is served under (Vite's `base`, SvelteKit's `paths.base`, Astro's `base`):
+   * the framework folders are looked for at its root.
+   * @default manifest.base when absolute, else '/'
+   */
+  base?: string;
+  /**
    * The URL path prefix under which hashed assets live, e.g. `assets/` or `/admin/assets/`.
-   * @default `${manifest.base}${manifest.assetsDir}/` (absolute bases only), else 'assets/'
+   * @default `${base}${manifest.assetsDir}/`, else `${base}assets/`
    */
   prefix?: string;
+  /**
+   * Give every file in SvelteKit's `_app/immutable/` and Astro's `_astro/` at the root of `base` the
+   * year, as the classifier does on a bare directory (those frameworks name files `app.1cf46e3d.js`, which
+   * the `-<hash>.` rule does not match); source maps, HTML and dot files excepted.
+   * @default with a manifest that lists files, each folder in which it lists an immutable file and
+   * nothing else the rule would cover; without one, true
+   */
+  frameworkFolders?: boolean;
   /**
    * The origin the cache fetches from (nginx upstream, Fastly backend note), `http(s)://host[:port]`.
    * @default 'http://127.0.0.1:8080'

@@ -24,7 +24,12 @@ Options:
   --dir <build dir>          the same, from <dir>/.skewless/manifest.json
   --hash-length <n>          characters of hash in names (default: manifest, else 8)
   --hash-characters <set>    hex or base64 (default: manifest, else hex)
-  --prefix <path>            URL path of hashed assets (default: manifest base + assetsDir, else assets/)
+  --base <path>              URL path the site is served under (default: manifest base, else /)
+  --prefix <path>            URL path of hashed assets (default: base + manifest assetsDir, else base + assets/)
+  --no-framework-folders     leave SvelteKit's <base>_app/immutable/ and Astro's <base>_astro/ to the
+                             origin's Cache-Control (default: the year for every file there but maps,
+                             HTML and dot files, as the upload classes them; with a manifest, only
+                             for a folder in which it lists immutable files and nothing else)
   --origin <url>             origin the cache fetches from (default http://127.0.0.1:8080)
   --format <json|terraform>  Cloudflare output format (default json)
   --name <name>              name of the cache zone / policy / ruleset (default skewless)
@@ -51,7 +56,9 @@ const command: Command = async (argv, { logger }) => {
         dir: { type: 'string' },
         'hash-length': { type: 'string' },
         'hash-characters': { type: 'string' },
+        base: { type: 'string' },
         prefix: { type: 'string' },
+        'no-framework-folders': { type: 'boolean' },
         origin: { type: 'string' },
         format: { type: 'string' },
         name: { type: 'string' },
@@ -108,7 +115,9 @@ const command: Command = async (argv, { logger }) => {
 
   const options: CdnConfigOptions = {
     manifest,
+    base: values.base,
     prefix: values.prefix,
+    ...(values['no-framework-folders'] ? { frameworkFolders: false } : {}),
     origin: values.origin,
     format: values.format as CdnConfigOptions['format'],
     name: values.name,
