@@ -1,10 +1,14 @@
 import { posix } from 'node:path';
 
-const ATTR = /\b(?:src|href|srcset|content)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
+// Astro's islands load their component and renderer from attributes of <astro-island>, not from a
+// script's src: without them an Astro page would reference none of its scripts.
+const ATTR =
+  /\b(?:src|href|srcset|content|component-url|renderer-url|before-hydration-url)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
 
 /**
  * The output-directory paths an HTML document references through `src`, `href`, `srcset` and
- * `content` attributes, resolved against the document's location and the build's `base`.
+ * `content` attributes (and the URL attributes of Astro's `<astro-island>`), resolved against the
+ * document's location and the build's `base`.
  * Only paths present in `known` are returned (external URLs, routes and anchors drop out), sorted.
  */
 export function htmlReferences(

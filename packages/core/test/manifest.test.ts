@@ -59,6 +59,22 @@ describe('createManifest', () => {
     expect(m.release).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it("resolves the component and renderer URLs of Astro's islands as references", async () => {
+    await put(
+      'index.html',
+      '<html><head></head><body><astro-island uid="Z1" component-url="/_astro/Counter.DXhTpKLB.js" renderer-url="/_astro/client.D-lx9bTL.js" before-hydration-url="/_astro/hydrate.Ab12Cd34.js"></astro-island></body></html>',
+    );
+    await put('_astro/Counter.DXhTpKLB.js', 'export default 1');
+    await put('_astro/client.D-lx9bTL.js', 'export default 2');
+    await put('_astro/hydrate.Ab12Cd34.js', 'export default 3');
+    const m = await createManifest({ dir });
+    expect(m.files.find((f) => f.path === 'index.html')!.references).toEqual([
+      '_astro/Counter.DXhTpKLB.js',
+      '_astro/client.D-lx9bTL.js',
+      '_astro/hydrate.Ab12Cd34.js',
+    ]);
+  });
+
   it('gives the same bytes for the same content and another release for other content', async () => {
     await fixture();
     const a = serializeManifest(await createManifest({ dir }));

@@ -8,11 +8,17 @@ interface GuardModule {
   renderGuard(options: { nonce?: string; releaseUrl?: string; assetsUrl?: string }): string;
 }
 
-/** The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime. */
-export async function guardCode(base: string, assetsDir = '', releaseFile = RELEASE_FILE): Promise<string> {
-  let mod: GuardModule;
+let loaded: GuardModule | undefined;
+
+/**
+ * Load @skewless/runtime/guard once. An integration calls it while the framework loads its config:
+ * Astro runs the config's modules in a Vite module runner that is closed by the time its last hook
+ * runs, and an import from there would fail.
+ */
+export async function loadGuard(): Promise<GuardModule> {
   try {
-    mod = (await import('@skewless/runtime/guard')) as unknown as GuardModule;
+    loaded ??= (await import('@skewless/runtime/guard')) as unknown as GuardModule;
+    return loaded;
   } catch (error) {
     throw new SkewlessError(
       'INVALID_OPTIONS',
@@ -20,6 +26,11 @@ export async function guardCode(base: string, assetsDir = '', releaseFile = RELE
       { cause: error },
     );
   }
+}
+
+/** The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime. */
+export async function guardCode(base: string, assetsDir = '', releaseFile = RELEASE_FILE): Promise<string> {
+  const mod = await loadGuard();
   const element = mod.renderGuard({
     releaseUrl: releaseUrlFor(base, releaseFile),
     assetsUrl: assetsUrlFor(base, assetsDir),

@@ -44,6 +44,14 @@ interface HookContext {
  * Server (SSR) builds are left alone.
  */
 export function skewless(userOptions: SkewlessOptions = {}): Plugin {
+  return frameworkPlugin(userOptions, undefined);
+}
+
+/**
+ * The plugin as a framework integration runs it (`@skewless/vite/astro`): the framework is given, not
+ * detected, so the refusal of a framework the plain plugin cannot describe does not apply.
+ */
+export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework | undefined): Plugin {
   const options = validateOptions(userOptions);
   const { hash } = options;
   let root = process.cwd();
@@ -96,15 +104,17 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
 
     // Vite 6+: never join a server environment's pipeline at all.
     // Except under a framework, whose server build closes last: its closeBundle describes the deployed folder.
+    // An integration that finishes after every build (Astro) needs nothing from the server build.
     applyToEnvironment(environment: { config?: { consumer?: string } }) {
-      return framework !== undefined || environment.config?.consumer !== 'server';
+      const viaServer = framework !== undefined && !framework.finishedByIntegration;
+      return viaServer || environment.config?.consumer !== 'server';
     },
 
     async configResolved(config) {
       // Before anything is written: a framework that deploys another folder would get a wrong manifest.
-      const unsupported = unsupportedFramework(config.plugins);
+      const unsupported = given ? undefined : unsupportedFramework(config.plugins);
       if (unsupported) throw unsupportedFrameworkError(unsupported);
-      framework = detectFramework(config.plugins);
+      framework = given ?? detectFramework(config.plugins);
       root = config.root;
       base = config.base;
       assetsDir = config.build.assetsDir;
@@ -237,7 +247,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         // The build is over (closeBundle runs once per build, after every output, with or without error).
         building = false;
         if (isServer(ctx)) {
-          if (framework && !error) await finishFrameworkBuild(ctx);
+          if (framework && !framework.finishedByIntegration && !error) await finishFrameworkBuild(ctx);
           return;
         }
         // Rollup 4.35+ and Rolldown pass the error of a failed build phase (a failed writeBundle is seen

@@ -49,9 +49,10 @@ afterAll(async () => {
   for (const dir of temps) await rm(dir, { recursive: true, force: true });
 });
 
-// Each fixture is a real app of its framework, installed from npm, with skewless() in its Vite config,
-// built by the framework's own command. The deployed folder is written by the framework after the
-// client build the plugin sees (SvelteKit's adapter, React Router's SPA prerender).
+// Each fixture is a real app of its framework, installed from npm, with skewless() in its Vite config
+// (Astro: the skewlessAstro() integration), built by the framework's own command. The deployed folder is
+// written by the framework after the client build the plugin sees (SvelteKit's adapter, React Router's
+// SPA prerender, Astro's page generation after both its Vite builds).
 const SUPPORTED = [
   {
     fixture: 'sveltekit',
@@ -62,6 +63,7 @@ const SUPPORTED = [
     pages: ['200.html', 'index.html', 'lazy.html'],
     immutable: /^_app\/immutable\//,
     documents: ['_app/version.json', 'skewless.json'],
+    env: {} as Record<string, string>,
   },
   {
     fixture: 'react-router',
@@ -71,16 +73,29 @@ const SUPPORTED = [
     pages: ['index.html'],
     immutable: /^assets\//,
     documents: ['skewless.json'],
+    env: {} as Record<string, string>,
+  },
+  {
+    fixture: 'astro',
+    bin: 'astro',
+    deployed: 'dist',
+    clientOut: undefined,
+    pages: ['index.html'],
+    immutable: /^_astro\//,
+    documents: ['skewless.json'],
+    // Vitest sets NODE_ENV=test, under which Astro's Preact builds JSX in development form, with each
+    // component's absolute source path in it; a user's `astro build` runs in production.
+    env: { NODE_ENV: 'production' },
   },
 ];
 
-describe.each(SUPPORTED)('$fixture with skewless() in its Vite config', (app) => {
+describe.each(SUPPORTED)('$fixture with skewless()', (app) => {
   const cwd = join(FIXTURES, app.fixture);
   const deployed = join(cwd, app.deployed);
 
   test('one manifest over the deployed folder: every file in it, the HTML stamped and guarded', async () => {
     await rm(deployed, { recursive: true, force: true });
-    const result = await build(app.fixture, app.bin);
+    const result = await build(app.fixture, app.bin, app.env);
     expect(result.code, result.output).toBe(0);
     const manifest = JSON.parse(
       await readFile(join(deployed, '.skewless', 'manifest.json'), 'utf8'),
@@ -95,8 +110,9 @@ describe.each(SUPPORTED)('$fixture with skewless() in its Vite config', (app) =>
       expect(sha256(await readFile(join(deployed, file.path))), file.path).toBe(file.sha256);
     expect(manifest.files.find((f) => f.path === '.vite/manifest.json')?.class ?? 'private').toBe('private');
 
-    // No server code, no Vite build metadata.
-    expect(onDisk.filter((p) => /(^|\/)(server|\.vite)\//.test(p))).toEqual([]);
+    // No server code (Astro's temporary server modules: chunks/, pages/*.astro.mjs, renderers.mjs,
+    // manifest_*.mjs; SvelteKit's client has its own _app/immutable/chunks/), no Vite build metadata.
+    expect(onDisk.filter((p) => /(^|\/)(server|\.vite)\/|^chunks\/|\.mjs$/.test(p))).toEqual([]);
 
     const classOf = new Map(manifest.files.map((f) => [f.path, f.class]));
     for (const page of app.pages) {
@@ -127,7 +143,10 @@ describe.each(SUPPORTED)('$fixture with skewless() in its Vite config', (app) =>
     const target = await mkdtemp(join(tmpdir(), 'skewless-framework-'));
     temps.push(target);
     await rm(deployed, { recursive: true, force: true });
-    const result = await build(app.fixture, app.bin, { SKEWLESS_FIXTURE_UPLOAD: `file://${target}` });
+    const result = await build(app.fixture, app.bin, {
+      ...app.env,
+      SKEWLESS_FIXTURE_UPLOAD: `file://${target}`,
+    });
     expect(result.code, result.output).toBe(0);
     const manifest = JSON.parse(
       await readFile(join(deployed, '.skewless', 'manifest.json'), 'utf8'),
@@ -162,14 +181,15 @@ describe('sveltekit', () => {
   });
 });
 
-describe('astro with skewless() in its Vite config', () => {
-  test('fails the build before anything is written, and says what to do instead', async () => {
+describe('astro with the plain skewless() in its Vite config', () => {
+  test('fails the build before anything is written, and names the integration to use instead', async () => {
     const cwd = join(FIXTURES, 'astro');
     await rm(join(cwd, 'dist'), { recursive: true, force: true });
-    const result = await build('astro', 'astro');
+    const result = await build('astro', 'astro', { SKEWLESS_FIXTURE_VITE_PLUGIN: '1' });
     expect(result.code).not.toBe(0);
-    expect(result.output).toContain('cannot describe the build of Astro yet');
-    expect(result.output).toContain("Remove skewless() from the Vite config and run 'skewless upload");
+    expect(result.output).toContain('cannot describe the build of Astro as a Vite plugin');
+    expect(result.output).toContain("import { skewlessAstro } from '@skewless/vite/astro'");
+    expect(result.output).toContain('integrations: [skewlessAstro(');
     expect(existsSync(join(cwd, 'dist', '.skewless', 'manifest.json'))).toBe(false);
   });
 });
@@ -212,6 +232,36 @@ describe('check-determinism on framework apps', () => {
     expect(report.counts.same).toBeGreaterThan(5);
     expect(report.identical, describeDeterminism(report).join('\n')).toBe(true);
     expect(describeDeterminism(report)[0]).toMatch(/identical: \d+ files written by 'react-router build'/);
+  });
+
+  test("Astro with its own command: the assets are identical, the pages carry the project's path", async () => {
+    // The child inherits Vitest's NODE_ENV=test, which builds Preact's JSX with absolute source paths;
+    // a user's build runs in production.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    let report: Awaited<ReturnType<typeof checkDeterminism>>;
+    try {
+      report = await checkDeterminism({ root: join(FIXTURES, 'astro'), command: 'astro build' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+    const compared = [...report.outside.kept, ...report.outside.changed];
+    expect(compared).toContain('dist/index.html');
+    expect(compared).toContain('dist/.skewless/manifest.json');
+    // Every file Astro names by content is the same in both copies of the project.
+    const assets = compared.filter((p) => p.startsWith('dist/_astro/'));
+    expect(assets.length).toBeGreaterThan(3);
+    for (const path of assets) expect(report.outside.changed, path).not.toContain(path);
+    expect(report.counts.same).toBeGreaterThan(0);
+    // The check builds two copies in two folders, and Astro hashes each island's uid (in the page)
+    // from the component's source path, so the pages, hence the release id, differ between folders.
+    // Builds of one folder are identical (the release is the same for the same checkout path).
+    expect(report.identical).toBe(false);
+    expect(report.outside.changed.sort()).toEqual([
+      'dist/.skewless/manifest.json',
+      'dist/index.html',
+      'dist/skewless.json',
+    ]);
   });
 
   test("SvelteKit's default version, a timestamp, is caught in _app/version.json", async () => {

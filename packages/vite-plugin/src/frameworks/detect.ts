@@ -18,6 +18,12 @@ export interface Framework {
    * forcing `[name]-[hash]` could break its own lookups; those files are immutable by folder instead.
    */
   ownsNames: boolean;
+  /**
+   * Whether the framework's integration describes the deployed folder after every Vite build (Astro
+   * generates its pages after them, so no Vite hook runs late enough): the plugin then only records the
+   * client build and never joins the server build.
+   */
+  finishedByIntegration?: boolean;
 }
 
 /** A framework Skewless cannot describe yet: the build fails with what to do instead. */
@@ -27,6 +33,8 @@ export interface UnsupportedFramework {
   folder: string;
   /** Why the client bundle Skewless sees is not what the framework deploys. */
   why: string;
+  /** What to do instead, when Skewless has another entry for this framework. */
+  instead?: string;
 }
 
 type Known = ({ supported: Framework } | { unsupported: UnsupportedFramework }) & {
@@ -47,6 +55,8 @@ const FRAMEWORKS: readonly Known[] = [
       name: 'Astro',
       folder: 'dist',
       why: 'its pages are generated after the Vite builds, and the server build writes temporary server modules into the same folder',
+      instead:
+        "Remove skewless() from Astro's vite.plugins and add the integration instead: import { skewlessAstro } from '@skewless/vite/astro', then integrations: [skewlessAstro({ ...the same options })] in astro.config.",
     },
     plugin: (name) => name.startsWith('astro:'),
   },
@@ -76,8 +86,17 @@ export function unsupportedFramework(
  * wrong files (no HTML, or server code), so none is written at all.
  */
 export function unsupportedFrameworkError(framework: UnsupportedFramework): SkewlessError {
+  const instead =
+    framework.instead ??
+    `Remove skewless() from the Vite config and run 'skewless upload ${framework.folder} --to <target> --html' on the folder the framework deploys: without a manifest, files are classed by their names (HTML and control files no-cache, everything else revalidated).`;
+  const what = framework.instead ? 'as a Vite plugin' : 'yet';
   return new SkewlessError(
     'INVALID_OPTIONS',
-    `[skewless] @skewless/vite cannot describe the build of ${framework.name} yet: ${framework.why}, so a manifest written from the client bundle would list the wrong files. Remove skewless() from the Vite config and run 'skewless upload ${framework.folder} --to <target> --html' on the folder the framework deploys: without a manifest, files are classed by their names (HTML and control files no-cache, everything else revalidated).`,
+    `[skewless] @skewless/vite cannot describe the build of ${framework.name} ${what}: ${framework.why}, so a manifest written from the client bundle would list the wrong files. ${instead}`,
   );
+}
+
+/** Astro, as its integration (`@skewless/vite/astro`) runs the plugin; the folder is known at build:done. */
+export function astroFramework(deployDir: string | undefined): Framework {
+  return { name: 'Astro', deployDir, ownsNames: true, finishedByIntegration: true };
 }
