@@ -269,6 +269,9 @@ describe('purge after prune', () => {
       error: 'PurgeHttpError: HTTP 403: Provided credentials are missing or invalid',
     });
     expect(out.purge[0]?.manual).toContain('-H "Fastly-Key: $FASTLY_API_TOKEN"');
+    // --verbose names each deleted key; the count and the bytes freed are always printed.
+    expect(run.stderr).toContain('deleted pp-cli/assets/entry-6a6a6a6a.js');
+    expect(run.stderr).toMatch(/deleted \d+ object\(s\) \([\d.]+ [kKMG]?i?B\) of 1 old release\(s\); kept /);
     expect(run.stderr).toContain('The objects are deleted');
     expect(run.stderr).toContain('Purge by hand: curl -X POST');
     expect(`${run.stdout}\n${run.stderr}`).not.toContain(FASTLY_TOKEN);
