@@ -77,8 +77,8 @@ export async function prune(options: PruneOptions): Promise<PruneResult & { deci
     const records = dropped.flatMap((r) =>
       store.recordKeys(r.release, listing).filter((k) => listing.has(k)),
     );
-    const order = [...assets, ...records];
-    const bytes = order.reduce((n, path) => n + (listing.get(path)?.size ?? 0), 0);
+    let order = [...assets, ...records];
+    let gone = assets;
     for (const d of decisions) logger.debug(`${d.kept ? 'keep' : 'drop'} ${d.release}: ${d.reason}`);
 
     if (!dryRun) {
@@ -89,9 +89,19 @@ export async function prune(options: PruneOptions): Promise<PruneResult & { deci
         );
       }
       const removal = (path: string): RemoveRequest => ({ path, etag: listing.get(path)?.etag });
-      await target.removeMany(assets.map(removal));
-      await target.removeMany(records.map(removal));
+      // An object written again since the listing (its ETag changed) is kept by the condition: it is
+      // neither reported as deleted nor purged.
+      const kept = new Set(await target.removeMany(assets.map(removal)));
+      for (const path of await target.removeMany(records.map(removal))) kept.add(path);
+      if (kept.size > 0) {
+        logger.info(
+          `kept ${kept.size} object(s) written again since the listing: ${[...kept].slice(0, 5).join(', ')}${kept.size > 5 ? ', …' : ''}`,
+        );
+        order = order.filter((path) => !kept.has(path));
+        gone = assets.filter((path) => !kept.has(path));
+      }
     }
+    const bytes = order.reduce((n, path) => n + (listing.get(path)?.size ?? 0), 0);
     // The lease is not needed for the purge: what it drops is gone from the target already.
     if (leased) {
       leased = false;
@@ -101,7 +111,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult & { deci
       purgeTargets.length > 0 && !dryRun
         ? await purgePruned(
             purgeTargets,
-            assets,
+            gone,
             dropped.map((r) => r.release),
             {
               purge: options.purge ?? [],
