@@ -278,3 +278,14 @@ describe('purge after prune', () => {
     expect(await s3.keys()).not.toContain('pp-cli/assets/entry-6a6a6a6a.js');
   });
 });
+
+describe('prune --help', () => {
+  it('prints the defaults a user gets (keep 10, min-age 7d) and that --purge is off unless given', async () => {
+    const help = await runCli(built.cli, ['prune', '--help'], plainEnv());
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--keep <n>            releases to keep, newest first (default 10, ≥ 1)');
+    expect(help.stdout).toMatch(/--min-age <age>[\s\S]*\(default 7d\)/);
+    expect(help.stdout).toContain('off by default');
+    expect(help.stdout).toContain('3 deleted but a --purge failed');
+  });
+});
