@@ -1,6 +1,7 @@
 import { cached404, noStoreErrors } from './cached-404.js';
 import { complete } from './complete.js';
 import { control } from './control.js';
+import { htmlRevalidate } from './html-revalidate.js';
 import { htmlFirst, skewlessOrder } from './publish-order.js';
 import { hashedNames, queryString } from './query-string.js';
 import { retention } from './retention.js';
@@ -21,4 +22,5 @@ export const scenarios: ReadonlyArray<{ id: string; run: Scenario }> = [
   { id: '6b-skewless-order', run: skewlessOrder },
   { id: '7-retention', run: retention },
   { id: '8-rollback', run: rollbackScenario },
+  { id: '9-html-revalidate', run: htmlRevalidate },
 ];

@@ -231,7 +231,7 @@ const COMMANDS = {
     required: ['dir', 'out'] as EngineOptionKey[],
   },
   prune: {
-    keys: [...TARGET_KEYS, 'keep', 'minAgeMs'] as EngineOptionKey[],
+    keys: [...TARGET_KEYS, 'keep', 'minAgeMs', 'purge', 'publicUrl'] as EngineOptionKey[],
     required: ['to'] as EngineOptionKey[],
   },
   releases: { keys: TARGET_KEYS, required: ['to'] as EngineOptionKey[] },

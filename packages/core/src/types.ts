@@ -399,6 +399,23 @@ export interface PruneOptions extends TargetOptions {
    * @default 604800000 (7 days)
    */
   minAgeMs?: number;
+  /**
+   * CDNs to purge once the objects are deleted, so a CDN stops serving its copies of them: the deleted
+   * files' paths (`cloudfront:<distribution-id>`) or URLs (`cloudflare:<zone-id>`, needs `publicUrl`),
+   * or the dropped releases' ids, the tag and surrogate key `@skewless/origin` sends with a release's
+   * files (`cloudflare:<zone-id>:tags`, `fastly:<service-id>[:soft]`). Not needed for correctness (a
+   * cached copy is a deleted file's own bytes, under a name no kept release uses) and each purged path
+   * may be billed. Tokens as for {@link UploadOptions.purge}. A failed purge is reported in the result's
+   * `purge`; the deletions stand.
+   * @default [] (no purge)
+   */
+  purge?: string[];
+  /**
+   * The build's public URL, e.g. `https://cdn.example.com/app/`: the base of the purged URLs (and of
+   * CloudFront paths); as {@link UploadOptions.publicUrl}.
+   * @default none (paths are the target's keys: `/<prefix>/<path>`)
+   */
+  publicUrl?: string;
 }
 
 /** Options of `doctor`: find, and with `fix` abort, multipart uploads left open under the target. */
@@ -451,4 +468,9 @@ export interface PruneResult {
   deleted: string[];
   /** Bytes freed (or that would be). */
   bytes: number;
+  /**
+   * One report per `purge` entry, after the deletions; absent when none was asked, or in a dry run
+   * (each with no items when nothing was deleted).
+   */
+  purge?: PurgeReport[];
 }

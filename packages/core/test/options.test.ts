@@ -77,7 +77,7 @@ describe('the one validator of engine options', () => {
     );
   });
 
-  it('purge entries: cdn:id[:mode] for upload and rollback, never echoed; publicUrl is an http(s) URL', () => {
+  it('purge entries: cdn:id[:mode] for upload, rollback and prune, never echoed; publicUrl is an http(s) URL', () => {
     expect(parsePurgeTarget('cloudfront:E2QWRUHAPOMQZL')).toEqual({
       cdn: 'cloudfront',
       distributionId: 'E2QWRUHAPOMQZL',
@@ -110,7 +110,8 @@ describe('the one validator of engine options', () => {
     expect(optionProblems({ ...upload, purge: 'fastly:s1' }, { command: 'upload' })[0]).toMatch(
       /^'purge' must be a list of strings/,
     );
-    expect(optionProblems({ to: 's3://b', purge: ['fastly:s1'] }, { command: 'prune' })).toEqual([
+    expect(optionProblems({ to: 's3://b', purge: ['fastly:s1'] }, { command: 'prune' })).toEqual([]);
+    expect(optionProblems({ to: 's3://b', purge: ['fastly:s1'] }, { command: 'releases' })).toEqual([
       `unknown option 'purge'. Remove it or check its spelling.`,
     ]);
   });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManifest, optionProblems, rollback, writeManifest } from '../src/index.js';
-import { cloudflareBodies } from '../src/purge/cloudflare.js';
-import { cloudFrontEndpoint } from '../src/purge/cloudfront.js';
+import { cloudflareBodies, cloudflareManual } from '../src/purge/cloudflare.js';
+import { cloudFrontEndpoint, cloudFrontManual } from '../src/purge/cloudfront.js';
+import { fastlyBatches, fastlyManual } from '../src/purge/fastly.js';
 import { documentUrls } from '../src/purge/purge.js';
 import { upload } from '../src/upload/upload.js';
 import { startSilentServer } from './helpers/aws-proxy.js';
@@ -387,10 +388,24 @@ describe('purge items', () => {
     );
   });
 
-  it('Cloudflare URLs go 30 a request (what every plan accepts); tags in one', () => {
+  it('Cloudflare URLs and tags go 30 a request (what every plan accepts)', () => {
     const urls = Array.from({ length: 61 }, (_, i) => `https://a.example/${i}.html`);
     expect(cloudflareBodies(urls, 'url').map((b) => b.files?.length)).toEqual([30, 30, 1]);
     expect(cloudflareBodies(['skewless-document'], 'tag')).toEqual([{ tags: ['skewless-document'] }]);
+    const tags = Array.from({ length: 31 }, (_, i) => `r${i}`);
+    expect(cloudflareBodies(tags, 'tag').map((b) => b.tags?.length)).toEqual([30, 1]);
+    expect(cloudflareManual('z', urls, 'url').split(' && ')).toHaveLength(3);
+  });
+
+  it('CloudFront paths go 3,000 an invalidation, Fastly keys 256 a batch purge (their limits)', () => {
+    const paths = Array.from({ length: 3001 }, (_, i) => `/app/assets/c${i}.js`);
+    const commands = cloudFrontManual('E1', paths).split(' && ');
+    expect(commands.map((c) => c.split(' ').filter((w) => w.startsWith('/app/')).length)).toEqual([3000, 1]);
+    const keys = Array.from({ length: 257 }, (_, i) => `r${i}`);
+    expect(fastlyBatches(keys).map((b) => b.length)).toEqual([256, 1]);
+    expect(fastlyManual('svc', ['a', 'b'], false)).toBe(
+      `curl -X POST -H "Fastly-Key: $FASTLY_API_TOKEN" -H 'Surrogate-Key: a b' https://api.fastly.com/service/svc/purge`,
+    );
   });
 
   it('CloudFront ignores a global AWS_ENDPOINT_URL meant for the S3-compatible store', () => {

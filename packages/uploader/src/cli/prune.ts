@@ -2,7 +2,15 @@ import { DEFAULT_KEEP, DEFAULT_MIN_AGE_MS, formatAge, parseAge, prune } from '..
 import { formatBytes } from '../upload/progress.js';
 import type { Command } from './command.js';
 import { commandArgs, EXIT } from './command.js';
-import { checkFlags, flagNumber, TARGET_FLAGS, TARGET_FLAGS_HELP, targetOptions } from './target-flags.js';
+import { purgeExit } from './purge-exit.js';
+import {
+  checkFlags,
+  flagNumber,
+  PURGE_FLAGS,
+  TARGET_FLAGS,
+  TARGET_FLAGS_HELP,
+  targetOptions,
+} from './target-flags.js';
 
 const HELP = `Usage: skewless prune --to <s3://bucket/prefix | file:///path> [--keep <n>] [--min-age <age>] [options]
 
@@ -18,15 +26,26 @@ Options:
   --keep <n>            releases to keep, newest first (default ${DEFAULT_KEEP}, ≥ 1)
   --min-age <age>       how long a release must have been retired before it may go: 30d, 12h,
                         90m, 45s, or 0 (default ${formatAge(DEFAULT_MIN_AGE_MS)})
+  --purge <cdn:id>      once the objects are deleted, purge the CDN's copies of them (repeatable;
+                        off by default: a copy is a deleted file's own bytes under a name no kept
+                        release uses, and CDNs may bill each path):
+                        cloudfront:<distribution-id> (the deleted paths, 3,000 a request),
+                        cloudflare:<zone-id> (their URLs, 30 a request, needs --public-url),
+                        cloudflare:<zone-id>:tags, fastly:<service-id>[:soft] (the dropped
+                        releases' ids, the tag @skewless/origin sends with their files);
+                        tokens from CLOUDFLARE_API_TOKEN / FASTLY_API_TOKEN only
+  --public-url <url>    the build's public URL (https://cdn.example.com/app/), for purge URLs
 ${TARGET_FLAGS_HELP}
   --verbose             why each release is kept or dropped, and each key
   -h, --help            show this help
 
-Exit codes: 0 ok, 1 failed, 2 usage error.`;
+Exit codes: 0 ok, 1 failed, 2 usage error, 3 deleted but a --purge failed (the warning says how
+to purge by hand).`;
 
 const command: Command = async (argv, { logger, verbose }) => {
   const { values, positionals, help, usage } = commandArgs(argv, 'prune', HELP, {
     ...TARGET_FLAGS,
+    ...PURGE_FLAGS,
     keep: { type: 'string' },
     'min-age': { type: 'string' },
   });
@@ -39,6 +58,8 @@ const command: Command = async (argv, { logger, verbose }) => {
     ...targetOptions(values, usage),
     keep: flagNumber(values.keep) as number | undefined,
     minAgeMs: minAge,
+    purge: values.purge,
+    publicUrl: values['public-url'],
     logger,
   };
   checkFlags(options, 'prune', usage);
@@ -53,6 +74,6 @@ const command: Command = async (argv, { logger, verbose }) => {
   logger.info(
     `${result.dryRun ? 'dry run: would delete' : 'deleted'} ${result.deleted.length} object(s) (${formatBytes(result.bytes)}) of ${result.dropped.length} old release(s); kept ${result.kept.join(', ') || 'nothing (no release manifests found)'}`,
   );
-  return EXIT.ok;
+  return purgeExit(result.purge);
 };
 export default command;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { TargetOptions } from '@skewless/core';
 import { SkewlessError } from '@skewless/core';
-import { shellQuote } from './http.js';
+import { batches, shellQuote } from './http.js';
 
 type CloudFrontSdk = typeof import('@aws-sdk/client-cloudfront');
 
@@ -21,6 +21,14 @@ export function assertCloudFrontSdk(): void {
     );
   }
 }
+
+/**
+ * Paths per invalidation: CloudFront allows 3,000 file paths in progress per distribution, in one
+ * request or many. A prune that deleted more needs a second request while the first is still running,
+ * which CloudFront refuses (TooManyInvalidationsInProgress): that purge is reported failed, with the
+ * command to run once the first one is done.
+ */
+export const CLOUDFRONT_PATHS_PER_REQUEST = 3000;
 
 /** A CloudFront client that sends one invalidation per call, its retries left to ours (retry.ts). */
 export async function cloudFrontInvalidator(options: TargetOptions, timeoutMs: number) {
@@ -70,7 +78,15 @@ export function cloudFrontEndpoint(): string | undefined {
   return env.AWS_ENDPOINT_URL ? 'https://cloudfront.amazonaws.com' : undefined;
 }
 
-/** The same invalidation with the AWS CLI. */
-export function cloudFrontManual(distributionId: string, paths: string[]): string {
-  return `aws cloudfront create-invalidation --distribution-id ${shellQuote(distributionId)} --paths ${paths.map(shellQuote).join(' ')}`;
+/**
+ * The same invalidation with the AWS CLI, a command per batch (run each once the one before is done,
+ * when there are several).
+ */
+export function cloudFrontManual(distributionId: string, paths: readonly string[]): string {
+  return batches(paths, CLOUDFRONT_PATHS_PER_REQUEST)
+    .map(
+      (batch) =>
+        `aws cloudfront create-invalidation --distribution-id ${shellQuote(distributionId)} --paths ${batch.map(shellQuote).join(' ')}`,
+    )
+    .join(' && ');
 }

@@ -2,8 +2,14 @@ import type { Logger, PurgeReport, PurgeTarget, TargetOptions } from '@skewless/
 import { parsePurgeTarget, SkewlessError } from '@skewless/core';
 import { withRetry } from '../targets/retry.js';
 import { cloudflareBodies, cloudflareManual, cloudflarePurge } from './cloudflare.js';
-import { assertCloudFrontSdk, cloudFrontInvalidator, cloudFrontManual } from './cloudfront.js';
-import { fastlyManual, fastlyPurge } from './fastly.js';
+import {
+  assertCloudFrontSdk,
+  CLOUDFRONT_PATHS_PER_REQUEST,
+  cloudFrontInvalidator,
+  cloudFrontManual,
+} from './cloudfront.js';
+import { fastlyBatches, fastlyManual, fastlyPurge } from './fastly.js';
+import { batches } from './http.js';
 
 /**
  * The cache tag / surrogate key the origin handler (@skewless/origin) gives every document, whatever its
@@ -33,7 +39,11 @@ const TOKEN_ENV = { cloudflare: 'CLOUDFLARE_API_TOKEN', fastly: 'FASTLY_API_TOKE
  * token in the environment for Cloudflare and Fastly, a public URL for a purge by URL. A deploy that
  * could not purge fails here, with nothing written.
  */
-export function preparePurge(purge: readonly string[], publicUrl: string | undefined): PurgeTarget[] {
+export function preparePurge(
+  purge: readonly string[],
+  publicUrl: string | undefined,
+  nothingDone = 'Nothing was written.',
+): PurgeTarget[] {
   const targets = purge.map((spec) => {
     const parsed = parsePurgeTarget(spec);
     // The validator refused these already; this keeps the types honest.
@@ -57,7 +67,7 @@ export function preparePurge(purge: readonly string[], publicUrl: string | undef
       'INVALID_OPTIONS',
       `${[...new Set(problems)]
         .map((p, i) => (i === 0 ? p : p[0]?.toUpperCase() + p.slice(1)))
-        .join(' ')} Nothing was written.`,
+        .join(' ')} ${nothingDone}`,
     );
   return targets;
 }
@@ -88,15 +98,69 @@ export function documentUrls(
  * deadline and the retries of the target's requests. Never throws: the documents are live whatever the
  * CDN answers, so each failure is a report (and a warning with the command to purge by hand).
  */
-export async function purgeDocuments(
+export function purgeDocuments(
   targets: readonly PurgeTarget[],
   documents: readonly string[],
   release: string,
   settings: PurgeSettings,
 ): Promise<PurgeReport[]> {
+  return purgeAtCdns(
+    targets,
+    {
+      urls: documentUrls(documents, settings),
+      tags: [DOCUMENT_TAG],
+      reference: `skewless-${release}-${Date.now()}`,
+      afterFailure:
+        'The documents are published and nothing was rolled back; until the cached copies expire the CDN may serve the previous ones.',
+    },
+    settings,
+  );
+}
+
+/**
+ * Purge what a prune deleted: the deleted files' URLs (CloudFront paths, Cloudflare by URL), or the
+ * dropped releases' ids, the tag and surrogate key `@skewless/origin` gives every file of a release
+ * (Cloudflare `:tags`, Fastly). A file a kept release shares may carry a dropped release's tag too: the
+ * CDN then fetches it again from the origin, which still has it. Never throws, as {@link purgeDocuments}.
+ */
+export function purgePruned(
+  targets: readonly PurgeTarget[],
+  deleted: readonly string[],
+  dropped: readonly string[],
+  settings: PurgeSettings,
+): Promise<PurgeReport[]> {
+  return purgeAtCdns(
+    targets,
+    {
+      urls: documentUrls(deleted, settings),
+      tags: [...dropped],
+      reference: `skewless-prune-${Date.now()}`,
+      afterFailure:
+        'The objects are deleted; until the cached copies expire the CDN may still serve them (their own bytes, under names no kept release uses).',
+    },
+    settings,
+  );
+}
+
+/** What one purge asks each CDN for. */
+interface PurgeItems {
+  /** Full URLs; CloudFront gets their paths. */
+  urls: string[];
+  /** Cache tags / surrogate keys, for Cloudflare `:tags` and Fastly. */
+  tags: string[];
+  /** CloudFront's caller reference; each batch gets its number appended. */
+  reference: string;
+  /** The warning's sentence on what stands after a failed purge. */
+  afterFailure: string;
+}
+
+async function purgeAtCdns(
+  targets: readonly PurgeTarget[],
+  what: PurgeItems,
+  settings: PurgeSettings,
+): Promise<PurgeReport[]> {
   const { logger } = settings;
-  const urls = documentUrls(documents, settings);
-  const paths = urls.map((u) => new URL(u).pathname);
+  const paths = what.urls.map((u) => new URL(u).pathname);
   const retry = {
     attempts: settings.attempts,
     baseDelayMs: settings.retryDelayMs,
@@ -112,18 +176,20 @@ export async function purgeDocuments(
     if (t.cdn === 'cloudfront') {
       items = paths;
       manual = cloudFrontManual(t.distributionId, items);
-      const reference = `skewless-${release}-${Date.now()}`;
       run = async () => {
         const client = await cloudFrontInvalidator(settings, settings.timeoutMs);
         try {
-          const id = await withRetry(() => client.invalidate(t.distributionId, items, reference), retry);
-          logger.debug(`CloudFront invalidation ${id ?? ''} of ${t.distributionId} created`);
+          for (const [n, batch] of batches(items, CLOUDFRONT_PATHS_PER_REQUEST).entries()) {
+            const reference = n === 0 ? what.reference : `${what.reference}-${n + 1}`;
+            const id = await withRetry(() => client.invalidate(t.distributionId, batch, reference), retry);
+            logger.debug(`CloudFront invalidation ${id ?? ''} of ${t.distributionId} created`);
+          }
         } finally {
           client.close();
         }
       };
     } else if (t.cdn === 'cloudflare') {
-      items = t.by === 'tag' ? [DOCUMENT_TAG] : urls;
+      items = t.by === 'tag' ? what.tags : what.urls;
       manual = cloudflareManual(t.zoneId, items, t.by);
       const token = process.env.CLOUDFLARE_API_TOKEN as string;
       run = async () => {
@@ -131,13 +197,17 @@ export async function purgeDocuments(
           await withRetry(() => cloudflarePurge(t.zoneId, body, token, settings.timeoutMs), retry);
       };
     } else {
-      items = [DOCUMENT_TAG];
+      items = what.tags;
       manual = fastlyManual(t.serviceId, items, t.soft);
       const token = process.env.FASTLY_API_TOKEN as string;
       run = async () => {
-        for (const key of items)
-          await withRetry(() => fastlyPurge(t.serviceId, key, t.soft, token, settings.timeoutMs), retry);
+        for (const keys of fastlyBatches(items))
+          await withRetry(() => fastlyPurge(t.serviceId, keys, t.soft, token, settings.timeoutMs), retry);
       };
+    }
+    if (items.length === 0) {
+      reports.push({ target: spec, ok: true, items, manual: '' });
+      continue;
     }
     try {
       await run();
@@ -148,9 +218,7 @@ export async function purgeDocuments(
     } catch (error) {
       const why = message(error);
       reports.push({ target: spec, ok: false, items, error: why, manual });
-      logger.warn(
-        `the purge at ${spec} failed (${why}). The documents are published and nothing was rolled back; until the CDN's cached copies expire it may serve the previous ones. Purge by hand: ${manual}`,
-      );
+      logger.warn(`the purge at ${spec} failed (${why}). ${what.afterFailure} Purge by hand: ${manual}`);
     }
   }
   return reports;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PruneOptions, PruneResult } from '@skewless/core';
 import { assertOptions, SkewlessError, silentLogger } from '@skewless/core';
+import { preparePurge, purgePruned } from '../purge/purge.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
@@ -32,12 +33,16 @@ export interface PruneDecision {
  * starts meanwhile waits for it before it lists the target, so a file that upload skips as present is
  * never deleted under it; an upload that started earlier has its pending record read here, and its files
  * are kept. Deletes go in batches, conditional on the listed ETag where the server supports it; the
- * records go last, so an interrupted prune can simply be run again.
+ * records go last, so an interrupted prune can simply be run again. With `purge`, the CDNs are asked to
+ * drop their copies once everything is deleted (before, a visitor could make the CDN fetch and cache
+ * an object again).
  */
 export async function prune(options: PruneOptions): Promise<PruneResult & { decisions: PruneDecision[] }> {
   const logger = options.logger ?? silentLogger;
   assertOptions(options, { command: 'prune' });
   parseTarget(options.to);
+  // Before anything is deleted: a purge that could not run (no token, no SDK) stops the prune now.
+  const purgeTargets = preparePurge(options.purge ?? [], options.publicUrl, 'Nothing was deleted.');
   const keep = options.keep ?? DEFAULT_KEEP;
   const minAge = options.minAgeMs ?? DEFAULT_MIN_AGE_MS;
   const retry = { attempts: options.attempts ?? 5, baseDelayMs: options.retryDelayMs ?? 200 };
@@ -72,8 +77,8 @@ export async function prune(options: PruneOptions): Promise<PruneResult & { deci
     const records = dropped.flatMap((r) =>
       store.recordKeys(r.release, listing).filter((k) => listing.has(k)),
     );
-    const order = [...assets, ...records];
-    const bytes = order.reduce((n, path) => n + (listing.get(path)?.size ?? 0), 0);
+    let order = [...assets, ...records];
+    let gone = assets;
     for (const d of decisions) logger.debug(`${d.kept ? 'keep' : 'drop'} ${d.release}: ${d.reason}`);
 
     if (!dryRun) {
@@ -84,9 +89,43 @@ export async function prune(options: PruneOptions): Promise<PruneResult & { deci
         );
       }
       const removal = (path: string): RemoveRequest => ({ path, etag: listing.get(path)?.etag });
-      await target.removeMany(assets.map(removal));
-      await target.removeMany(records.map(removal));
+      // An object written again since the listing (its ETag changed) is kept by the condition: it is
+      // neither reported as deleted nor purged.
+      const kept = new Set(await target.removeMany(assets.map(removal)));
+      for (const path of await target.removeMany(records.map(removal))) kept.add(path);
+      if (kept.size > 0) {
+        logger.info(
+          `kept ${kept.size} object(s) written again since the listing: ${[...kept].slice(0, 5).join(', ')}${kept.size > 5 ? ', …' : ''}`,
+        );
+        order = order.filter((path) => !kept.has(path));
+        gone = assets.filter((path) => !kept.has(path));
+      }
     }
+    const bytes = order.reduce((n, path) => n + (listing.get(path)?.size ?? 0), 0);
+    // The lease is not needed for the purge: what it drops is gone from the target already.
+    if (leased) {
+      leased = false;
+      await store.releaseLease().catch(() => {});
+    }
+    const purge =
+      purgeTargets.length > 0 && !dryRun
+        ? await purgePruned(
+            purgeTargets,
+            gone,
+            dropped.map((r) => r.release),
+            {
+              purge: options.purge ?? [],
+              publicUrl: options.publicUrl,
+              key: (path) => target.key(path),
+              credentials: options.credentials,
+              profile: options.profile,
+              attempts: retry.attempts,
+              retryDelayMs: retry.baseDelayMs,
+              timeoutMs: options.requestTimeoutMs ?? 60_000,
+              logger,
+            },
+          )
+        : undefined;
     return {
       target: options.to,
       dryRun,
@@ -94,6 +133,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult & { deci
       dropped: dropped.map((r) => r.release),
       deleted: order.map((path) => target.key(path)),
       bytes,
+      ...(purge ? { purge } : {}),
       decisions,
     };
   } finally {

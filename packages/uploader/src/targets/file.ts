@@ -98,6 +98,7 @@ export function createFileTarget(dir: string, url: string): Target {
     // No ETags on a file system: the listing's size and time are all a conditional delete could check.
     async removeMany(objects) {
       for (const { path } of objects) await rm(absolute(path), { force: true });
+      return [];
     },
 
     async close() {},

@@ -338,6 +338,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     },
 
     async removeMany(objects) {
+      const kept: string[] = [];
       for (let i = 0; i < objects.length; i += DELETE_BATCH) {
         const batch = objects.slice(i, i + DELETE_BATCH);
         const send = (withEtags: boolean) =>
@@ -364,6 +365,9 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
           out = await send(false).catch(fail(`deleting ${batch.length} object(s)`));
         }
         // A condition that no longer holds means the object was written again since the listing: kept.
+        const pathOf = new Map(batch.map((o) => [key(o.path), o.path]));
+        for (const e of out.Errors ?? [])
+          if (e.Code === 'PreconditionFailed' && e.Key && pathOf.has(e.Key)) kept.push(pathOf.get(e.Key)!);
         const failed = (out.Errors ?? []).filter(
           (e) => e.Code !== 'PreconditionFailed' && e.Code !== 'NoSuchKey',
         );
@@ -377,6 +381,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
           );
         }
       }
+      return kept;
     },
 
     async incompleteUploads() {

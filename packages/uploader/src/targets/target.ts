@@ -103,8 +103,9 @@ export interface Target {
    * Delete objects in as few requests as the target allows (S3: DeleteObjects, up to 1,000 keys each).
    * Where the server supports it, an object whose ETag is given is deleted only if it still has that
    * ETag, so an object written again since the listing survives. Absent objects are not an error.
+   * Resolves to the paths such a condition kept (not deleted).
    */
-  removeMany(objects: readonly RemoveRequest[]): Promise<void>;
+  removeMany(objects: readonly RemoveRequest[]): Promise<string[]>;
   /**
    * Multipart uploads left open below the prefix (S3: ListMultipartUploads). Absent on targets that
    * have no multipart uploads (file://).
