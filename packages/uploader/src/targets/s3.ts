@@ -6,6 +6,7 @@ import type { UploadCredentials } from '@skewless/core';
 import { createLimiter, SkewlessError } from '@skewless/core';
 import { MULTIPART_ETAG, multipartEtagOfParts, partSizeFor } from '../upload/multipart-etag.js';
 import { MD5_ETAG } from '../upload/plan.js';
+import { withDeadline } from './deadline.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
 import type { IncompleteUpload, PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
@@ -23,7 +24,7 @@ export interface S3TargetOptions {
   acl?: 'public-read';
   headers?: Record<string, string>;
   multipartThreshold: number;
-  /** Deadline of one request, connecting included. @default 60000 */
+  /** Deadline of one request, from connecting to the last byte of its answer. @default 60000 */
   requestTimeoutMs?: number;
   /** Told once when the server rejects `If-None-Match` writes and they are turned off. */
   onConditionalUnsupported?: () => void;
@@ -90,6 +91,10 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  // Every request the client sends (lib-storage's parts and the paginator's pages included) goes through
+  // this one handler: the deadline there covers the answer's body too, which requestTimeout does not.
+  const http = client.config.requestHandler as unknown as { handle: Parameters<typeof withDeadline>[0] };
+  http.handle = withDeadline(http.handle.bind(http), timeout);
   /** Upload ids that `abortUpload` aborts: their failures are the command's, not swallowed below. */
   const explicitAborts = new Set<string>();
   /** Key → part number → MD5 of the part sent, for the multipart ETag the server must report. */
