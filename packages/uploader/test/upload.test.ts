@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { UploadOptions } from '@skewless/core';
 import { describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import { upload } from '../src/upload/upload.js';
-import { startAwsProxy } from './helpers/aws-proxy.js';
+import { type ProxyRecord, startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { describeRequest, startRecordingProxy, type startS3, useS3 } from './helpers/s3.js';
 
@@ -388,6 +388,107 @@ describe('upload to a real local S3 server (s3rver)', () => {
       code: 'IMMUTABLE_CONFLICT',
       message: expect.stringContaining(key),
     });
+    expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
+  });
+
+  /**
+   * Another writer's conditional PUT of `key` (through the AWS-like proxy) is held there while this
+   * client's first PUT of the key arrives, which S3 refuses with 409 ConditionalRequestConflict; then the
+   * other write goes on, and this client's retry is held until it was answered (so the retry meets the
+   * finished write, 412, whatever the backoff).
+   */
+  async function conflictWith(key: string, body: string) {
+    const other = (r: ProxyRecord) => r.headers['x-amz-meta-writer'] === 'other';
+    const ours = (r: ProxyRecord) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`) && !other(r);
+    let arrived!: () => void;
+    let refused!: () => void;
+    let answered!: () => void;
+    const otherArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const ourRefusal = new Promise<void>((resolve) => {
+      refused = resolve;
+    });
+    const otherAnswered = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    let conflicted = false;
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [], {
+      beforeRequest: async (r) => {
+        if (other(r)) {
+          arrived();
+          await ourRefusal;
+        } else if (ours(r) && conflicted) await otherAnswered;
+      },
+      afterResponse: (r) => {
+        if (ours(r) && r.status === 409) {
+          conflicted = true;
+          refused();
+        }
+        if (other(r)) answered();
+      },
+    });
+    cleanups.push(p.close);
+    const client = new S3Client({
+      endpoint: p.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: s3.credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    cleanups.push(async () => client.destroy());
+    const otherWrite = client.send(
+      new PutObjectCommand({
+        Bucket: 'skewless',
+        Key: key,
+        Body: body,
+        IfNoneMatch: '*',
+        Metadata: { writer: 'other' },
+      }),
+    );
+    await otherArrived;
+    return {
+      proxy: p,
+      otherWrite,
+      ours: () => p.requests.filter(ours),
+      other: () => p.requests.filter(other),
+    };
+  }
+
+  it("409 ConditionalRequestConflict (the AWS-like proxy): a write overlapping another writer's with the same bytes is retried after it, accepted, and the upload completes", async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
+    const race = await conflictWith(key, VITE_LIKE['assets/lazy-9a8b7c6d.js']!);
+    const result = await upload(options(b.dir, to, { html: true, endpoint: race.proxy.endpoint }));
+    await race.otherWrite;
+    expect(race.ours().map((r) => r.status)).toEqual([409, 412]);
+    expect(race.other().map((r) => r.status)).toEqual([200]);
+    // The refused attempt wrote nothing: the other writer's object is the one there, not an upload of ours.
+    expect(result.files.find((f) => f.key === key)).toMatchObject({
+      action: 'skip',
+      reason: 'written concurrently with the same bytes',
+    });
+    const { createHash } = await import('node:crypto');
+    const sha = (x: Buffer | string) => createHash('sha256').update(x).digest('hex');
+    for (const path of Object.keys(VITE_LIKE).filter((f) => !f.endsWith('.map')))
+      expect(sha(await s3.body(`${prefix}/${path}`)), path).toBe(sha(VITE_LIKE[path]!));
+  });
+
+  it('409 ConditionalRequestConflict: when the overlapping writer stored other bytes, the upload stops naming the key, before any document', async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
+    const race = await conflictWith(key, 'export const lazy = 2;\n');
+    await expect(
+      upload(options(b.dir, to, { html: true, endpoint: race.proxy.endpoint })),
+    ).rejects.toMatchObject({
+      code: 'IMMUTABLE_CONFLICT',
+      message: expect.stringContaining(`${key} was written by someone else`),
+    });
+    await race.otherWrite;
+    expect(race.ours().map((r) => r.status)).toEqual([409, 412]);
+    expect((await s3.body(key)).toString()).toBe('export const lazy = 2;\n');
     expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
   });
 

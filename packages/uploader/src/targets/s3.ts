@@ -304,8 +304,13 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
           }
           return target.put(request);
         }
-        // S3 answers 409 ConditionalRequestConflict when two conditional writes race: try again.
-        if (statusOf(error) === 409) Object.assign(error as object, { retryable: true });
+        // S3 answers 409 ConditionalRequestConflict to a conditional write that overlaps another one to
+        // the same key: nothing was written, and the other write decides the key. Try again: the retry
+        // gets 412 once the other write landed, and its bytes are compared like any writer's.
+        if (statusOf(error) === 409) {
+          Object.assign(error as object, { retryable: true });
+          request.refused = (request.refused ?? 0) + 1;
+        }
         return fail(`writing ${key(request.path)}`)(error);
       }
     },

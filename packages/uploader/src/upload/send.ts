@@ -67,8 +67,9 @@ export async function transfer(
           `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
         );
       }
-      // An earlier attempt of ours wrote it and its reply was lost (a timeout, a reset): it was sent.
-      if ((request.attempts ?? 1) <= 1) {
+      // An earlier attempt of ours wrote it and its reply was lost (a timeout, a reset): it was sent. An
+      // attempt refused with 409 wrote nothing: the other writer's object is what the key holds.
+      if ((request.attempts ?? 1) - (request.refused ?? 0) <= 1) {
         entry.action = 'skip';
         entry.reason = 'written concurrently with the same bytes';
       }

@@ -55,7 +55,8 @@ const xmlError = (code: string, message: string) =>
 /**
  * An HTTP proxy on 127.0.0.1 in front of s3rver that answers where s3rver is not like AWS S3
  * (TOOLCHAIN.md): `If-None-Match: *` on PutObject / CompleteMultipartUpload gives 412 when the key
- * exists, a wrong Content-MD5 gives 400 BadDigest, and a multipart object carries S3's
+ * exists and 409 ConditionalRequestConflict while an earlier such write to the key is in flight (held by
+ * `beforeRequest`, a test makes the race deterministic), a wrong Content-MD5 gives 400 BadDigest, and a multipart object carries S3's
  * `<md5 of the part md5s>-N` ETag on Complete and on every later HEAD, GET and listing, and it keeps
  * the multipart uploads open (created, neither completed nor aborted) to answer ListMultipartUploads and
  * AbortMultipartUpload, which s3rver lacks (the aborted parts stay in s3rver's storage, unseen). `faults` inject
@@ -70,6 +71,7 @@ export async function startAwsProxy(
     ignoreContentMd5 = false,
     noConditionalWrites = false,
     beforeRequest,
+    afterResponse,
   }: {
     /** Like s3rver and some S3-compatible servers: store the body whatever its Content-MD5 says. */
     ignoreContentMd5?: boolean;
@@ -77,6 +79,8 @@ export async function startAwsProxy(
     noConditionalWrites?: boolean;
     /** Awaited before a request is handled, e.g. to let another writer win a race for its key. */
     beforeRequest?: (req: ProxyRecord) => Promise<void>;
+    /** Told when the proxy has answered a request (its `status` set), e.g. to let a held one go on. */
+    afterResponse?: (req: ProxyRecord) => void;
   } = {},
 ) {
   const target = new URL(upstream);
@@ -89,6 +93,8 @@ export async function startAwsProxy(
   const open = new Map<string, { bucket: string; key: string; initiated: Date }>();
   const sockets = new Set<Socket>();
   const drips = new Set<NodeJS.Timeout>();
+  /** Object path → the conditional writes to it that arrived and are not answered yet. */
+  const writing = new Map<string, Set<ProxyRecord>>();
   const left = faults.map((f) => f.times ?? Number.POSITIVE_INFINITY);
 
   const send = forwarder(target);
@@ -116,6 +122,21 @@ export async function startAwsProxy(
       at: Date.now(),
     };
     requests.push(record);
+    const url0 = new URL(record.url, 'http://x');
+    /** Set for a conditional create (PUT, or the multipart Complete, with If-None-Match: *). */
+    const conditionalKey =
+      req.headers['if-none-match'] === '*' &&
+      ((record.method === 'PUT' && !url0.searchParams.has('partNumber')) ||
+        (record.method === 'POST' && url0.searchParams.has('uploadId')))
+        ? decodeURIComponent(url0.pathname)
+        : undefined;
+    if (conditionalKey !== undefined) {
+      // Registered before `beforeRequest`, so a write held there is in flight for any that come after.
+      const of = writing.get(conditionalKey) ?? new Set<ProxyRecord>();
+      of.add(record);
+      writing.set(conditionalKey, of);
+      res.once('close', () => writing.get(conditionalKey)?.delete(record));
+    }
     /** The fault rule this request drew, if any. */
     let rule: FaultRule | undefined;
     const answer = (
@@ -124,12 +145,14 @@ export async function startAwsProxy(
       out: Buffer | string,
     ) => {
       record.status = status;
+      if (conditionalKey !== undefined) writing.get(conditionalKey)?.delete(record);
       if (record.fault === 'drip' || record.fault === 'drip-headers') {
         drip(status, headers, Buffer.from(out), record.fault === 'drip-headers');
       } else {
         res.writeHead(status, headers);
         res.end(out);
       }
+      afterResponse?.(record);
     };
     /** Send the answer one byte at a time, every `dripMs`, until it is out or the client gives up. */
     const drip = (
@@ -237,6 +260,22 @@ export async function startAwsProxy(
           { 'content-type': 'application/xml' },
           xmlError('NotImplemented', 'A header you provided implies functionality that is not implemented.'),
         );
+      if (creates && conditionalKey !== undefined) {
+        // AWS: a conditional write that overlaps an earlier one to the same key, still in flight, is
+        // refused with 409 ConditionalRequestConflict (the earlier one goes on and decides the key).
+        const earlier = [...(writing.get(conditionalKey) ?? [])].some(
+          (other) => other !== record && requests.indexOf(other) < requests.indexOf(record),
+        );
+        if (earlier)
+          return answer(
+            409,
+            { 'content-type': 'application/xml' },
+            xmlError(
+              'ConditionalRequestConflict',
+              'A conflicting conditional operation is currently in progress against this resource. Try again.',
+            ),
+          );
+      }
       if (creates && req.headers['if-none-match'] === '*') {
         const [bucket = '', key = ''] = decodeURIComponent(objectPath)
           .slice(1)
