@@ -335,23 +335,23 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect((error as Error).message).not.toContain('hunter2-secret');
   });
 
-  it('mocked 412 (s3rver ignores If-None-Match): same bytes written first by another writer are accepted', async () => {
+  it('412 (the AWS-like proxy; s3rver ignores If-None-Match): the same bytes written first by another upload (its sha256 metadata) are accepted', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();
-    const raced = `/skewless/${prefix}/assets/lazy-9a8b7c6d.js`;
-    const p = await proxy(async (req, _body, forward) => {
-      if (req.method !== 'PUT' || !req.url.startsWith(raced)) return undefined;
-      // The "other writer": the same request lands, then this client is told it lost the race.
-      await forward();
-      return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
+    const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
+    const bytes = VITE_LIKE['assets/lazy-9a8b7c6d.js']!;
+    const { createHash } = await import('node:crypto');
+    const p = await lostRaceTo(key, {
+      Body: bytes,
+      Metadata: { sha256: createHash('sha256').update(bytes).digest('hex') },
     });
     const result = await upload(options(b.dir, to, { endpoint: p.endpoint }));
     const entry = result.files.find((f) => f.path === 'assets/lazy-9a8b7c6d.js');
     expect(entry?.action).toBe('skip');
     expect(entry?.reason).toBe('written concurrently with the same bytes');
-    expect(
-      p.requests.find((r) => r.method === 'PUT' && r.url.startsWith(raced))?.headers['if-none-match'],
-    ).toBe('*');
+    const puts = p.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`));
+    expect(puts.map((r) => [r.headers['if-none-match'], r.status])).toEqual([['*', 412]]);
+    expect((await s3.body(key)).toString()).toBe(bytes);
   });
 
   it('412 (the AWS-like proxy; s3rver ignores If-None-Match): other bytes written first stop the upload before HTML', async () => {
@@ -492,23 +492,22 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
   });
 
-  it('mocked 501 (a server without conditional writes): falls back to plain PUTs and warns once', async () => {
+  it('501 (the AWS-like proxy answering conditional writes as Backblaze B2 does): falls back to plain PUTs and warns once', async () => {
     const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n', 'assets/b-2b3c4d5e.js': 'b\n' });
     const { prefix, to } = freshTarget();
-    const p = await proxy(async (req) =>
-      req.method === 'PUT' && req.headers['if-none-match']
-        ? { status: 501, headers: { 'content-type': 'application/xml' }, body: notImplemented }
-        : undefined,
-    );
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [], { noConditionalWrites: true });
+    cleanups.push(p.close);
     const warnings: string[] = [];
     const logger = { info() {}, debug() {}, error() {}, warn: (m: string) => warnings.push(m) };
     const result = await upload(options(b.dir, to, { endpoint: p.endpoint, concurrency: 1, logger }));
     expect(result.uploaded).toBe(2);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('does not support conditional writes');
+    expect((await s3.body(`${prefix}/assets/a-1a2b3c4d.js`)).toString()).toBe('a\n');
     expect((await s3.body(`${prefix}/assets/b-2b3c4d5e.js`)).toString()).toBe('b\n');
-    // Only the first PUT tried the header.
-    expect(p.requests.filter((r) => r.method === 'PUT' && r.headers['if-none-match'])).toHaveLength(1);
+    // Only the first PUT tried the header, and the server refused it.
+    const conditional = p.requests.filter((r) => r.method === 'PUT' && r.headers['if-none-match']);
+    expect(conditional.map((r) => r.status)).toEqual([501]);
   });
 
   it('mocked SSE-KMS listing (32-hex ETags that are no MD5): verify settles them by the stored sha256', async () => {
@@ -531,18 +530,17 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(p.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });
 
-  it('mocked 503 SlowDown storm: retried with backoff until it passes', async () => {
+  it('503 SlowDown storm (the AWS-like proxy): retried with backoff until it passes', async () => {
     const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n' });
     const { prefix, to } = freshTarget();
-    let refusals = 2;
-    const p = await proxy(async (req) => {
-      if (req.method !== 'PUT' || !req.url.includes('/assets/') || refusals === 0) return undefined;
-      refusals--;
-      return { status: 503, headers: { 'content-type': 'application/xml' }, body: slowDown };
-    });
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'PUT' && r.url.includes('/assets/'), fault: 'slowdown', times: 2 },
+    ]);
+    cleanups.push(p.close);
     const result = await upload(options(b.dir, to, { endpoint: p.endpoint }));
     expect(result.uploaded).toBe(1);
-    expect(p.requests.filter((r) => r.method === 'PUT' && r.url.includes('/a-1a2b3c4d.js'))).toHaveLength(3);
+    const puts = p.requests.filter((r) => r.method === 'PUT' && r.url.includes('/a-1a2b3c4d.js'));
+    expect(puts.map((r) => r.status)).toEqual([503, 503, 200]);
     expect((await s3.body(`${prefix}/assets/a-1a2b3c4d.js`)).toString()).toBe('a\n');
   });
 });
@@ -572,10 +570,3 @@ function kmsProxy() {
     return { status: 200, headers: { 'content-type': 'application/xml' }, body };
   });
 }
-
-const preconditionFailed =
-  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
-const notImplemented =
-  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NotImplemented</Code><Message>mocked</Message></Error>';
-const slowDown =
-  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
