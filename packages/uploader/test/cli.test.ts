@@ -275,6 +275,10 @@ describe('skewless upload (the CLI)', () => {
       env,
     );
     expect(once.code).toBe(1);
+    expect(once.stderr).toMatch(
+      /\[skewless\] writing attempts\/assets\/index-1a2b3c4d\.js in s3:\/\/skewless\/attempts at \S+ failed: the server answered 503 SlowDown/,
+    );
+    expect(once.stderr).not.toContain('unexpected error');
     expect(puts()).toBe(1);
     // Three attempts with a short first delay: the second refusal is retried too, and the file lands.
     const thrice = await runCli(

@@ -345,6 +345,54 @@ describe('slow drip: a server that answers a byte at a time', () => {
   });
 });
 
+describe('throttling that outlasts the attempts', () => {
+  it('a listing and a DELETE answered 503 SlowDown every time fail naming the operation, the target and the attempts', async () => {
+    const b = await build();
+    const throttled = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'GET' && r.url.includes('list-type=2'), fault: 'slowdown' },
+    ]);
+    cleanups.push(throttled.close);
+    const via = (endpoint: string) => ({
+      endpoint,
+      credentials: s3.credentials,
+      attempts: 2,
+      retryDelayMs: 1,
+    });
+    await expect(
+      upload({ dir: b.dir, to: 's3://skewless/slow1', ...via(throttled.endpoint) }),
+    ).rejects.toMatchObject({
+      code: 'UPLOAD_FAILED',
+      message: expect.stringMatching(
+        /^\[skewless\] listing in s3:\/\/skewless\/slow1 at http:\/\/127\.0\.0\.1:\d+ failed: the server answered 503 SlowDown \(Please reduce your request rate\.\)\. The storage is throttling requests: run again later, or with more --attempts and a longer --retry-delay\. \(gave up after 2 attempts\)$/,
+      ),
+    });
+    // Two releases, then a prune whose DELETE is throttled: it fails the same way and deletes nothing.
+    const other = await makeBuildDir({
+      ...VITE_LIKE,
+      'index.html': '<!-- 2 -->',
+      'assets/two-22222222.js': '2\n',
+    });
+    cleanups.push(other.remove);
+    for (const dir of [b.dir, other.dir])
+      await upload({ dir, to: 's3://skewless/slow2', html: true, ...via(s3.server.endpoint) });
+    const before = await s3.keys();
+    const deletes = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'POST' && r.url.includes('delete'), fault: 'slowdown' },
+    ]);
+    cleanups.push(deletes.close);
+    await expect(
+      prune({ to: 's3://skewless/slow2', keep: 1, minAgeMs: 0, ...via(deletes.endpoint) }),
+    ).rejects.toMatchObject({
+      code: 'UPLOAD_FAILED',
+      message: expect.stringMatching(
+        /^\[skewless\] deleting \d+ object\(s\) in s3:\/\/skewless\/slow2 .*failed: the server answered 503 SlowDown .*\(gave up after 2 attempts\)$/,
+      ),
+    });
+    expect(deletes.requests.filter((r) => r.fault === 'slowdown')).toHaveLength(2);
+    expect(await s3.keys()).toEqual(before);
+  });
+});
+
 describe('Retry-After', () => {
   it('reads seconds, an HTTP date and x-amz-retry-after, and caps a long ask', () => {
     const asked = (headers: Record<string, string>) => retryAfterMs({ $response: { headers } }, 1_000_000);

@@ -585,6 +585,25 @@ function translate(
       { cause: error },
     );
   }
+  if (status !== undefined && isRetryable(error)) {
+    // A server that kept refusing (throttling, 5xx, a conflict): the user reads which request, where,
+    // and what the server said, not a bare "Please reduce your request rate.". Still retryable, with
+    // the answer's headers kept for Retry-After.
+    const throttled =
+      status === 503 || status === 429 || /SlowDown|Throttl|TooManyRequests/.test(e.name ?? '');
+    return Object.assign(
+      new SkewlessError(
+        'UPLOAD_FAILED',
+        `${context.operation} in ${where}${at} failed: the server answered ${status}${e.name && e.name !== 'Error' ? ` ${e.name}` : ''} (${e.message}). ${throttled ? 'The storage is throttling requests: run again later, or with more --attempts and a longer --retry-delay.' : 'Run again; if it persists, check the storage service.'}`,
+        { cause: error },
+      ),
+      {
+        retryable: true,
+        $response: (error as { $response?: unknown }).$response,
+        $metadata: { httpStatusCode: status },
+      },
+    );
+  }
   const code = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return Object.assign(
