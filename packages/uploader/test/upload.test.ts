@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -490,6 +490,38 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(race.ours().map((r) => r.status)).toEqual([409, 412]);
     expect((await s3.body(key)).toString()).toBe('export const lazy = 2;\n');
     expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
+  });
+
+  it('a document that fails while another of its wave went out: the message names what this release replaced and what still holds the previous one', async () => {
+    const { prefix, to } = freshTarget();
+    const site = (label: string) => ({
+      ...VITE_LIKE,
+      'index.html': `<!-- ${label} -->${VITE_LIKE['index.html']}`,
+      'about.html': `<!-- ${label} --><p>about</p>`,
+    });
+    const v1 = await build(site('v1'));
+    await upload(options(v1.dir, to, { html: true }));
+    const v2 = await build(site('v2'));
+    const index = `/skewless/${prefix}/index.html`;
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'PUT' && r.url.split('?')[0] === index, fault: 'internal' },
+    ]);
+    cleanups.push(p.close);
+    const error = await upload(
+      options(v2.dir, to, { html: true, endpoint: p.endpoint, attempts: 2, concurrency: 4 }),
+    ).catch((e: Error) => e);
+    expect((error as Error).message).toContain(
+      `writing ${prefix}/index.html in ${to} at ${p.endpoint} failed: the server answered 500 InternalError`,
+    );
+    expect((error as Error).message).toContain(
+      `Already replaced by this release: ${prefix}/about.html. Not yet replaced (the previous release's, if there was one): ${prefix}/index.html, ${prefix}/skewless.json. Run the upload again to publish the rest.`,
+    );
+    expect((error as Error).message).not.toContain('No document was published');
+    // What the message says is what the bucket holds.
+    expect((await s3.body(`${prefix}/about.html`)).toString()).toContain('<!-- v2 -->');
+    expect((await s3.body(`${prefix}/index.html`)).toString()).toContain('<!-- v1 -->');
+    const v1Release = JSON.parse(await readFile(join(v1.dir, 'skewless.json'), 'utf8')).release;
+    expect(JSON.parse((await s3.body(`${prefix}/skewless.json`)).toString()).release).toBe(v1Release);
   });
 
   it('501 (the AWS-like proxy answering conditional writes as Backblaze B2 does): falls back to plain PUTs and warns once', async () => {
