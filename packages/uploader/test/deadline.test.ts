@@ -91,6 +91,36 @@ describe('request deadlines', () => {
     expect((await s3.body(key)).toString()).toBe(VITE_LIKE['assets/lazy-9a8b7c6d.js']);
   });
 
+  it('a listing and a CompleteMultipartUpload that hang once each are cut at the deadline, retried, and every object reads back right', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const big = randomBytes(9 * 1024 * 1024);
+    const b = await makeBuildDir({ ...VITE_LIKE, 'assets/big-0f0f0f0f.bin': big });
+    cleanups.push(b.remove);
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'GET' && r.url.includes('list-type=2'), fault: 'hang', times: 1 },
+      {
+        match: (r) => r.method === 'POST' && r.url.includes('/hang3/assets/big-0f0f0f0f.bin?uploadId='),
+        fault: 'hang',
+        times: 1,
+      },
+    ]);
+    cleanups.push(proxy.close);
+    await upload({
+      dir: b.dir,
+      to: 's3://skewless/hang3',
+      endpoint: proxy.endpoint,
+      credentials: s3.credentials,
+      html: true,
+      multipartThreshold: 8 * 1024 * 1024,
+      requestTimeoutMs: 2000,
+      retryDelayMs: 1,
+    });
+    expect(proxy.requests.filter((r) => r.fault === 'hang').map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(sha(await s3.body('hang3/assets/big-0f0f0f0f.bin'))).toBe(sha(big));
+    for (const path of Object.keys(VITE_LIKE).filter((p) => !p.endsWith('.map')))
+      expect((await s3.body(`hang3/${path}`)).toString(), path).toBe(VITE_LIKE[path]);
+  });
+
   it('a 503 SlowDown and a connection reset on PUTs are retried; every object reads back right', async () => {
     const at = (prefix: string) => (r: { method: string; url: string }) =>
       r.method === 'PUT' && r.url.startsWith(`/skewless/${prefix}`);
