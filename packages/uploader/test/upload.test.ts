@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { UploadOptions } from '@skewless/core';
+import type { UploadOptions, UploadResult } from '@skewless/core';
 import { describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import { upload } from '../src/upload/upload.js';
@@ -489,6 +489,96 @@ describe('upload to a real local S3 server (s3rver)', () => {
     await race.otherWrite;
     expect(race.ours().map((r) => r.status)).toEqual([409, 412]);
     expect((await s3.body(key)).toString()).toBe('export const lazy = 2;\n');
+    expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
+  });
+
+  /**
+   * Another writer's multipart upload of the same bytes (in `partSize` parts) completes while ours does:
+   * its Complete is held until ours was refused with 409, ours next waits until the other's was answered.
+   */
+  async function multipartRace(partSize: number) {
+    const { randomBytes, createHash } = await import('node:crypto');
+    const big = randomBytes(9 * 1024 * 1024);
+    const b = await makeBuildDir({ 'index.html': '<!doctype html>', 'assets/big-0e0e0e0e.bin': big });
+    cleanups.push(b.remove);
+    const { prefix, to } = freshTarget();
+    const key = `${prefix}/assets/big-0e0e0e0e.bin`;
+    const completes = (r: ProxyRecord) =>
+      r.method === 'POST' && r.url.startsWith(`/skewless/${key}?uploadId=`);
+    let first: ProxyRecord | undefined;
+    let arrived!: () => void;
+    let refused!: () => void;
+    let answered!: () => void;
+    const otherArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const ourRefusal = new Promise<void>((resolve) => {
+      refused = resolve;
+    });
+    const otherAnswered = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    let conflicted = false;
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [], {
+      beforeRequest: async (r) => {
+        if (!completes(r)) return;
+        if (!first) {
+          first = r;
+          arrived();
+          await ourRefusal;
+        } else if (conflicted) await otherAnswered;
+      },
+      afterResponse: (r) => {
+        if (!completes(r)) return;
+        if (r === first) answered();
+        else if (r.status === 409) {
+          conflicted = true;
+          refused();
+        }
+      },
+    });
+    cleanups.push(p.close);
+    const client = new S3Client({
+      endpoint: p.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: s3.credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    cleanups.push(async () => client.destroy());
+    const { Upload } = await import('@aws-sdk/lib-storage');
+    const otherWrite = new Upload({
+      client,
+      params: { Bucket: 'skewless', Key: key, Body: big, IfNoneMatch: '*' },
+      partSize,
+    }).done();
+    await otherArrived;
+    const outcome = await upload(
+      options(b.dir, to, { html: true, endpoint: p.endpoint, multipartThreshold: 8 * 1024 * 1024 }),
+    ).catch((e: Error) => e);
+    await otherWrite;
+    expect(p.requests.filter((r) => completes(r) && r !== first).map((r) => r.status)).toEqual([409, 412]);
+    expect(first?.status).toBe(200);
+    const sha = (x: Buffer) => createHash('sha256').update(x).digest('hex');
+    expect(sha(await s3.body(key))).toBe(sha(big));
+    return { outcome, key, prefix };
+  }
+
+  it('409 ConditionalRequestConflict on CompleteMultipartUpload: the file is sent again after the other writer completed, and its same bytes (our part size) are accepted', async () => {
+    const { outcome, key, prefix } = await multipartRace(8 * 1024 * 1024);
+    expect(outcome).not.toBeInstanceOf(Error);
+    expect((outcome as UploadResult).files.find((f) => f.key === key)).toMatchObject({ action: 'skip' });
+    expect(await s3.keys()).toContain(`${prefix}/index.html`);
+  });
+
+  it('409 then 412 on CompleteMultipartUpload, the other writer in another part size: refused as unproven (never trusted), saying so, before any document', async () => {
+    const { outcome, key, prefix } = await multipartRace(5 * 1024 * 1024);
+    expect(outcome).toMatchObject({
+      code: 'IMMUTABLE_CONFLICT',
+      message: expect.stringContaining(
+        `${key} was written by someone else during this upload, and what the server reports of it (a multipart ETag of another part size, no sha256 metadata) cannot show whether it holds this file's bytes.`,
+      ),
+    });
     expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
   });
 

@@ -61,10 +61,15 @@ export async function transfer(
     };
     const outcome = await target.put(request);
     if (outcome === 'exists') {
-      if ((await compareStored(await target.head(entry.path), file, digests)) !== 'same') {
+      const found = await compareStored(await target.head(entry.path), file, digests);
+      if (found !== 'same') {
+        // 'unknown': another tool's multipart object (its part size, no sha256 of ours) cannot be told
+        // from its ETag; it is refused as unproven, never trusted, and the message says which case it is.
         throw new SkewlessError(
           'IMMUTABLE_CONFLICT',
-          `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
+          found === 'unknown'
+            ? `${entry.key} was written by someone else during this upload, and what the server reports of it (a multipart ETag of another part size, no sha256 metadata) cannot show whether it holds this file's bytes. Stopped before any document was written; find the other writer, compare the object with ${local}, then upload again (--force replaces it).`
+            : `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
         );
       }
       // An earlier attempt of ours wrote it and its reply was lost (a timeout, a reset): it was sent. An
