@@ -8,7 +8,7 @@ import { SkewlessError } from './errors.js';
 import { sha256File } from './hash-file.js';
 import { detectHashFormat } from './hashed-name.js';
 import { htmlReferences } from './html-refs.js';
-import { checkManifestNames } from './manifest-names.js';
+import { checkManifestNames, unsafePath } from './manifest-names.js';
 import { mapLimit } from './pool.js';
 import { isPrecompressedSibling } from './precompress.js';
 import { releaseId } from './release.js';
@@ -87,6 +87,16 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   const paths = walked.filter(
     (p) => (p !== releaseFile || !options.writeReleaseFile) && !isPrecompressedSibling(p, onDisk),
   );
+  // A name a manifest cannot hold (a backslash: a separator on Windows) would be uploaded once and then
+  // make its release record unreadable, so every later upload, prune and rollback of the target refuses
+  // it. Refused here, before anything is written, naming each file.
+  const unsafe = paths.filter((p) => unsafePath(p) !== undefined);
+  if (unsafe.length > 0) {
+    throw new SkewlessError(
+      'INVALID_OPTIONS',
+      `${options.dir} holds ${unsafe.length} file name(s) with a backslash, which the target cannot name safely (a path separator on Windows; prune and rollback refuse a release listing one): ${unsafe.map((p) => JSON.stringify(p)).join(', ')}. Nothing was written. Rename them, then run again.`,
+    );
+  }
   // A build the bundler described says its format; a bare directory's is read from its names.
   const hash = options.hash ?? (options.facts ? DEFAULT_HASH : detectHashFormat(paths));
   const classifyOptions = {

@@ -190,8 +190,9 @@ export interface TargetOptions {
    */
   retryDelayMs?: number;
   /**
-   * Deadline of one request in milliseconds (connecting included): a silent server fails the attempt,
-   * which is retried, so a stalled socket never hangs an upload or a prune.
+   * Deadline of one request in milliseconds, from connecting to the last byte of the answer: a silent
+   * server, or one that answers a byte at a time, fails the attempt, which is retried, so a stalled or
+   * dripping socket never hangs an upload, a prune or a rollback.
    * @default 60000
    */
   requestTimeoutMs?: number;

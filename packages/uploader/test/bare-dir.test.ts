@@ -23,6 +23,20 @@ async function bare(files: Record<string, string>) {
 const cacheControl = async (key: string) => (await s3.head(key)).CacheControl ?? '';
 
 describe('skewless upload of a build without a manifest', () => {
+  it('a file name with a backslash is refused naming it, exit 2, nothing written (its release record would block prune)', async () => {
+    const dir = await bare({
+      'index.html': '<!doctype html>',
+      'odd\\name.txt': 'x',
+      'assets/a-0a1b2c3d.js': 'a',
+    });
+    const run = await runCli(built.cli, ['upload', dir, '--to', 's3://skewless/backslash', '--html'], env());
+    expect(run.stderr).toContain(
+      `${dir} holds 1 file name(s) with a backslash, which the target cannot name safely (a path separator on Windows; prune and rollback refuse a release listing one): "odd\\\\name.txt". Nothing was written. Rename them, then run again.`,
+    );
+    expect(run.code).toBe(2);
+    expect((await s3.keys()).filter((k) => k.startsWith('backslash/'))).toEqual([]);
+  });
+
   it("Vite's default names (8 base64url characters) are immutable; the log says which shape it read", async () => {
     const dir = await bare({
       'index.html': '<!doctype html><script type="module" src="/assets/index-DAp1K8Hb.js"></script>',

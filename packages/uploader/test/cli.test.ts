@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { type buildCli, plainEnv, runCli, s3Env as s3EnvOf, useS3AndCli } from './helpers/cli.js';
 import type { startS3 } from './helpers/s3.js';
-import { startRecordingProxy } from './helpers/s3.js';
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let built: Awaited<ReturnType<typeof buildCli>>;
@@ -255,16 +255,14 @@ describe('skewless upload (the CLI)', () => {
     expect(JSON.parse(out.stdout).kept).toHaveLength(1);
   });
 
-  it('--attempts and --retry-delay set how hard a request is retried (mocked 503 SlowDown on every asset PUT)', async () => {
-    const slowDown =
-      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
-    let refusals = 2;
-    const p = await startRecordingProxy(s3.server.endpoint, async (req) => {
-      if (req.method !== 'PUT' || !req.url.includes('/assets/index-1a2b3c4d.js') || refusals === 0)
-        return undefined;
-      refusals--;
-      return { status: 503, headers: { 'content-type': 'application/xml' }, body: slowDown };
-    });
+  it('--attempts and --retry-delay set how hard a request is retried (503 SlowDown from the AWS-like proxy)', async () => {
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [
+      {
+        match: (r) => r.method === 'PUT' && r.url.includes('/assets/index-1a2b3c4d.js'),
+        fault: 'slowdown',
+        times: 2,
+      },
+    ]);
     cleanups.push(p.close);
     const b = await buildDir();
     const env = { ...s3Env(), AWS_ENDPOINT_URL: p.endpoint };
@@ -277,6 +275,10 @@ describe('skewless upload (the CLI)', () => {
       env,
     );
     expect(once.code).toBe(1);
+    expect(once.stderr).toMatch(
+      /\[skewless\] writing attempts\/assets\/index-1a2b3c4d\.js in s3:\/\/skewless\/attempts at \S+ failed: the server answered 503 SlowDown/,
+    );
+    expect(once.stderr).not.toContain('unexpected error');
     expect(puts()).toBe(1);
     // Three attempts with a short first delay: the second refusal is retried too, and the file lands.
     const thrice = await runCli(

@@ -9,7 +9,7 @@ import { type Fault, startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { type startS3, useS3 } from './helpers/s3.js';
 
-// Every fault the proxy can inject, on a small build and on one with a 20 MiB file (multipart), with
+// Every fault the proxy can inject (a drip: one byte of the answer every 250 ms), on a small build and on one with a 20 MiB file (multipart), with
 // a server that checks Content-MD5 (AWS) and one that does not (s3rver, some S3-compatible services).
 // After each upload every object is read back and hashed against its file: no wrong byte is stored
 // under a published name, and the HTML is there only because every asset is.
@@ -28,7 +28,20 @@ beforeAll(() => {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-const FAULTS: Fault[] = ['slowdown', 'internal', 'reset', 'hang', 'flip', 'truncate', 'lost-reply'];
+const FAULTS: Fault[] = [
+  'slowdown',
+  'internal',
+  'reset',
+  'hang',
+  'flip',
+  'truncate',
+  'lost-reply',
+  'drip',
+  'drip-headers',
+];
+
+/** Faults that end only at the request's deadline. */
+const STALLS: Fault[] = ['hang', 'drip', 'drip-headers'];
 
 interface Case {
   fault: Fault;
@@ -56,24 +69,22 @@ describe('fault matrix: every object reads back right after each fault', () => {
       const b = await makeBuildDir(files);
       cleanups.push(b.remove);
       const prefix = `matrix-${fault}-${build}-${checksMd5 ? 'md5' : 'nomd5'}`;
-      // The fault hits the large file's second part, or the small build's stylesheet, twice.
+      // The fault hits the large file's second part, or the small build's stylesheet, twice. A PUT's
+      // answer has no body to drip: a body drip hits the large file's CompleteMultipartUpload (its answer
+      // is XML), or the small build's listings.
       const target =
         build === 'large' ? `/skewless/${prefix}/${BIG}` : `/skewless/${prefix}/assets/index-0a1b2c3d.css`;
-      const proxy = await startAwsProxy(
-        s3.server.endpoint,
-        s3.client,
-        [
-          {
-            match: (r) =>
-              r.method === 'PUT' &&
-              r.url.startsWith(target) &&
-              (build === 'small' || r.url.includes('partNumber=2')),
-            fault,
-            times: 2,
-          },
-        ],
-        { ignoreContentMd5: !checksMd5 },
-      );
+      const hit = (r: { method: string; url: string }) =>
+        fault !== 'drip'
+          ? r.method === 'PUT' &&
+            r.url.startsWith(target) &&
+            (build === 'small' || r.url.includes('partNumber=2'))
+          : build === 'large'
+            ? r.method === 'POST' && r.url.startsWith(target) && r.url.includes('uploadId=')
+            : r.method === 'GET' && r.url.includes('list-type=2') && r.url.includes(`prefix=${prefix}`);
+      const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [{ match: hit, fault, times: 2 }], {
+        ignoreContentMd5: !checksMd5,
+      });
       cleanups.push(proxy.close);
       const result = await upload({
         dir: b.dir,
@@ -82,8 +93,8 @@ describe('fault matrix: every object reads back right after each fault', () => {
         credentials: s3.credentials,
         html: true,
         retryDelayMs: 1,
-        // A hang must end: the deadline is short, an 8 MiB part on loopback takes far less.
-        requestTimeoutMs: fault === 'hang' ? 3000 : undefined,
+        // A hang or a drip must end: the deadline is short, an 8 MiB part on loopback takes far less.
+        requestTimeoutMs: STALLS.includes(fault) ? 3000 : undefined,
         attempts: 5,
       });
       expect(proxy.requests.filter((r) => r.fault === fault)).toHaveLength(2);

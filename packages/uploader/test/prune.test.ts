@@ -49,6 +49,16 @@ const under = async (prefix: string) =>
   (await s3.keys()).filter((k) => k.startsWith(`${prefix}/`)).map((k) => k.slice(prefix.length + 1));
 
 describe('prune (real s3rver)', () => {
+  it('a prefix with no releases: nothing kept, dropped or deleted, and a foreign object there stays', async () => {
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: 'skewless', Key: 'norel/other-tool.txt', Body: 'x' }),
+    );
+    const result = await pruneAt('s3://skewless/norel', 1);
+    expect(result).toMatchObject({ kept: [], dropped: [], deleted: [] });
+    expect(await under('norel')).toEqual(['other-tool.txt']);
+  });
+
   it('orders releases by the server clock: a writer whose clock ran ahead does not keep its old release', async () => {
     const to = 's3://skewless/clock';
     const a = await release('4d4d4d4d');

@@ -1,12 +1,12 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { UploadOptions } from '@skewless/core';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { UploadOptions, UploadResult } from '@skewless/core';
 import { describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import { upload } from '../src/upload/upload.js';
-import { startAwsProxy } from './helpers/aws-proxy.js';
+import { type ProxyRecord, startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { describeRequest, startRecordingProxy, type startS3, useS3 } from './helpers/s3.js';
 
@@ -335,23 +335,23 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect((error as Error).message).not.toContain('hunter2-secret');
   });
 
-  it('mocked 412 (s3rver ignores If-None-Match): same bytes written first by another writer are accepted', async () => {
+  it('412 (the AWS-like proxy; s3rver ignores If-None-Match): the same bytes written first by another upload (its sha256 metadata) are accepted', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();
-    const raced = `/skewless/${prefix}/assets/lazy-9a8b7c6d.js`;
-    const p = await proxy(async (req, _body, forward) => {
-      if (req.method !== 'PUT' || !req.url.startsWith(raced)) return undefined;
-      // The "other writer": the same request lands, then this client is told it lost the race.
-      await forward();
-      return { status: 412, headers: { 'content-type': 'application/xml' }, body: preconditionFailed };
+    const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
+    const bytes = VITE_LIKE['assets/lazy-9a8b7c6d.js']!;
+    const { createHash } = await import('node:crypto');
+    const p = await lostRaceTo(key, {
+      Body: bytes,
+      Metadata: { sha256: createHash('sha256').update(bytes).digest('hex') },
     });
     const result = await upload(options(b.dir, to, { endpoint: p.endpoint }));
     const entry = result.files.find((f) => f.path === 'assets/lazy-9a8b7c6d.js');
     expect(entry?.action).toBe('skip');
     expect(entry?.reason).toBe('written concurrently with the same bytes');
-    expect(
-      p.requests.find((r) => r.method === 'PUT' && r.url.startsWith(raced))?.headers['if-none-match'],
-    ).toBe('*');
+    const puts = p.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`));
+    expect(puts.map((r) => [r.headers['if-none-match'], r.status])).toEqual([['*', 412]]);
+    expect((await s3.body(key)).toString()).toBe(bytes);
   });
 
   it('412 (the AWS-like proxy; s3rver ignores If-None-Match): other bytes written first stop the upload before HTML', async () => {
@@ -391,23 +391,245 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
   });
 
-  it('mocked 501 (a server without conditional writes): falls back to plain PUTs and warns once', async () => {
+  /**
+   * Another writer's conditional PUT of `key` (through the AWS-like proxy) is held there while this
+   * client's first PUT of the key arrives, which S3 refuses with 409 ConditionalRequestConflict; then the
+   * other write goes on, and this client's retry is held until it was answered (so the retry meets the
+   * finished write, 412, whatever the backoff).
+   */
+  async function conflictWith(key: string, body: string) {
+    const other = (r: ProxyRecord) => r.headers['x-amz-meta-writer'] === 'other';
+    const ours = (r: ProxyRecord) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`) && !other(r);
+    let arrived!: () => void;
+    let refused!: () => void;
+    let answered!: () => void;
+    const otherArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const ourRefusal = new Promise<void>((resolve) => {
+      refused = resolve;
+    });
+    const otherAnswered = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    let conflicted = false;
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [], {
+      beforeRequest: async (r) => {
+        if (other(r)) {
+          arrived();
+          await ourRefusal;
+        } else if (ours(r) && conflicted) await otherAnswered;
+      },
+      afterResponse: (r) => {
+        if (ours(r) && r.status === 409) {
+          conflicted = true;
+          refused();
+        }
+        if (other(r)) answered();
+      },
+    });
+    cleanups.push(p.close);
+    const client = new S3Client({
+      endpoint: p.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: s3.credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    cleanups.push(async () => client.destroy());
+    const otherWrite = client.send(
+      new PutObjectCommand({
+        Bucket: 'skewless',
+        Key: key,
+        Body: body,
+        IfNoneMatch: '*',
+        Metadata: { writer: 'other' },
+      }),
+    );
+    await otherArrived;
+    return {
+      proxy: p,
+      otherWrite,
+      ours: () => p.requests.filter(ours),
+      other: () => p.requests.filter(other),
+    };
+  }
+
+  it("409 ConditionalRequestConflict (the AWS-like proxy): a write overlapping another writer's with the same bytes is retried after it, accepted, and the upload completes", async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
+    const race = await conflictWith(key, VITE_LIKE['assets/lazy-9a8b7c6d.js']!);
+    const result = await upload(options(b.dir, to, { html: true, endpoint: race.proxy.endpoint }));
+    await race.otherWrite;
+    expect(race.ours().map((r) => r.status)).toEqual([409, 412]);
+    expect(race.other().map((r) => r.status)).toEqual([200]);
+    // The refused attempt wrote nothing: the other writer's object is the one there, not an upload of ours.
+    expect(result.files.find((f) => f.key === key)).toMatchObject({
+      action: 'skip',
+      reason: 'written concurrently with the same bytes',
+    });
+    const { createHash } = await import('node:crypto');
+    const sha = (x: Buffer | string) => createHash('sha256').update(x).digest('hex');
+    for (const path of Object.keys(VITE_LIKE).filter((f) => !f.endsWith('.map')))
+      expect(sha(await s3.body(`${prefix}/${path}`)), path).toBe(sha(VITE_LIKE[path]!));
+  });
+
+  it('409 ConditionalRequestConflict: when the overlapping writer stored other bytes, the upload stops naming the key, before any document', async () => {
+    const b = await build();
+    const { prefix, to } = freshTarget();
+    const key = `${prefix}/assets/lazy-9a8b7c6d.js`;
+    const race = await conflictWith(key, 'export const lazy = 2;\n');
+    await expect(
+      upload(options(b.dir, to, { html: true, endpoint: race.proxy.endpoint })),
+    ).rejects.toMatchObject({
+      code: 'IMMUTABLE_CONFLICT',
+      message: expect.stringContaining(`${key} was written by someone else`),
+    });
+    await race.otherWrite;
+    expect(race.ours().map((r) => r.status)).toEqual([409, 412]);
+    expect((await s3.body(key)).toString()).toBe('export const lazy = 2;\n');
+    expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
+  });
+
+  /**
+   * Another writer's multipart upload of the same bytes (in `partSize` parts) completes while ours does:
+   * its Complete is held until ours was refused with 409, ours next waits until the other's was answered.
+   */
+  async function multipartRace(partSize: number) {
+    const { randomBytes, createHash } = await import('node:crypto');
+    const big = randomBytes(9 * 1024 * 1024);
+    const b = await makeBuildDir({ 'index.html': '<!doctype html>', 'assets/big-0e0e0e0e.bin': big });
+    cleanups.push(b.remove);
+    const { prefix, to } = freshTarget();
+    const key = `${prefix}/assets/big-0e0e0e0e.bin`;
+    const completes = (r: ProxyRecord) =>
+      r.method === 'POST' && r.url.startsWith(`/skewless/${key}?uploadId=`);
+    let first: ProxyRecord | undefined;
+    let arrived!: () => void;
+    let refused!: () => void;
+    let answered!: () => void;
+    const otherArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const ourRefusal = new Promise<void>((resolve) => {
+      refused = resolve;
+    });
+    const otherAnswered = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    let conflicted = false;
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [], {
+      beforeRequest: async (r) => {
+        if (!completes(r)) return;
+        if (!first) {
+          first = r;
+          arrived();
+          await ourRefusal;
+        } else if (conflicted) await otherAnswered;
+      },
+      afterResponse: (r) => {
+        if (!completes(r)) return;
+        if (r === first) answered();
+        else if (r.status === 409) {
+          conflicted = true;
+          refused();
+        }
+      },
+    });
+    cleanups.push(p.close);
+    const client = new S3Client({
+      endpoint: p.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: s3.credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    cleanups.push(async () => client.destroy());
+    const { Upload } = await import('@aws-sdk/lib-storage');
+    const otherWrite = new Upload({
+      client,
+      params: { Bucket: 'skewless', Key: key, Body: big, IfNoneMatch: '*' },
+      partSize,
+    }).done();
+    await otherArrived;
+    const outcome = await upload(
+      options(b.dir, to, { html: true, endpoint: p.endpoint, multipartThreshold: 8 * 1024 * 1024 }),
+    ).catch((e: Error) => e);
+    await otherWrite;
+    expect(p.requests.filter((r) => completes(r) && r !== first).map((r) => r.status)).toEqual([409, 412]);
+    expect(first?.status).toBe(200);
+    const sha = (x: Buffer) => createHash('sha256').update(x).digest('hex');
+    expect(sha(await s3.body(key))).toBe(sha(big));
+    return { outcome, key, prefix };
+  }
+
+  it('409 ConditionalRequestConflict on CompleteMultipartUpload: the file is sent again after the other writer completed, and its same bytes (our part size) are accepted', async () => {
+    const { outcome, key, prefix } = await multipartRace(8 * 1024 * 1024);
+    expect(outcome).not.toBeInstanceOf(Error);
+    expect((outcome as UploadResult).files.find((f) => f.key === key)).toMatchObject({ action: 'skip' });
+    expect(await s3.keys()).toContain(`${prefix}/index.html`);
+  });
+
+  it('409 then 412 on CompleteMultipartUpload, the other writer in another part size: refused as unproven (never trusted), saying so, before any document', async () => {
+    const { outcome, key, prefix } = await multipartRace(5 * 1024 * 1024);
+    expect(outcome).toMatchObject({
+      code: 'IMMUTABLE_CONFLICT',
+      message: expect.stringContaining(
+        `${key} was written by someone else during this upload, and what the server reports of it (a multipart ETag of another part size, no sha256 metadata) cannot show whether it holds this file's bytes.`,
+      ),
+    });
+    expect(await s3.keys()).not.toContain(`${prefix}/index.html`);
+  });
+
+  it('a document that fails while another of its wave went out: the message names what this release replaced and what still holds the previous one', async () => {
+    const { prefix, to } = freshTarget();
+    const site = (label: string) => ({
+      ...VITE_LIKE,
+      'index.html': `<!-- ${label} -->${VITE_LIKE['index.html']}`,
+      'about.html': `<!-- ${label} --><p>about</p>`,
+    });
+    const v1 = await build(site('v1'));
+    await upload(options(v1.dir, to, { html: true }));
+    const v2 = await build(site('v2'));
+    const index = `/skewless/${prefix}/index.html`;
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'PUT' && r.url.split('?')[0] === index, fault: 'internal' },
+    ]);
+    cleanups.push(p.close);
+    const error = await upload(
+      options(v2.dir, to, { html: true, endpoint: p.endpoint, attempts: 2, concurrency: 4 }),
+    ).catch((e: Error) => e);
+    expect((error as Error).message).toContain(
+      `writing ${prefix}/index.html in ${to} at ${p.endpoint} failed: the server answered 500 InternalError`,
+    );
+    expect((error as Error).message).toContain(
+      `Already replaced by this release: ${prefix}/about.html. Not yet replaced (the previous release's, if there was one): ${prefix}/index.html, ${prefix}/skewless.json. Run the upload again to publish the rest.`,
+    );
+    expect((error as Error).message).not.toContain('No document was published');
+    // What the message says is what the bucket holds.
+    expect((await s3.body(`${prefix}/about.html`)).toString()).toContain('<!-- v2 -->');
+    expect((await s3.body(`${prefix}/index.html`)).toString()).toContain('<!-- v1 -->');
+    const v1Release = JSON.parse(await readFile(join(v1.dir, 'skewless.json'), 'utf8')).release;
+    expect(JSON.parse((await s3.body(`${prefix}/skewless.json`)).toString()).release).toBe(v1Release);
+  });
+
+  it('501 (the AWS-like proxy answering conditional writes as Backblaze B2 does): falls back to plain PUTs and warns once', async () => {
     const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n', 'assets/b-2b3c4d5e.js': 'b\n' });
     const { prefix, to } = freshTarget();
-    const p = await proxy(async (req) =>
-      req.method === 'PUT' && req.headers['if-none-match']
-        ? { status: 501, headers: { 'content-type': 'application/xml' }, body: notImplemented }
-        : undefined,
-    );
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [], { noConditionalWrites: true });
+    cleanups.push(p.close);
     const warnings: string[] = [];
     const logger = { info() {}, debug() {}, error() {}, warn: (m: string) => warnings.push(m) };
     const result = await upload(options(b.dir, to, { endpoint: p.endpoint, concurrency: 1, logger }));
     expect(result.uploaded).toBe(2);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('does not support conditional writes');
+    expect((await s3.body(`${prefix}/assets/a-1a2b3c4d.js`)).toString()).toBe('a\n');
     expect((await s3.body(`${prefix}/assets/b-2b3c4d5e.js`)).toString()).toBe('b\n');
-    // Only the first PUT tried the header.
-    expect(p.requests.filter((r) => r.method === 'PUT' && r.headers['if-none-match'])).toHaveLength(1);
+    // Only the first PUT tried the header, and the server refused it.
+    const conditional = p.requests.filter((r) => r.method === 'PUT' && r.headers['if-none-match']);
+    expect(conditional.map((r) => r.status)).toEqual([501]);
   });
 
   it('mocked SSE-KMS listing (32-hex ETags that are no MD5): verify settles them by the stored sha256', async () => {
@@ -430,18 +652,17 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(p.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });
 
-  it('mocked 503 SlowDown storm: retried with backoff until it passes', async () => {
+  it('503 SlowDown storm (the AWS-like proxy): retried with backoff until it passes', async () => {
     const b = await build({ 'assets/a-1a2b3c4d.js': 'a\n' });
     const { prefix, to } = freshTarget();
-    let refusals = 2;
-    const p = await proxy(async (req) => {
-      if (req.method !== 'PUT' || !req.url.includes('/assets/') || refusals === 0) return undefined;
-      refusals--;
-      return { status: 503, headers: { 'content-type': 'application/xml' }, body: slowDown };
-    });
+    const p = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'PUT' && r.url.includes('/assets/'), fault: 'slowdown', times: 2 },
+    ]);
+    cleanups.push(p.close);
     const result = await upload(options(b.dir, to, { endpoint: p.endpoint }));
     expect(result.uploaded).toBe(1);
-    expect(p.requests.filter((r) => r.method === 'PUT' && r.url.includes('/a-1a2b3c4d.js'))).toHaveLength(3);
+    const puts = p.requests.filter((r) => r.method === 'PUT' && r.url.includes('/a-1a2b3c4d.js'));
+    expect(puts.map((r) => r.status)).toEqual([503, 503, 200]);
     expect((await s3.body(`${prefix}/assets/a-1a2b3c4d.js`)).toString()).toBe('a\n');
   });
 });
@@ -471,10 +692,3 @@ function kmsProxy() {
     return { status: 200, headers: { 'content-type': 'application/xml' }, body };
   });
 }
-
-const preconditionFailed =
-  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
-const notImplemented =
-  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NotImplemented</Code><Message>mocked</Message></Error>';
-const slowDown =
-  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';

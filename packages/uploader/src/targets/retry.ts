@@ -100,7 +100,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt >= options.attempts || !isRetryable(error)) throw error;
+      if (!isRetryable(error)) throw error;
+      if (attempt >= options.attempts) throw withAttempts(error, attempt);
       const asked = retryAfterMs(error);
       const delay = Math.max(
         asked ?? 0,
@@ -110,6 +111,13 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+/** A message of ours that gave up after retries says how many attempts were made. */
+function withAttempts(error: unknown, attempts: number): unknown {
+  if (attempts > 1 && error instanceof Error && error.message.startsWith('[skewless]'))
+    error.message = `${error.message} (gave up after ${attempts} attempts)`;
+  return error;
 }
 
 /**

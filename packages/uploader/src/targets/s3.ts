@@ -6,6 +6,7 @@ import type { UploadCredentials } from '@skewless/core';
 import { createLimiter, SkewlessError } from '@skewless/core';
 import { MULTIPART_ETAG, multipartEtagOfParts, partSizeFor } from '../upload/multipart-etag.js';
 import { MD5_ETAG } from '../upload/plan.js';
+import { withDeadline } from './deadline.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
 import type { IncompleteUpload, PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
@@ -23,7 +24,7 @@ export interface S3TargetOptions {
   acl?: 'public-read';
   headers?: Record<string, string>;
   multipartThreshold: number;
-  /** Deadline of one request, connecting included. @default 60000 */
+  /** Deadline of one request, from connecting to the last byte of its answer. @default 60000 */
   requestTimeoutMs?: number;
   /** Told once when the server rejects `If-None-Match` writes and they are turned off. */
   onConditionalUnsupported?: () => void;
@@ -90,6 +91,10 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  // Every request the client sends (lib-storage's parts and the paginator's pages included) goes through
+  // this one handler: the deadline there covers the answer's body too, which requestTimeout does not.
+  const http = client.config.requestHandler as unknown as { handle: Parameters<typeof withDeadline>[0] };
+  http.handle = withDeadline(http.handle.bind(http), timeout);
   /** Upload ids that `abortUpload` aborts: their failures are the command's, not swallowed below. */
   const explicitAborts = new Set<string>();
   /** Key → part number → MD5 of the part sent, for the multipart ETag the server must report. */
@@ -299,8 +304,13 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
           }
           return target.put(request);
         }
-        // S3 answers 409 ConditionalRequestConflict when two conditional writes race: try again.
-        if (statusOf(error) === 409) Object.assign(error as object, { retryable: true });
+        // S3 answers 409 ConditionalRequestConflict to a conditional write that overlaps another one to
+        // the same key: nothing was written, and the other write decides the key. Try again: the retry
+        // gets 412 once the other write landed, and its bytes are compared like any writer's.
+        if (statusOf(error) === 409) {
+          Object.assign(error as object, { retryable: true });
+          request.refused = (request.refused ?? 0) + 1;
+        }
         return fail(`writing ${key(request.path)}`)(error);
       }
     },
@@ -578,6 +588,25 @@ function translate(
       'UNREACHABLE',
       `access to ${where}${at} was denied (${e.name}). Check the credentials and that they allow s3:ListBucket, s3:GetObject and s3:PutObject on it.`,
       { cause: error },
+    );
+  }
+  if (status !== undefined && isRetryable(error)) {
+    // A server that kept refusing (throttling, 5xx, a conflict): the user reads which request, where,
+    // and what the server said, not a bare "Please reduce your request rate.". Still retryable, with
+    // the answer's headers kept for Retry-After.
+    const throttled =
+      status === 503 || status === 429 || /SlowDown|Throttl|TooManyRequests/.test(e.name ?? '');
+    return Object.assign(
+      new SkewlessError(
+        'UPLOAD_FAILED',
+        `${context.operation} in ${where}${at} failed: the server answered ${status}${e.name && e.name !== 'Error' ? ` ${e.name}` : ''} (${e.message}). ${throttled ? 'The storage is throttling requests: run again later, or with more --attempts and a longer --retry-delay.' : 'Run again; if it persists, check the storage service.'}`,
+        { cause: error },
+      ),
+      {
+        retryable: true,
+        $response: (error as { $response?: unknown }).$response,
+        $metadata: { httpStatusCode: status },
+      },
     );
   }
   const code = e?.code ?? (e?.cause as { code?: string } | undefined)?.code;

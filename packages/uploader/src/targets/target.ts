@@ -65,6 +65,11 @@ export interface PutRequest {
   onBytes?: (sent: number) => void;
   /** How many times it was sent so far (counted by the retrying wrapper): above 1, a reply was lost. */
   attempts?: number;
+  /**
+   * How many of those sends the server refused without writing anything (409 ConditionalRequestConflict:
+   * another conditional write to the key was in flight), so they are no lost reply of ours.
+   */
+  refused?: number;
 }
 
 /** The outcome of a write: `exists` when a conditional write found the key taken (HTTP 412). */

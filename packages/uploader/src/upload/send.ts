@@ -61,14 +61,20 @@ export async function transfer(
     };
     const outcome = await target.put(request);
     if (outcome === 'exists') {
-      if ((await compareStored(await target.head(entry.path), file, digests)) !== 'same') {
+      const found = await compareStored(await target.head(entry.path), file, digests);
+      if (found !== 'same') {
+        // 'unknown': another tool's multipart object (its part size, no sha256 of ours) cannot be told
+        // from its ETag; it is refused as unproven, never trusted, and the message says which case it is.
         throw new SkewlessError(
           'IMMUTABLE_CONFLICT',
-          `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
+          found === 'unknown'
+            ? `${entry.key} was written by someone else during this upload, and what the server reports of it (a multipart ETag of another part size, no sha256 metadata) cannot show whether it holds this file's bytes. Stopped before any document was written; find the other writer, compare the object with ${local}, then upload again (--force replaces it).`
+            : `${entry.key} was written by someone else during this upload, with other bytes. Stopped before any document was written; find the other writer, then upload again.`,
         );
       }
-      // An earlier attempt of ours wrote it and its reply was lost (a timeout, a reset): it was sent.
-      if ((request.attempts ?? 1) <= 1) {
+      // An earlier attempt of ours wrote it and its reply was lost (a timeout, a reset): it was sent. An
+      // attempt refused with 409 wrote nothing: the other writer's object is what the key holds.
+      if ((request.attempts ?? 1) - (request.refused ?? 0) <= 1) {
         entry.action = 'skip';
         entry.reason = 'written concurrently with the same bytes';
       }
@@ -80,13 +86,38 @@ export async function transfer(
 
   // One wave after the other; in each, the first failure stops new work and is thrown once the requests
   // in flight have settled (the pool's rule).
+  const done: string[] = [];
   for (const entries of waves) {
-    await mapLimit(entries, concurrency, (entry) =>
-      one(entry).catch((error: unknown) => {
-        throw wrap(error, entry);
-      }),
-    );
+    try {
+      await mapLimit(entries, concurrency, async (entry) => {
+        await one(entry).catch((error: unknown) => {
+          throw wrap(error, entry, phase);
+        });
+        done.push(entry.key);
+      });
+    } catch (error) {
+      if (phase !== 'documents') throw error;
+      const left = waves.flat().filter((e) => !done.includes(e.key));
+      throw documentsFailed(error, done, left);
+    }
   }
+}
+
+/**
+ * A document failed after others of the same wave went out: S3 cannot replace several objects at once,
+ * so the message says exactly which documents this release already replaced and which still hold the
+ * previous release's bytes (a re-run publishes the rest).
+ */
+function documentsFailed(error: unknown, done: readonly string[], left: readonly PlannedEntry[]): unknown {
+  if (!(error instanceof SkewlessError)) return error;
+  const said = error.message
+    .replace(/^\[skewless\] /, '')
+    .replace(/ No document was published after it; run the upload again[^.]*\./, '');
+  return new SkewlessError(
+    error.code,
+    `${said} Already replaced by this release: ${done.length > 0 ? done.join(', ') : 'no document'}. Not yet replaced (the previous release's, if there was one): ${left.map((e) => e.key).join(', ')}. Run the upload again to publish the rest.`,
+    { cause: error },
+  );
 }
 
 /** What every transfer needs. */
@@ -100,12 +131,12 @@ export interface Sender {
   concurrency: number;
 }
 
-function wrap(error: unknown, entry: UploadPlanEntry): unknown {
+function wrap(error: unknown, entry: UploadPlanEntry, phase: 'assets' | 'documents'): unknown {
   if (error instanceof SkewlessError) return error;
   const e = error as Error & { name?: string };
   return new SkewlessError(
     'UPLOAD_FAILED',
-    `uploading ${entry.key} failed: ${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}. No document was published after it; run the upload again (finished files are skipped).`,
+    `uploading ${entry.key} failed: ${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}.${phase === 'assets' ? ' No document was published after it; run the upload again (finished files are skipped).' : ''}`,
     { cause: error },
   );
 }

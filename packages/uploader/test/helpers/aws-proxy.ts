@@ -1,15 +1,27 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { forwarder } from './forward.js';
 
-/** A fault the proxy injects into the requests a matcher picks. */
 /**
- * `lost-reply`: the request reaches s3rver, which acts on it, and then the connection is cut; `internal`:
- * a 500 InternalError; `truncate`: only the first half of the body reaches s3rver (with a length to match).
+ * A fault the proxy injects into the requests a matcher picks. `lost-reply`: the request reaches s3rver,
+ * which acts on it, and then the connection is cut; `internal`: a 500 InternalError; `truncate`: only the
+ * first half of the body reaches s3rver (with a length to match); `drip`: s3rver acts and its answer's
+ * headers come at once, then its body one byte every `dripMs` (a socket never idle long enough for an idle
+ * timeout: a 1 KiB listing takes over four minutes); `drip-headers`: the whole answer, status line and
+ * headers first, one byte every `dripMs`.
  */
-export type Fault = 'hang' | 'slowdown' | 'reset' | 'flip' | 'lost-reply' | 'internal' | 'truncate';
+export type Fault =
+  | 'hang'
+  | 'slowdown'
+  | 'reset'
+  | 'flip'
+  | 'lost-reply'
+  | 'internal'
+  | 'truncate'
+  | 'drip'
+  | 'drip-headers';
 
 /** One injected fault: `times` requests matching `match` get it (then they pass). */
 export interface FaultRule {
@@ -19,6 +31,8 @@ export interface FaultRule {
   times?: number;
   /** With `slowdown`: the Retry-After header of the 503 (seconds or an HTTP date). */
   retryAfter?: string;
+  /** With `drip` and `drip-headers`: the pause before each byte. @default 250 */
+  dripMs?: number;
 }
 
 /** One request as the proxy saw it, with what it answered. */
@@ -41,12 +55,13 @@ const xmlError = (code: string, message: string) =>
 /**
  * An HTTP proxy on 127.0.0.1 in front of s3rver that answers where s3rver is not like AWS S3
  * (TOOLCHAIN.md): `If-None-Match: *` on PutObject / CompleteMultipartUpload gives 412 when the key
- * exists, a wrong Content-MD5 gives 400 BadDigest, and a multipart object carries S3's
+ * exists and 409 ConditionalRequestConflict while an earlier such write to the key is in flight (held by
+ * `beforeRequest`, a test makes the race deterministic), a wrong Content-MD5 gives 400 BadDigest, and a multipart object carries S3's
  * `<md5 of the part md5s>-N` ETag on Complete and on every later HEAD, GET and listing, and it keeps
  * the multipart uploads open (created, neither completed nor aborted) to answer ListMultipartUploads and
  * AbortMultipartUpload, which s3rver lacks (the aborted parts stay in s3rver's storage, unseen). `faults` inject
- * a hang (accepted, never answered), a 503 SlowDown, a connection reset, or one flipped byte in the
- * body forwarded to s3rver.
+ * a hang (accepted, never answered), a 503 SlowDown, a 500, a connection reset before or after s3rver acted,
+ * a flipped byte or a truncated body forwarded to s3rver, or an answer that drips in a byte at a time.
  */
 export async function startAwsProxy(
   upstream: string,
@@ -56,6 +71,7 @@ export async function startAwsProxy(
     ignoreContentMd5 = false,
     noConditionalWrites = false,
     beforeRequest,
+    afterResponse,
   }: {
     /** Like s3rver and some S3-compatible servers: store the body whatever its Content-MD5 says. */
     ignoreContentMd5?: boolean;
@@ -63,6 +79,8 @@ export async function startAwsProxy(
     noConditionalWrites?: boolean;
     /** Awaited before a request is handled, e.g. to let another writer win a race for its key. */
     beforeRequest?: (req: ProxyRecord) => Promise<void>;
+    /** Told when the proxy has answered a request (its `status` set), e.g. to let a held one go on. */
+    afterResponse?: (req: ProxyRecord) => void;
   } = {},
 ) {
   const target = new URL(upstream);
@@ -74,6 +92,9 @@ export async function startAwsProxy(
   /** uploadId → the multipart upload s3rver holds open: bucket, key, when it began. */
   const open = new Map<string, { bucket: string; key: string; initiated: Date }>();
   const sockets = new Set<Socket>();
+  const drips = new Set<NodeJS.Timeout>();
+  /** Object path → the conditional writes to it that arrived and are not answered yet. */
+  const writing = new Map<string, Set<ProxyRecord>>();
   const left = faults.map((f) => f.times ?? Number.POSITIVE_INFINITY);
 
   const send = forwarder(target);
@@ -101,19 +122,92 @@ export async function startAwsProxy(
       at: Date.now(),
     };
     requests.push(record);
+    const url0 = new URL(record.url, 'http://x');
+    /** Set for a conditional create (PUT, or the multipart Complete, with If-None-Match: *). */
+    const conditionalKey =
+      req.headers['if-none-match'] === '*' &&
+      ((record.method === 'PUT' && !url0.searchParams.has('partNumber')) ||
+        (record.method === 'POST' && url0.searchParams.has('uploadId')))
+        ? decodeURIComponent(url0.pathname)
+        : undefined;
+    if (conditionalKey !== undefined) {
+      // Registered before `beforeRequest`, so a write held there is in flight for any that come after.
+      const of = writing.get(conditionalKey) ?? new Set<ProxyRecord>();
+      of.add(record);
+      writing.set(conditionalKey, of);
+      res.once('close', () => writing.get(conditionalKey)?.delete(record));
+    }
+    /** The fault rule this request drew, if any. */
+    let rule: FaultRule | undefined;
     const answer = (
       status: number,
       headers: Record<string, string | string[] | undefined>,
       out: Buffer | string,
     ) => {
       record.status = status;
-      res.writeHead(status, headers);
-      res.end(out);
+      if (conditionalKey !== undefined) writing.get(conditionalKey)?.delete(record);
+      if (record.fault === 'drip' || record.fault === 'drip-headers') {
+        drip(status, headers, Buffer.from(out), record.fault === 'drip-headers');
+      } else {
+        res.writeHead(status, headers);
+        res.end(out);
+      }
+      afterResponse?.(record);
+    };
+    /** Send the answer one byte at a time, every `dripMs`, until it is out or the client gives up. */
+    const drip = (
+      status: number,
+      headers: Record<string, string | string[] | undefined>,
+      out: Buffer,
+      withHeaders: boolean,
+    ) => {
+      const every = rule?.dripMs ?? 250;
+      let bytes = out;
+      let write = (b: Buffer): unknown => res.write(b);
+      let end = (): unknown => res.end();
+      if (withHeaders) {
+        // Written to the socket itself: Node's own response would send the headers in one piece.
+        const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`];
+        // A HEAD answer keeps the object's length; any other says how long its body is.
+        const head = record.method === 'HEAD';
+        for (const [k, v] of Object.entries(headers)) {
+          if (v === undefined || /^(transfer-encoding|connection)$/i.test(k)) continue;
+          if (!head && /^content-length$/i.test(k)) continue;
+          for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
+        }
+        if (!head) lines.push(`content-length: ${out.length}`);
+        lines.push('connection: close', '', '');
+        bytes = Buffer.concat([Buffer.from(lines.join('\r\n')), out]);
+        write = (b) => req.socket.write(b);
+        end = () => req.socket.end();
+      } else {
+        // No length: the body arrives chunked, a byte per chunk, however long the client waits.
+        const { 'content-length': _, ...rest } = headers;
+        res.writeHead(status, rest);
+        res.flushHeaders();
+      }
+      let at = 0;
+      const timer = setInterval(() => {
+        if (req.socket.destroyed || at >= bytes.length) {
+          clearInterval(timer);
+          drips.delete(timer);
+          if (!req.socket.destroyed) end();
+          return;
+        }
+        write(bytes.subarray(at, at + 1));
+        at++;
+      }, every);
+      drips.add(timer);
+      req.socket.once('close', () => {
+        clearInterval(timer);
+        drips.delete(timer);
+      });
     };
     await beforeRequest?.(record);
     const i = faults.findIndex((f, n) => (left[n] ?? 0) > 0 && f.match(record));
     if (i >= 0) {
       left[i] = (left[i] ?? 0) - 1;
+      rule = faults[i];
       const fault = faults[i]!.fault;
       record.fault = fault;
       if (fault === 'hang') return;
@@ -166,6 +260,22 @@ export async function startAwsProxy(
           { 'content-type': 'application/xml' },
           xmlError('NotImplemented', 'A header you provided implies functionality that is not implemented.'),
         );
+      if (creates && conditionalKey !== undefined) {
+        // AWS: a conditional write that overlaps an earlier one to the same key, still in flight, is
+        // refused with 409 ConditionalRequestConflict (the earlier one goes on and decides the key).
+        const earlier = [...(writing.get(conditionalKey) ?? [])].some(
+          (other) => other !== record && requests.indexOf(other) < requests.indexOf(record),
+        );
+        if (earlier)
+          return answer(
+            409,
+            { 'content-type': 'application/xml' },
+            xmlError(
+              'ConditionalRequestConflict',
+              'A conflicting conditional operation is currently in progress against this resource. Try again.',
+            ),
+          );
+      }
       if (creates && req.headers['if-none-match'] === '*') {
         const [bucket = '', key = ''] = decodeURIComponent(objectPath)
           .slice(1)
@@ -263,6 +373,7 @@ export async function startAwsProxy(
     /** The multipart uploads open now, by key. */
     openUploads: () => [...open.values()].map((u) => u.key).sort(),
     close: async () => {
+      for (const t of drips) clearInterval(t);
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -78,7 +78,7 @@ export interface CannedResponse {
 /**
  * An HTTP proxy on 127.0.0.1 in front of the local S3 server that records every request, so tests can
  * count PUTs and snapshot the order. `intercept` may answer a request itself (for the few responses no
- * local server gives, e.g. a 412); it receives the request body and a way to forward it anyway.
+ * local server gives, not even the AWS-like proxy: an SSE-KMS ETag, an InvalidPart); it receives the request body and a way to forward it anyway.
  */
 export async function startRecordingProxy(
   upstream: string,
