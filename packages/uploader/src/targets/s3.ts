@@ -8,6 +8,7 @@ import { MULTIPART_ETAG, multipartEtagOfParts, partSizeFor } from '../upload/mul
 import { MD5_ETAG } from '../upload/plan.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
+import { useFastListing } from './s3-listing.js';
 import type { IncompleteUpload, PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
 
 /** How to reach an S3-compatible bucket. */
@@ -53,7 +54,12 @@ function endpointFromEnv(): string | undefined {
 
 export async function createS3Target(options: S3TargetOptions): Promise<Target> {
   const sdk = await import('@aws-sdk/client-s3');
-  const { Upload } = await import('@aws-sdk/lib-storage');
+  // lib-storage is only for multipart uploads: a re-run that sends no large file never loads it.
+  let storage: Promise<typeof import('@aws-sdk/lib-storage')> | undefined;
+  const loadStorage = () => {
+    storage ??= import('@aws-sdk/lib-storage');
+    return storage;
+  };
   const endpoint = options.endpoint ?? endpointFromEnv();
   const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // An S3-compatible server rarely cares about the region, but it must be the one the user configured
@@ -90,6 +96,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  useFastListing(client);
   /** Upload ids that `abortUpload` aborts: their failures are the command's, not swallowed below. */
   const explicitAborts = new Set<string>();
   /** Key → part number → MD5 of the part sent, for the multipart ETag the server must report. */
@@ -237,6 +244,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       };
       try {
         if (request.bytes >= options.multipartThreshold) {
+          const { Upload } = await loadStorage();
           await multipart(async () => {
             if (interrupted)
               throw new SkewlessError('UPLOAD_FAILED', `interrupted before writing ${key(request.path)}.`);
