@@ -147,4 +147,76 @@ describe('file reads per upload (real s3rver)', () => {
       }
     },
   );
+
+  it('s3: with the digests the manifest step took (the plugin flow), the upload reads no unchanged file again', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    try {
+      const digests = new Map();
+      const manifest = await createManifest({ dir: b.dir, writeReleaseFile: true, digests });
+      const options = {
+        dir: b.dir,
+        to: 's3://skewless/handed',
+        html: true,
+        endpoint: s3.server.endpoint,
+        credentials: s3.credentials,
+        manifest,
+        digests,
+      };
+      watched = `${b.dir}/`;
+      opened.clear();
+      const cold = await upload(options);
+      expect(cold.uploaded).toBe(7);
+      const sent = cold.files.filter((f) => f.action === 'upload');
+      // The manifest step's read (SHA-256 and MD5 together) serves the check and the target: the upload
+      // reads no file again (it read each once more). Only the release file, written after the hashing,
+      // is read by the upload.
+      for (const f of sent)
+        expect(opened.get(`${b.dir}/${f.path}`), f.path).toBe(f.path === 'skewless.json' ? 1 : undefined);
+      for (const f of sent) {
+        const stored = await s3.body(`handed/${f.path}`);
+        expect(createHash('sha256').update(stored).digest('hex'), f.path).toBe(
+          manifest.files.find((m) => m.path === f.path)!.sha256,
+        );
+      }
+      opened.clear();
+      const warm = await upload(options);
+      expect(warm.skipped).toBe(7);
+      for (const f of sent)
+        if (f.path !== 'skewless.json') expect(opened.get(`${b.dir}/${f.path}`), f.path).toBeUndefined();
+    } finally {
+      watched = undefined;
+      await b.remove();
+    }
+  });
+
+  it('s3: a file written after the manifest step read it (same size) is read again and refused, nothing written', async () => {
+    const path = 'assets/lazy-9a8b7c6d.js';
+    const b = await makeBuildDir(VITE_LIKE);
+    try {
+      const digests = new Map();
+      const manifest = await createManifest({ dir: b.dir, digests });
+      expect(digests.has(path)).toBe(true);
+      // Same size and the same modification time: only the status-change time tells.
+      const before = await fsp.stat(join(b.dir, path));
+      await fsp.writeFile(join(b.dir, path), (VITE_LIKE[path] as string).replace('1', '2'));
+      await fsp.utimes(join(b.dir, path), before.atime, before.mtime);
+      watched = `${b.dir}/`;
+      opened.clear();
+      await expect(
+        upload({
+          dir: b.dir,
+          to: 's3://skewless/handed-changed',
+          endpoint: s3.server.endpoint,
+          credentials: s3.credentials,
+          manifest,
+          digests,
+        }),
+      ).rejects.toThrow(/lazy-9a8b7c6d\.js \(other bytes than the manifest says: sha256 differs\)/);
+      expect(opened.get(join(b.dir, path))).toBe(1);
+      expect(await s3.keys()).not.toContainEqual(expect.stringMatching(/^handed-changed\//));
+    } finally {
+      watched = undefined;
+      await b.remove();
+    }
+  });
 });

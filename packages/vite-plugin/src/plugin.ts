@@ -21,7 +21,7 @@ import { checkNames } from './name-check.js';
 import { applyNames, type SeenPatterns } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
 import { stampHtml, unstampedHtml } from './release-stamp.js';
-import { loadUploader, type Uploader, type UploadSession } from './run-upload.js';
+import { loadUploader, type Uploader, type UploadSession, uploadStep } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
 import { observeWriteFailures } from './write-failures.js';
@@ -339,8 +339,7 @@ export function skewless(userOptions: SkewlessOptions = {}): Plugin {
         upload && uploader
           ? {
               to: upload.to,
-              run: (manifest) =>
-                early ? early.finish(manifest) : uploader!.upload({ ...rest, dir, manifest, logger }),
+              run: uploadStep(uploader, early, { ...rest, dir, logger }),
             }
           : undefined,
     });
