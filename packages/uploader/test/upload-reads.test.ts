@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import { upload } from '../src/upload/upload.js';
+import { startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { startS3 } from './helpers/s3.js';
 
@@ -19,6 +20,7 @@ const originals = {
   createReadStream: fs.createReadStream,
   readFile: fsp.readFile,
   copyFile: fsp.copyFile,
+  open: fsp.open,
 };
 function count(path: unknown) {
   const p = String(path);
@@ -49,12 +51,17 @@ beforeAll(async () => {
       count(path);
       return (originals.copyFile as (...a: unknown[]) => unknown)(path, ...rest);
     },
+    // A multipart ETag is computed from a file handle, a part at a time.
+    open: (path: fs.PathLike, ...rest: unknown[]) => {
+      count(path);
+      return (originals.open as (...a: unknown[]) => unknown)(path, ...rest);
+    },
   });
   syncBuiltinESMExports();
 });
 afterAll(async () => {
   Object.assign(fs, { createReadStream: originals.createReadStream });
-  Object.assign(fsp, { readFile: originals.readFile, copyFile: originals.copyFile });
+  Object.assign(fsp, { readFile: originals.readFile, copyFile: originals.copyFile, open: originals.open });
   syncBuiltinESMExports();
   await s3?.close();
 });
@@ -216,6 +223,49 @@ describe('file reads per upload (real s3rver)', () => {
       expect(await s3.keys()).not.toContainEqual(expect.stringMatching(/^handed-changed\//));
     } finally {
       watched = undefined;
+      await b.remove();
+    }
+  });
+
+  it('s3 (AWS-like multipart ETags): a file sent in parts is read twice, to check and to send, not again to verify', async () => {
+    const path = 'assets/video-1a2b3c4d.bin';
+    // Two parts (8 MiB and 1 MiB): generated here, never committed.
+    const big = Buffer.alloc(9 * 1024 * 1024, 'skewless ');
+    const b = await makeBuildDir({ [path]: big, 'index.html': '<!doctype html>' });
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client);
+    try {
+      await writeManifest(b.dir, await createManifest({ dir: b.dir }));
+      watched = `${b.dir}/`;
+      opened.clear();
+      const result = await upload({
+        dir: b.dir,
+        to: 's3://skewless/parts',
+        endpoint: proxy.endpoint,
+        credentials: s3.credentials,
+        multipartThreshold: 8 * 1024 * 1024,
+      });
+      expect(result.uploaded).toBe(1);
+      // The verifying listing carries S3's `<md5 of the part md5s>-2`; the parts' MD5s as sent answer it
+      // (it was three reads: the listing's check read the file again, a part at a time).
+      expect(opened.get(join(b.dir, path))).toBe(2);
+      expect(
+        createHash('sha256')
+          .update(await s3.body(`parts/${path}`))
+          .digest('hex'),
+      ).toBe(createHash('sha256').update(big).digest('hex'));
+      // A re-run plans on the listing's multipart ETag: one read, for the parts' MD5s.
+      opened.clear();
+      const again = await upload({
+        dir: b.dir,
+        to: 's3://skewless/parts',
+        endpoint: proxy.endpoint,
+        credentials: s3.credentials,
+        multipartThreshold: 8 * 1024 * 1024,
+      });
+      expect(again.skipped).toBe(1);
+    } finally {
+      watched = undefined;
+      await proxy.close();
       await b.remove();
     }
   });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { UploadCredentials } from '@skewless/core';
-import { createLimiter, SkewlessError } from '@skewless/core';
+import { createLimiter, SkewlessError, STREAM_CHUNK } from '@skewless/core';
 import { MULTIPART_ETAG, multipartEtagOfParts, partSizeFor } from '../upload/multipart-etag.js';
 import { MD5_ETAG } from '../upload/plan.js';
 import { joinKey } from './parse.js';
@@ -250,7 +250,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
               throw new SkewlessError('UPLOAD_FAILED', `interrupted before writing ${key(request.path)}.`);
             const upload = new Upload({
               client,
-              params: { ...params, Body: createReadStream(request.file) },
+              params: { ...params, Body: createReadStream(request.file, { highWaterMark: STREAM_CHUNK }) },
               partSize: partSizeFor(request.bytes),
               queueSize: MULTIPART_QUEUE_SIZE,
               // Incomplete parts cost money until a lifecycle rule removes them: abort on failure.
@@ -273,6 +273,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
                 request.ifNoneMatch = false;
                 throw damaged(request.path, etag, expected);
               }
+              if (etag === expected) request.sentMultipartEtag = expected;
             }
           });
         } else {

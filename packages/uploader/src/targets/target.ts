@@ -65,6 +65,12 @@ export interface PutRequest {
   onBytes?: (sent: number) => void;
   /** How many times it was sent so far (counted by the retrying wrapper): above 1, a reply was lost. */
   attempts?: number;
+  /**
+   * Set by a target that sent the file in parts, once the server's ETag matched: the multipart ETag of the
+   * parts as they were read to send. The verifying listing compares with it instead of reading the file
+   * once more.
+   */
+  sentMultipartEtag?: string;
 }
 
 /** The outcome of a write: `exists` when a conditional write found the key taken (HTTP 412). */
