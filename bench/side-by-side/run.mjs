@@ -111,6 +111,9 @@ function tools() {
         },
       );
   } else skipped['aws s3 sync'] = 'not installed (Debian: apt-get install awscli)';
+  // BENCH_TOOLS (comma-separated names) runs only those: a shorter run when a peer is not in question.
+  const only = process.env.BENCH_TOOLS?.split(',').map((t) => t.trim());
+  if (only) for (const tool of Object.keys(list)) if (!only.includes(tool)) delete list[tool];
   return { list, skipped };
 }
 
