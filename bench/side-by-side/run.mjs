@@ -136,7 +136,9 @@ async function scenarioRows({ server, proxy, bucket, builds, list, runs, steps, 
     // Rotate the order each run so no tool always goes first (page cache, JIT of the server).
     const order = names.map((_, i) => names[(i + r) % names.length]);
     for (const tool of order) {
-      const prefix = `${tool.replace(/\W+/g, '-')}-${server}-${r}`;
+      // A prefix of its own per scenario: the 1 GB run must not sync over the 2,000-file one (rclone
+      // would count 2,000 deletes in its 1 GB time, skewless a listing of 2,000 more keys).
+      const prefix = `${tool.replace(/\W+/g, '-')}-${server}-${steps.map((s) => s.build).join('-')}-${r}`;
       for (const step of steps) {
         proxy.take();
         const result = await list[tool](builds[step.build], proxy.endpoint, bucket, prefix);
