@@ -20,6 +20,11 @@ const repo = join(here, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
 const LARGE = process.env.BENCH_LARGE !== '0';
+/**
+ * The scenarios to run, comma-separated: `sink` (the 2,000-file set against the sink), `large` (1 GB
+ * against the sink), `s3rver`. @default all three (`large` only with BENCH_LARGE not 0)
+ */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'sink,large,s3rver').split(',').map((s) => s.trim()));
 const KEY = { id: 'S3RVER', secret: 'S3RVER' };
 /** A run that takes longer is killed and counted as failed: a benchmark never hangs. */
 const RUN_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 300_000);
@@ -106,6 +111,9 @@ function tools() {
         },
       );
   } else skipped['aws s3 sync'] = 'not installed (Debian: apt-get install awscli)';
+  // BENCH_TOOLS (comma-separated names) runs only those: a shorter run when a peer is not in question.
+  const only = process.env.BENCH_TOOLS?.split(',').map((t) => t.trim());
+  if (only) for (const tool of Object.keys(list)) if (!only.includes(tool)) delete list[tool];
   return { list, skipped };
 }
 
@@ -120,7 +128,7 @@ const countsText = (c) =>
     .map(([k, v]) => `${v} ${k}`)
     .join(', ');
 
-async function scenarioRows({ server, proxy, bucket, builds, list, runs, steps }) {
+async function scenarioRows({ server, proxy, bucket, builds, list, runs, steps, bytes }) {
   /** samples[step][tool] = [{ ms, counts, rssMiB }] */
   const samples = {};
   const names = Object.keys(list);
@@ -128,7 +136,9 @@ async function scenarioRows({ server, proxy, bucket, builds, list, runs, steps }
     // Rotate the order each run so no tool always goes first (page cache, JIT of the server).
     const order = names.map((_, i) => names[(i + r) % names.length]);
     for (const tool of order) {
-      const prefix = `${tool.replace(/\W+/g, '-')}-${server}-${r}`;
+      // A prefix of its own per scenario: the 1 GB run must not sync over the 2,000-file one (rclone
+      // would count 2,000 deletes in its 1 GB time, skewless a listing of 2,000 more keys).
+      const prefix = `${tool.replace(/\W+/g, '-')}-${server}-${steps.map((s) => s.build).join('-')}-${r}`;
       for (const step of steps) {
         proxy.take();
         const result = await list[tool](builds[step.build], proxy.endpoint, bucket, prefix);
@@ -167,6 +177,8 @@ async function scenarioRows({ server, proxy, bucket, builds, list, runs, steps }
         vsLoop: `${(m / loop).toFixed(2)}×`,
         requests: countsText(s.at(-1).counts),
         peakRss: `${Math.round(Math.max(...s.map((x) => x.rssMiB)))} MiB`,
+        // Throughput of the median run, for the rows that move a known amount (the 1 GB set).
+        ...(bytes ? { median: `${fmt(m)} (${Math.round(bytes / 1024 / 1024 / (m / 1000))} MiB/s)` } : {}),
         failed: s.filter((x) => !x.ok).length,
       });
     }
@@ -223,18 +235,19 @@ const rows = [];
 const sink = await startSink();
 const sinkProxy = await startCountingProxy(sink.endpoint);
 try {
-  rows.push(
-    ...(await scenarioRows({
-      server: 'sink',
-      proxy: sinkProxy,
-      bucket: sink.bucket,
-      builds,
-      list,
-      runs: RUNS,
-      steps,
-    })),
-  );
-  if (LARGE) {
+  if (ONLY.has('sink'))
+    rows.push(
+      ...(await scenarioRows({
+        server: 'sink',
+        proxy: sinkProxy,
+        bucket: sink.bucket,
+        builds,
+        list,
+        runs: RUNS,
+        steps,
+      })),
+    );
+  if (LARGE && ONLY.has('large')) {
     const large = await makeLargeBuild();
     builds.large = large.dir;
     console.log(`large: ${large.files} files, ${(large.bytes / 1024 / 1024).toFixed(0)} MiB`);
@@ -247,6 +260,7 @@ try {
         list,
         runs: Math.min(RUNS, 3),
         steps: [{ name: '1 GB cold', build: 'large' }],
+        bytes: large.bytes,
       })),
     );
     await rm(large.dir, { recursive: true, force: true });
@@ -255,24 +269,25 @@ try {
   await sinkProxy.close();
   await sink.close();
 }
-const s3 = await startDevS3({ port: 0 });
-const s3Proxy = await startCountingProxy(s3.endpoint);
-try {
-  rows.push(
-    ...(await scenarioRows({
-      server: 's3rver',
-      proxy: s3Proxy,
-      bucket: s3.bucket,
-      builds,
-      list,
-      runs: RUNS,
-      steps,
-    })),
-  );
-} finally {
-  await s3Proxy.close();
-  await s3.close();
-}
+const s3 = ONLY.has('s3rver') ? await startDevS3({ port: 0 }) : undefined;
+const s3Proxy = s3 ? await startCountingProxy(s3.endpoint) : undefined;
+if (s3 && s3Proxy)
+  try {
+    rows.push(
+      ...(await scenarioRows({
+        server: 's3rver',
+        proxy: s3Proxy,
+        bucket: s3.bucket,
+        builds,
+        list,
+        runs: RUNS,
+        steps,
+      })),
+    );
+  } finally {
+    await s3Proxy.close();
+    await s3.close();
+  }
 await rm(small.dir, { recursive: true, force: true });
 await rm(changed.dir, { recursive: true, force: true });
 console.log(table(rows));

@@ -67,8 +67,11 @@ const escapeXml = (s) =>
 /**
  * A fast S3 sink: PutObject (with If-None-Match), multipart (create, parts, complete), HEAD, a GET
  * of objects that are small (release records), ListObjectsV2 with pages of 1,000, DeleteObjects. It
- * keeps each object's size and ETag; it keeps the bytes only of objects under 64 KiB that are not in
- * a hashed asset folder, so a 1 GB run holds no 1 GB of memory. Not a test server: no auth checks.
+ * keeps each object's size and ETag; it keeps the bytes of objects under 64 KiB and of anything under
+ * `.skewless/` (release records hold the whole manifest: ~300 KB for 2,000 files), so a 1 GB run
+ * holds no 1 GB of memory. A record the sink forgot would make every skewless re-run look like a new
+ * release (write the record, take the publish lock, list a third time), which S3 never does.
+ * Not a test server: no auth checks.
  */
 export async function startSink() {
   /** key ("bucket/path") -> { size, etag, modified, body? } */
@@ -83,10 +86,11 @@ export async function startSink() {
     const md5 = createHash('md5');
     const chunks = [];
     let size = 0;
+    const keep = (n) => n <= 65536 || key.includes('.skewless/');
     req.on('data', (chunk) => {
       md5.update(chunk);
       size += chunk.length;
-      if (size <= 65536) chunks.push(chunk);
+      if (keep(size)) chunks.push(chunk);
     });
     req.on('end', () => {
       const etag = `"${md5.digest('hex')}"`;
@@ -106,7 +110,7 @@ export async function startSink() {
             `<CopyObjectResult><ETag>${escapeXml(from.etag)}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyObjectResult>`,
           );
         }
-        const keepBody = size <= 65536 ? Buffer.concat(chunks) : undefined;
+        const keepBody = keep(size) ? Buffer.concat(chunks) : undefined;
         objects.set(id, { size, etag, modified: new Date(), body: keepBody, meta: metaOf(req.headers) });
         res.writeHead(200, { etag });
         return res.end();

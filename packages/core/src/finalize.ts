@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
 import { type CreateManifestOptions, createManifest, writeManifest } from './manifest.js';
 import { compareWithPrevious, loadManifest } from './manifest-diff.js';
 import { precompress } from './precompress.js';
-import type { Manifest, UploadResult } from './types.js';
+import type { BuildDigest, Manifest, UploadResult } from './types.js';
 
 /** Options of {@link finalizeBuild}: what the bundler plugin collected while the build ran. */
 export interface FinalizeBuildOptions
@@ -15,8 +15,15 @@ export interface FinalizeBuildOptions
   previousManifest?: string;
   /** Write `.br` / `.gz` siblings of compressible files. */
   precompress?: boolean;
-  /** The upload step, when the build uploads: `to` for messages, `run` does it (the uploader's `upload()`). */
-  upload?: { to: string; run: (manifest: Manifest) => Promise<UploadResult> };
+  /**
+   * The upload step, when the build uploads: `to` for messages, `run` does it (the uploader's `upload()`),
+   * given what the manifest step read of each file (`UploadOptions.digests`), so the files are not read
+   * again.
+   */
+  upload?: {
+    to: string;
+    run: (manifest: Manifest, digests: ReadonlyMap<string, BuildDigest>) => Promise<UploadResult>;
+  };
   /** What a failed upload does to the build. @default 'error' */
   onUploadError?: 'error' | 'warn';
   /** Where the steps report (the bundler's own log). */
@@ -33,7 +40,14 @@ export interface FinalizeBuildOptions
 export async function finalizeBuild(options: FinalizeBuildOptions): Promise<Manifest> {
   const { logger, dir } = options;
   const checking = process.env[DETERMINISM_ENV] === '1';
-  const manifest = await createManifest({ ...options, writeReleaseFile: true, stampRelease: true });
+  const uploading = options.upload !== undefined && !checking;
+  const digests = uploading ? new Map<string, BuildDigest>() : undefined;
+  const manifest = await createManifest({
+    ...options,
+    writeReleaseFile: true,
+    stampRelease: true,
+    digests,
+  });
   const paths = manifest.files.map((f) => f.path);
   const unmatched = (options.unhashed ?? []).filter((entry) => !paths.includes(entry));
   if (unmatched.length > 0) logger.warn(unmatchedUnhashedMessage(unmatched, paths));
@@ -48,7 +62,7 @@ export async function finalizeBuild(options: FinalizeBuildOptions): Promise<Mani
   if (options.upload && !checking) {
     const { to, run } = options.upload;
     try {
-      const result = await run(manifest);
+      const result = await run(manifest, digests ?? new Map());
       logger.info(
         `[skewless] ${result.dryRun ? 'dry run: would upload' : 'uploaded'} ${result.uploaded} files (${result.skipped} already there) to ${result.target}, release ${result.release}.`,
       );

@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import type { BuildDigest, FileStanding } from './types.js';
 
 /** Files up to this size are read whole: one syscall pair instead of a stream's machinery. */
 export const WHOLE_FILE_LIMIT = 1024 * 1024;
+
+/**
+ * The chunk size of large files' read streams: 1 MiB instead of Node's 64 KiB cuts the per-chunk cost
+ * (calls, buffers, garbage) of reading 128 MiB by about a quarter of its CPU time.
+ */
+export const STREAM_CHUNK = 1024 * 1024;
 
 /** What one read of a file yields: the digests asked for, its size, and a small file's bytes. */
 export interface FileDigest {
@@ -29,7 +37,7 @@ export async function digestFile(path: string, algorithms: readonly string[]): P
     for (const h of hashes) h.update(body);
     bytes = body.length;
   } else {
-    for await (const chunk of createReadStream(path)) {
+    for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK })) {
       for (const h of hashes) h.update(chunk as Buffer);
       bytes += (chunk as Buffer).length;
     }
@@ -48,4 +56,26 @@ export async function digestFile(path: string, algorithms: readonly string[]): P
 export async function sha256File(path: string): Promise<{ hex: string; base64: string; bytes: number }> {
   const d = await digestFile(path, ['sha256']);
   return { hex: d.hex.sha256!, base64: d.base64.sha256!, bytes: d.bytes };
+}
+
+/** How a file stands on disk (see {@link FileStanding}). */
+export function standingOf(stats: BigIntStats): FileStanding {
+  return {
+    size: String(stats.size),
+    ino: String(stats.ino),
+    mtime: String(stats.mtimeNs),
+    ctime: String(stats.ctimeNs),
+  };
+}
+
+/**
+ * SHA-256 and MD5 of a file in one read, with how it stood on disk just before (for the upload that
+ * follows, which then need not read it again while it stands so).
+ */
+export async function digestForBuild(path: string): Promise<BuildDigest> {
+  const stood = standingOf(await stat(path, { bigint: true }));
+  const d = await digestFile(path, ['sha256', 'md5']);
+  const digest: BuildDigest = { sha256: d.hex.sha256!, md5: d.hex.md5!, bytes: d.bytes, stood };
+  if (d.body) digest.body = d.body;
+  return digest;
 }

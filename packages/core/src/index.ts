@@ -25,7 +25,14 @@ export { SkewlessError } from './errors.js';
 export type { FinalizeBuildOptions } from './finalize.js';
 export { finalizeBuild, unmatchedUnhashedMessage } from './finalize.js';
 export type { FileDigest } from './hash-file.js';
-export { digestFile, sha256File, WHOLE_FILE_LIMIT } from './hash-file.js';
+export {
+  digestFile,
+  digestForBuild,
+  STREAM_CHUNK,
+  sha256File,
+  standingOf,
+  WHOLE_FILE_LIMIT,
+} from './hash-file.js';
 export {
   BUNDLER_HASHES,
   detectHashFormat,

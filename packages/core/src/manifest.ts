@@ -5,14 +5,21 @@ import { type ClassifyOptions, cacheControlFor, classify } from './classify.js';
 import { DEFAULT_HASH, MANIFEST_PATH, RELEASE_FILE, RELEASE_PLACEHOLDER } from './constants.js';
 import { contentTypeFor } from './content-type.js';
 import { SkewlessError } from './errors.js';
-import { sha256File } from './hash-file.js';
+import { digestForBuild, sha256File } from './hash-file.js';
 import { detectHashFormat } from './hashed-name.js';
 import { htmlReferences } from './html-refs.js';
 import { checkManifestNames, unsafePath } from './manifest-names.js';
 import { mapLimit } from './pool.js';
 import { isPrecompressedSibling } from './precompress.js';
 import { releaseId } from './release.js';
-import type { CacheControlMap, HashFormat, Manifest, ManifestFile, ReleaseInfo } from './types.js';
+import type {
+  BuildDigest,
+  CacheControlMap,
+  HashFormat,
+  Manifest,
+  ManifestFile,
+  ReleaseInfo,
+} from './types.js';
 import { compareBytes, walkFiles } from './walk.js';
 
 /** What the bundler knows about one output file; everything else is read from disk. */
@@ -70,7 +77,17 @@ export interface CreateManifestOptions {
    * @default an id over every file in `dir`, documents with the placeholder
    */
   release?: string;
+  /**
+   * Filled with what was read of each file (digests, how it stood on disk, a small file's bytes up to
+   * 64 MiB in all), for an upload that follows (`UploadOptions.digests`): hashing MD5 in the same read
+   * lets it skip reading the build again. Files rewritten here (stamped documents) are left out.
+   * @default undefined (nothing kept)
+   */
+  digests?: Map<string, BuildDigest>;
 }
+
+/** Bytes of small files kept in {@link CreateManifestOptions.digests} for the upload to send. */
+const KEPT_BODIES_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Build the manifest of an output directory: every file with its digest, type, class and headers,
@@ -106,11 +123,20 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
     unhashed: releaseFile === RELEASE_FILE ? options.unhashed : [...(options.unhashed ?? []), releaseFile],
   };
 
+  let kept = 0;
+  const keep = options.digests;
   const files = await mapLimit(paths, 32, (path) =>
-    describeFile(options.dir, facts.get(path) ?? { path }, {
-      ...classifyOptions,
-      cacheControl: options.cacheControl,
-    }),
+    describeFile(
+      options.dir,
+      facts.get(path) ?? { path },
+      { ...classifyOptions, cacheControl: options.cacheControl },
+      keep &&
+        ((digest) => {
+          if (digest.body && kept + digest.bytes <= KEPT_BODIES_LIMIT) kept += digest.bytes;
+          else delete digest.body;
+          keep.set(path, digest);
+        }),
+    ),
   );
 
   const known = new Set(paths);
@@ -121,7 +147,7 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   }
 
   const release = options.release ?? releaseId(files.filter((f) => f.path !== releaseFile));
-  if (options.stampRelease) await stampRelease(options.dir, files, release);
+  if (options.stampRelease) await stampRelease(options.dir, files, release, options.digests);
   if (options.writeReleaseFile) {
     const body = `${JSON.stringify({ release } satisfies ReleaseInfo)}\n`;
     await mkdir(dirname(join(options.dir, releaseFile)), { recursive: true });
@@ -158,9 +184,16 @@ export async function describeFile(
   dir: string,
   fact: FileFacts,
   options: ClassifyOptions & { cacheControl?: Partial<CacheControlMap> },
+  onRead?: (digest: BuildDigest) => void,
 ): Promise<ManifestFile> {
   const { path } = fact;
-  const digest = await sha256File(join(dir, path));
+  let digest: { hex: string; base64: string; bytes: number };
+  if (onRead) {
+    const read = await digestForBuild(join(dir, path));
+    onRead(read);
+    const sha = Buffer.from(read.sha256, 'hex');
+    digest = { hex: read.sha256, base64: sha.toString('base64'), bytes: read.bytes };
+  } else digest = await sha256File(join(dir, path));
   const cls = classify({ path, hashed: fact.hashed }, options);
   const file: ManifestFile = {
     path,
@@ -175,12 +208,19 @@ export async function describeFile(
   return file;
 }
 
-async function stampRelease(dir: string, files: ManifestFile[], release: string): Promise<void> {
+async function stampRelease(
+  dir: string,
+  files: ManifestFile[],
+  release: string,
+  digests: Map<string, BuildDigest> | undefined,
+): Promise<void> {
   for (const file of files) {
     if (file.class !== 'document') continue;
     const path = join(dir, file.path);
     const text = await readFile(path, 'utf8');
     if (!text.includes(RELEASE_PLACEHOLDER)) continue;
+    // Rewritten now: what was read of it before no longer describes it.
+    digests?.delete(file.path);
     const body = text.replaceAll(RELEASE_PLACEHOLDER, release);
     await writeFile(path, body);
     const digest = createHash('sha256').update(body).digest();

@@ -116,6 +116,8 @@ const CHECKS: Record<EngineOptionKey, Check> = {
     typeof v === 'object' && v !== null && Array.isArray((v as { files?: unknown }).files)
       ? undefined
       : `must be a Skewless manifest object with 'files' (got ${shown(v)})`,
+  digests: (v) =>
+    v instanceof Map ? undefined : `must be a Map of manifest paths to digests (got ${shown(v)})`,
   logger: (v) => {
     const l = v as Record<string, unknown> | null;
     return typeof l === 'object' &&
@@ -199,6 +201,7 @@ const UPLOAD_KEYS: EngineOptionKey[] = [
   'tar',
   'strip',
   'manifest',
+  'digests',
   'html',
   'force',
   'acl',

@@ -203,6 +203,30 @@ export interface TargetOptions {
   logger?: Logger;
 }
 
+/**
+ * One file as it was read for the manifest: its digests, its bytes when small, and how it stood on disk
+ * just before the read (`stat` with `bigint: true`, as decimal strings): a later write moves the
+ * status-change time, which no tool can set back, so a file that still stands so was not written since.
+ */
+export interface BuildDigest {
+  sha256: string;
+  /** MD5, lowercase hex: what S3 puts in a single-part ETag. */
+  md5: string;
+  bytes: number;
+  /** The bytes read, for small files (up to a budget); the upload sends these instead of reading again. */
+  body?: Buffer;
+  /** Size, inode, modification and status-change times (ns) before the read. */
+  stood: FileStanding;
+}
+
+/** How a file stands on disk, from `stat(path, { bigint: true })`: any write changes `ctime`. */
+export interface FileStanding {
+  size: string;
+  ino: string;
+  mtime: string;
+  ctime: string;
+}
+
 /** Options of {@link upload}: one build directory to one target. */
 export interface UploadOptions extends TargetOptions {
   /** The build output directory. Required unless {@link UploadOptions.tar} names a tar of it instead. */
@@ -235,6 +259,14 @@ export interface UploadOptions extends TargetOptions {
    * @default undefined
    */
   manifest?: Manifest;
+  /**
+   * What the step that just wrote the manifest read of each file (the bundler plugin hands these over),
+   * by manifest path: the upload's check before anything is written takes a file whose size, inode and
+   * times still stand as they did when it was read, instead of reading and hashing it again; any other
+   * file is read and checked as without them. A small file's bytes, when given, are the ones sent.
+   * @default none: every file is read
+   */
+  digests?: ReadonlyMap<string, BuildDigest>;
   /**
    * Also upload `document` files (HTML, the release file), after every asset is verified. Off by default
    * because in the container flow the HTML ships inside the image.

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManifest, writeManifest } from '../src/index.js';
 import { upload } from '../src/upload/upload.js';
+import { startAwsProxy } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { startS3 } from './helpers/s3.js';
 
@@ -19,6 +20,7 @@ const originals = {
   createReadStream: fs.createReadStream,
   readFile: fsp.readFile,
   copyFile: fsp.copyFile,
+  open: fsp.open,
 };
 function count(path: unknown) {
   const p = String(path);
@@ -49,12 +51,17 @@ beforeAll(async () => {
       count(path);
       return (originals.copyFile as (...a: unknown[]) => unknown)(path, ...rest);
     },
+    // A multipart ETag is computed from a file handle, a part at a time.
+    open: (path: fs.PathLike, ...rest: unknown[]) => {
+      count(path);
+      return (originals.open as (...a: unknown[]) => unknown)(path, ...rest);
+    },
   });
   syncBuiltinESMExports();
 });
 afterAll(async () => {
   Object.assign(fs, { createReadStream: originals.createReadStream });
-  Object.assign(fsp, { readFile: originals.readFile, copyFile: originals.copyFile });
+  Object.assign(fsp, { readFile: originals.readFile, copyFile: originals.copyFile, open: originals.open });
   syncBuiltinESMExports();
   await s3?.close();
 });
@@ -147,4 +154,119 @@ describe('file reads per upload (real s3rver)', () => {
       }
     },
   );
+
+  it('s3: with the digests the manifest step took (the plugin flow), the upload reads no unchanged file again', async () => {
+    const b = await makeBuildDir(VITE_LIKE);
+    try {
+      const digests = new Map();
+      const manifest = await createManifest({ dir: b.dir, writeReleaseFile: true, digests });
+      const options = {
+        dir: b.dir,
+        to: 's3://skewless/handed',
+        html: true,
+        endpoint: s3.server.endpoint,
+        credentials: s3.credentials,
+        manifest,
+        digests,
+      };
+      watched = `${b.dir}/`;
+      opened.clear();
+      const cold = await upload(options);
+      expect(cold.uploaded).toBe(7);
+      const sent = cold.files.filter((f) => f.action === 'upload');
+      // The manifest step's read (SHA-256 and MD5 together) serves the check and the target: the upload
+      // reads no file again (it read each once more). Only the release file, written after the hashing,
+      // is read by the upload.
+      for (const f of sent)
+        expect(opened.get(`${b.dir}/${f.path}`), f.path).toBe(f.path === 'skewless.json' ? 1 : undefined);
+      for (const f of sent) {
+        const stored = await s3.body(`handed/${f.path}`);
+        expect(createHash('sha256').update(stored).digest('hex'), f.path).toBe(
+          manifest.files.find((m) => m.path === f.path)!.sha256,
+        );
+      }
+      opened.clear();
+      const warm = await upload(options);
+      expect(warm.skipped).toBe(7);
+      for (const f of sent)
+        if (f.path !== 'skewless.json') expect(opened.get(`${b.dir}/${f.path}`), f.path).toBeUndefined();
+    } finally {
+      watched = undefined;
+      await b.remove();
+    }
+  });
+
+  it('s3: a file written after the manifest step read it (same size) is read again and refused, nothing written', async () => {
+    const path = 'assets/lazy-9a8b7c6d.js';
+    const b = await makeBuildDir(VITE_LIKE);
+    try {
+      const digests = new Map();
+      const manifest = await createManifest({ dir: b.dir, digests });
+      expect(digests.has(path)).toBe(true);
+      // Same size and the same modification time: only the status-change time tells.
+      const before = await fsp.stat(join(b.dir, path));
+      await fsp.writeFile(join(b.dir, path), (VITE_LIKE[path] as string).replace('1', '2'));
+      await fsp.utimes(join(b.dir, path), before.atime, before.mtime);
+      watched = `${b.dir}/`;
+      opened.clear();
+      await expect(
+        upload({
+          dir: b.dir,
+          to: 's3://skewless/handed-changed',
+          endpoint: s3.server.endpoint,
+          credentials: s3.credentials,
+          manifest,
+          digests,
+        }),
+      ).rejects.toThrow(/lazy-9a8b7c6d\.js \(other bytes than the manifest says: sha256 differs\)/);
+      expect(opened.get(join(b.dir, path))).toBe(1);
+      expect(await s3.keys()).not.toContainEqual(expect.stringMatching(/^handed-changed\//));
+    } finally {
+      watched = undefined;
+      await b.remove();
+    }
+  });
+
+  it('s3 (AWS-like multipart ETags): a file sent in parts is read twice, to check and to send, not again to verify', async () => {
+    const path = 'assets/video-1a2b3c4d.bin';
+    // Two parts (8 MiB and 1 MiB): generated here, never committed.
+    const big = Buffer.alloc(9 * 1024 * 1024, 'skewless ');
+    const b = await makeBuildDir({ [path]: big, 'index.html': '<!doctype html>' });
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client);
+    try {
+      await writeManifest(b.dir, await createManifest({ dir: b.dir }));
+      watched = `${b.dir}/`;
+      opened.clear();
+      const result = await upload({
+        dir: b.dir,
+        to: 's3://skewless/parts',
+        endpoint: proxy.endpoint,
+        credentials: s3.credentials,
+        multipartThreshold: 8 * 1024 * 1024,
+      });
+      expect(result.uploaded).toBe(1);
+      // The verifying listing carries S3's `<md5 of the part md5s>-2`; the parts' MD5s as sent answer it
+      // (it was three reads: the listing's check read the file again, a part at a time).
+      expect(opened.get(join(b.dir, path))).toBe(2);
+      expect(
+        createHash('sha256')
+          .update(await s3.body(`parts/${path}`))
+          .digest('hex'),
+      ).toBe(createHash('sha256').update(big).digest('hex'));
+      // A re-run plans on the listing's multipart ETag: one read, for the parts' MD5s.
+      opened.clear();
+      const again = await upload({
+        dir: b.dir,
+        to: 's3://skewless/parts',
+        endpoint: proxy.endpoint,
+        credentials: s3.credentials,
+        multipartThreshold: 8 * 1024 * 1024,
+      });
+      expect(again.skipped).toBe(1);
+    } finally {
+      watched = undefined;
+      await proxy.close();
+      await b.remove();
+    }
+  });
 });

@@ -24,7 +24,7 @@ import { checkNames } from './name-check.js';
 import { applyNames, type SeenPatterns } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
 import { stampHtml, unstampedHtml } from './release-stamp.js';
-import { loadUploader, type Uploader, type UploadSession } from './run-upload.js';
+import { loadUploader, type Uploader, type UploadSession, uploadStep } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
 import { observeWriteFailures } from './write-failures.js';
@@ -393,8 +393,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         upload && uploader
           ? {
               to: upload.to,
-              run: (manifest) =>
-                early ? early.finish(manifest) : uploader!.upload({ ...rest, dir, manifest, logger }),
+              run: uploadStep(uploader, early, { ...rest, dir, logger }),
             }
           : undefined,
     });

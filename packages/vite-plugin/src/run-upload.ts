@@ -1,5 +1,7 @@
 import {
+  type BuildDigest,
   type HashFormat,
+  type Logger,
   type Manifest,
   type ManifestFile,
   SkewlessError,
@@ -10,7 +12,7 @@ import {
 /** The part of @skewless/uploader's upload session the plugin uses. */
 export interface UploadSession {
   send(files: readonly ManifestFile[], hash?: HashFormat): Promise<void>;
-  finish(manifest?: Manifest): Promise<UploadResult>;
+  finish(manifest?: Manifest, digests?: ReadonlyMap<string, BuildDigest>): Promise<UploadResult>;
   abort(): Promise<void>;
 }
 
@@ -42,4 +44,17 @@ export async function loadUploader(): Promise<Uploader> {
       { cause: error },
     );
   }
+}
+
+/**
+ * The upload step of the build's last hook: the early session finishes, or a whole upload runs, with the
+ * manifest and what the manifest step read of each file, so the upload does not read the build again.
+ */
+export function uploadStep(
+  uploader: Uploader,
+  early: UploadSession | undefined,
+  options: Omit<UploadOptions, 'manifest' | 'digests' | 'logger'> & { dir: string; logger: Logger },
+): (manifest: Manifest, digests: ReadonlyMap<string, BuildDigest>) => Promise<UploadResult> {
+  return (manifest, digests) =>
+    early ? early.finish(manifest, digests) : uploader.upload({ ...options, manifest, digests });
 }

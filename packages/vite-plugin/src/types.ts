@@ -2,11 +2,12 @@ import type { BuildUploadOptions, CacheControlMap, HashCharacters } from '@skewl
 
 /**
  * Where and how to upload after the build: the options of `upload()` from `@skewless/uploader`
- * (documented there field by field) without `dir`, `manifest` and `logger`, which the plugin supplies.
+ * (documented there field by field) without `dir`, `manifest`, `digests` and `logger`, which the plugin
+ * supplies.
  */
 export type SkewlessUploadOptions = Omit<
   BuildUploadOptions,
-  'dir' | 'manifest' | 'logger' | 'tar' | 'strip' | 'hash'
+  'dir' | 'manifest' | 'digests' | 'logger' | 'tar' | 'strip' | 'hash'
 >;
 
 /** The inline guard that recovers a page whose entry script or CSS failed to load after a deploy. */

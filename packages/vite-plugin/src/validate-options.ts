@@ -31,6 +31,7 @@ export interface ResolvedOptions {
 const SUPPLIED = {
   dir: "the plugin (the build's output directory)",
   manifest: "the plugin (the build's manifest)",
+  digests: 'the plugin (what the manifest step read of each file)',
   logger: "the plugin (Vite's logger)",
   tar: "the plugin (it uploads the build's output directory)",
   strip: "the plugin (it uploads the build's output directory)",

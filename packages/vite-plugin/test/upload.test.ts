@@ -116,3 +116,42 @@ describe.each(['vite7', 'vite8'])('upload and precompress with %s', (vite) => {
     }
   });
 });
+
+describe('the upload after the build reads what the manifest read', () => {
+  test('vite8: each asset is read once by the plugin and its upload (the manifest step hands its digests over)', async () => {
+    const work = await tempDir();
+    const fsp = (await import('node:fs/promises')).default;
+    const { syncBuiltinESMExports } = await import('node:module');
+    const outDir = join(work.dir, 'dist');
+    const reads = new Map<string, number>();
+    const original = fsp.readFile;
+    // Counts whole-file reads below outDir (every file of this app is small, so none is streamed).
+    Object.assign(fsp, {
+      readFile: (path: unknown, ...rest: unknown[]) => {
+        const p = String(path);
+        if (p.startsWith(`${outDir}/`))
+          reads.set(p.slice(outDir.length + 1), (reads.get(p.slice(outDir.length + 1)) ?? 0) + 1);
+        return (original as (...a: unknown[]) => Promise<unknown>)(path, ...rest);
+      },
+    });
+    syncBuiltinESMExports();
+    try {
+      const bucket = join(work.dir, 'bucket');
+      await viteBuild('vite8', {
+        outDir,
+        skewless: { upload: { to: pathToFileURL(bucket).href, html: true, early: false } },
+      });
+      const manifest = await readBuiltManifest(outDir);
+      const assets = manifest.files.filter((f) => f.class === 'immutable');
+      expect(assets.length).toBeGreaterThan(1);
+      // Once, to hash for the manifest; the upload checks and sends those bytes (it read each again).
+      for (const f of assets) expect(reads.get(f.path), f.path).toBe(1);
+      for (const f of assets)
+        expect(await readFile(join(bucket, f.path)), f.path).toEqual(await original(join(outDir, f.path)));
+    } finally {
+      Object.assign(fsp, { readFile: original });
+      syncBuiltinESMExports();
+      await work.cleanup();
+    }
+  });
+});

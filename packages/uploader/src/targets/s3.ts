@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { UploadCredentials } from '@skewless/core';
-import { createLimiter, SkewlessError } from '@skewless/core';
+import { createLimiter, SkewlessError, STREAM_CHUNK } from '@skewless/core';
 import { MULTIPART_ETAG, multipartEtagOfParts, partSizeFor } from '../upload/multipart-etag.js';
 import { MD5_ETAG } from '../upload/plan.js';
 import { withDeadline } from './deadline.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
+import { useFastListing } from './s3-listing.js';
 import type { IncompleteUpload, PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
 
 /** How to reach an S3-compatible bucket. */
@@ -54,7 +55,12 @@ function endpointFromEnv(): string | undefined {
 
 export async function createS3Target(options: S3TargetOptions): Promise<Target> {
   const sdk = await import('@aws-sdk/client-s3');
-  const { Upload } = await import('@aws-sdk/lib-storage');
+  // lib-storage is only for multipart uploads: a re-run that sends no large file never loads it.
+  let storage: Promise<typeof import('@aws-sdk/lib-storage')> | undefined;
+  const loadStorage = () => {
+    storage ??= import('@aws-sdk/lib-storage');
+    return storage;
+  };
   const endpoint = options.endpoint ?? endpointFromEnv();
   const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // An S3-compatible server rarely cares about the region, but it must be the one the user configured
@@ -95,6 +101,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
   // this one handler: the deadline there covers the answer's body too, which requestTimeout does not.
   const http = client.config.requestHandler as unknown as { handle: Parameters<typeof withDeadline>[0] };
   http.handle = withDeadline(http.handle.bind(http), timeout);
+  useFastListing(client);
   /** Upload ids that `abortUpload` aborts: their failures are the command's, not swallowed below. */
   const explicitAborts = new Set<string>();
   /** Key → part number → MD5 of the part sent, for the multipart ETag the server must report. */
@@ -242,12 +249,13 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
       };
       try {
         if (request.bytes >= options.multipartThreshold) {
+          const { Upload } = await loadStorage();
           await multipart(async () => {
             if (interrupted)
               throw new SkewlessError('UPLOAD_FAILED', `interrupted before writing ${key(request.path)}.`);
             const upload = new Upload({
               client,
-              params: { ...params, Body: createReadStream(request.file) },
+              params: { ...params, Body: createReadStream(request.file, { highWaterMark: STREAM_CHUNK }) },
               partSize: partSizeFor(request.bytes),
               queueSize: MULTIPART_QUEUE_SIZE,
               // Incomplete parts cost money until a lifecycle rule removes them: abort on failure.
@@ -270,6 +278,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
                 request.ifNoneMatch = false;
                 throw damaged(request.path, etag, expected);
               }
+              if (etag === expected) request.sentMultipartEtag = expected;
             }
           });
         } else {

@@ -70,6 +70,12 @@ export interface PutRequest {
    * another conditional write to the key was in flight), so they are no lost reply of ours.
    */
   refused?: number;
+  /**
+   * Set by a target that sent the file in parts, once the server's ETag matched: the multipart ETag of the
+   * parts as they were read to send. The verifying listing compares with it instead of reading the file
+   * once more.
+   */
+  sentMultipartEtag?: string;
 }
 
 /** The outcome of a write: `exists` when a conditional write found the key taken (HTTP 412). */

@@ -1,7 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '@skewless/core';
-import { isPrecompressedSibling, MANIFEST_PATH, mapLimit, SkewlessError, walkFiles } from '@skewless/core';
+import type { BuildDigest, Manifest } from '@skewless/core';
+import {
+  isPrecompressedSibling,
+  MANIFEST_PATH,
+  mapLimit,
+  SkewlessError,
+  standingOf,
+  walkFiles,
+} from '@skewless/core';
 import { digestForSend, type SendDigest } from './digest.js';
 import type { DigestCache } from './digest-cache.js';
 
@@ -13,6 +20,8 @@ export interface CheckedBuild {
   md5s: Map<string, string>;
   /** Files whose digests came from the cache: unchanged on disk since they were hashed. */
   unchanged: number;
+  /** Files whose digests were handed over by the manifest step: unchanged on disk since it read them. */
+  handed: number;
 }
 
 /** Bytes of checked small files kept in memory for sending. */
@@ -30,6 +39,7 @@ export async function checkBuild(
   manifest: Manifest,
   fromDisk: boolean,
   cache?: DigestCache,
+  handed?: ReadonlyMap<string, BuildDigest>,
 ): Promise<CheckedBuild> {
   const onDisk = await walkFiles(dir, [MANIFEST_PATH]);
   if (onDisk.length === 0) {
@@ -43,9 +53,30 @@ export async function checkBuild(
   const md5s = new Map<string, string>();
   let kept = 0;
   let unchanged = 0;
+  let taken = 0;
   const problems = await mapLimit(manifest.files, 16, async (file) => {
     const local = join(dir, ...file.path.split('/'));
-    const before = cache ? await stat(local, { bigint: true }).catch(() => undefined) : undefined;
+    const given = handed?.get(file.path);
+    const before = cache || given ? await stat(local, { bigint: true }).catch(() => undefined) : undefined;
+    // Read by the step that wrote the manifest, and not written since (the status-change time moves on
+    // every write): its digests and bytes, without a second read. The bytes sent are then the very bytes
+    // the manifest hashed; a file that moved is read and checked below.
+    if (given && before && sameStanding(given.stood, standingOf(before))) {
+      if (given.bytes !== file.bytes)
+        return `${file.path} (${given.bytes} bytes, the manifest says ${file.bytes})`;
+      if (given.sha256 !== file.sha256)
+        return `${file.path} (other bytes than the manifest says: sha256 differs)`;
+      cache?.record(file.path, before, given);
+      const digest: SendDigest = { sha256: given.sha256, md5: given.md5, bytes: given.bytes };
+      if (given.body && kept + given.bytes <= KEPT_BODIES_LIMIT) {
+        kept += given.bytes;
+        digest.body = given.body;
+      }
+      digests.set(file.path, digest);
+      md5s.set(file.path, given.md5);
+      taken++;
+      return undefined;
+    }
     // Unchanged on disk since it was last hashed (see DigestCache): its digests, without reading it. Only
     // for the check and the plan; a file that is sent is read, hashed and checked again as it is sent.
     const known = before && cache?.lookup(file.path, before);
@@ -84,7 +115,7 @@ export async function checkBuild(
       cache.retain(listed);
       await cache.save();
     }
-    return { checked: digests, md5s, unchanged };
+    return { checked: digests, md5s, unchanged, handed: taken };
   }
   const without = fromDisk
     ? `upload without the manifest (delete ${join(dir, MANIFEST_PATH)})`
@@ -93,4 +124,8 @@ export async function checkBuild(
     'INVALID_MANIFEST',
     `the files in ${dir} do not match the manifest: ${wrong.join(', ')}. Nothing was written. Rebuild, or ${without}.`,
   );
+}
+
+function sameStanding(a: BuildDigest['stood'], b: BuildDigest['stood']): boolean {
+  return a.size === b.size && a.ino === b.ino && a.mtime === b.mtime && a.ctime === b.ctime;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { digestFile, SkewlessError } from '@skewless/core';
+import { digestFile, SkewlessError, STREAM_CHUNK } from '@skewless/core';
 import { multipartEtagOf } from './multipart-etag.js';
 
 /** What one read of a file to send yields. */
@@ -31,7 +31,8 @@ export async function digestForSend(path: string): Promise<SendDigest> {
 export async function md5File(path: string): Promise<string> {
   const hash = createHash('md5');
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK }))
+      hash.update(chunk as Buffer);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     throw new SkewlessError(
@@ -74,6 +75,11 @@ export class LocalDigests {
       this.#multipart.set(path, found);
     }
     return found;
+  }
+
+  /** Record the multipart ETag of the parts the S3 target sent (see `PutRequest.sentMultipartEtag`). */
+  rememberMultipart(path: string, etag: string): void {
+    this.#multipart.set(path, Promise.resolve(etag));
   }
 
   /** Record an MD5 computed while the file was read for another reason (hashing it to send). */

@@ -60,6 +60,8 @@ export async function transfer(
       ifNoneMatch: file.class === 'immutable' && entry.reason === 'new',
     };
     const outcome = await target.put(request);
+    // The parts' MD5s as read to send: a large file is not read a third time to verify it.
+    if (request.sentMultipartEtag) digests.rememberMultipart(entry.path, request.sentMultipartEtag);
     if (outcome === 'exists') {
       const found = await compareStored(await target.head(entry.path), file, digests);
       if (found !== 'same') {

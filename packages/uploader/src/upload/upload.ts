@@ -2,6 +2,7 @@ import { readFile, readlink, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type {
+  BuildDigest,
   HashFormat,
   Logger,
   Manifest,
@@ -66,8 +67,11 @@ export interface UploadSession {
    * when they are in the target; a failure is also thrown by {@link finish}.
    */
   send(files: readonly ManifestFile[], hash?: HashFormat): Promise<void>;
-  /** Upload the rest of the build described by `manifest` (else the options' or the directory's), as `upload()`. */
-  finish(manifest?: Manifest): Promise<UploadResult>;
+  /**
+   * Upload the rest of the build described by `manifest` (else the options' or the directory's), as
+   * `upload()`; `digests` as the option of that name (else the options').
+   */
+  finish(manifest?: Manifest, digests?: ReadonlyMap<string, BuildDigest>): Promise<UploadResult>;
   /** The build failed: wait for the sends in flight and drop their claim. Nothing is published. */
   abort(): Promise<void>;
 }
@@ -146,7 +150,7 @@ export function startUpload(options: UploadOptions): UploadSession {
         await target.close();
       }
     },
-    finish: async (given) => {
+    finish: async (given, handed) => {
       if (done) throw new SkewlessError('INVALID_OPTIONS', 'this upload was finished or aborted already.');
       done = true;
       try {
@@ -159,7 +163,7 @@ export function startUpload(options: UploadOptions): UploadSession {
         );
         return await finish(
           { ...options, dir, logger, concurrency, started, purgeTargets, publicUrl, retry },
-          { manifest, walked, digests, early, open },
+          { manifest, walked, digests, early, open, handed: handed ?? options.digests },
         );
       } catch (error) {
         // Nothing was published: the claim of the files sent early goes (the release's own pending
@@ -192,6 +196,7 @@ async function finish(
     digests: LocalDigests;
     early: EarlySends | undefined;
     open: () => Promise<{ target: Target; store: ReleaseStore }>;
+    handed: ReadonlyMap<string, BuildDigest> | undefined;
   },
 ): Promise<UploadResult> {
   const { logger, dir, concurrency, started, purgeTargets, publicUrl, retry, manifest, walked } = {
@@ -202,9 +207,13 @@ async function finish(
   // A manifest built by walking the directory matches it by construction; only an empty one is refused.
   const check =
     !walked || manifest.files.length === 0
-      ? await checkBuild(dir, manifest, !options.manifest, await DigestCache.open(dir))
+      ? await checkBuild(dir, manifest, !options.manifest, await DigestCache.open(dir), build.handed)
       : undefined;
   const checked = check?.checked ?? new Map<string, SendDigest>();
+  if (check?.handed)
+    logger.debug(
+      `${check.handed} of ${manifest.files.length} file(s) unchanged on disk since the manifest step read them: checked by its digests without reading them again`,
+    );
   if (check?.unchanged)
     logger.debug(
       `${check.unchanged} of ${manifest.files.length} file(s) unchanged on disk since they were last hashed (size, inode, times): checked by their digests without reading them`,
@@ -296,7 +305,11 @@ async function finish(
     // Only where the server does not call its ETag an MD5 (SSE-KMS) may the stored sha256 settle it.
     const confirm = async (e: PlannedEntry) =>
       (await compareStored(await target.head(e.path), e.file, digests)) === 'same';
-    await verifyListing(present, await target.list(), target.url, digests, confirm);
+    // The listing the plan was made from already showed every file present with its bytes (a file is
+    // skipped only on that evidence), so when nothing was written since, listing again would re-read
+    // the same answer: it is listed again only after a write.
+    const wrote = assets.length > 0 || sentEarly.size > 0;
+    await verifyListing(present, wrote ? await target.list() : remote, target.url, digests, confirm);
   }
   // Through the CDN too, when its URL is known: only files confirmed in storage, so no probe makes the
   // CDN cache a 404.
