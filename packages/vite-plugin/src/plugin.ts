@@ -24,7 +24,7 @@ import { checkNames } from './name-check.js';
 import { applyNames, type SeenPatterns } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
 import { stampHtml, unstampedHtml } from './release-stamp.js';
-import { loadUploader, type Uploader, type UploadSession, uploadStep } from './run-upload.js';
+import { finishingSteps, loadUploader, type Uploader, type UploadSession } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
 import { observeWriteFailures } from './write-failures.js';
@@ -373,29 +373,16 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
     const logger = hookLogger(ctx, info);
     const stale = [...stamped].filter(([, id]) => id !== release).map(([path]) => path);
     if (stale.length > 0) logger.warn(staleReleaseMessage(stale, release!));
-    const upload = options.upload;
-    const { early: _, ...rest } = upload ?? { to: '' };
     await finalizeBuild({
       dir,
       root,
       facts: facts.facts(),
       base,
       assetsDir,
-      releaseFile: options.releaseFile,
       ...classifyOptions(),
       // The id stamped into the HTML; a build without HTML gets one over the files on disk.
       release,
-      previousManifest: options.previousManifest,
-      precompress: options.precompress,
-      onUploadError: options.onUploadError,
-      logger,
-      upload:
-        upload && uploader
-          ? {
-              to: upload.to,
-              run: uploadStep(uploader, early, { ...rest, dir, logger }),
-            }
-          : undefined,
+      ...finishingSteps(options, uploader, early, dir, logger),
     });
   }
 

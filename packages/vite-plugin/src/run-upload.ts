@@ -8,6 +8,7 @@ import {
   type UploadOptions,
   type UploadResult,
 } from '@skewless/core';
+import type { ResolvedOptions } from './validate-options.js';
 
 /** The part of @skewless/uploader's upload session the plugin uses. */
 export interface UploadSession {
@@ -57,4 +58,31 @@ export function uploadStep(
 ): (manifest: Manifest, digests: ReadonlyMap<string, BuildDigest>) => Promise<UploadResult> {
   return (manifest, digests) =>
     early ? early.finish(manifest, digests) : uploader.upload({ ...options, manifest, digests });
+}
+
+/**
+ * The steps of the build's end that follow from the plugin's options alone, the same for a plain build
+ * and a framework's deployed folder: release file, previous-release check, precompression, the upload
+ * (finishing the early session when there is one) and its error policy.
+ */
+export function finishingSteps(
+  options: ResolvedOptions,
+  uploader: Uploader | undefined,
+  early: UploadSession | undefined,
+  dir: string,
+  logger: Logger,
+) {
+  const upload = options.upload;
+  const { early: _, ...rest } = upload ?? { to: '' };
+  return {
+    releaseFile: options.releaseFile,
+    previousManifest: options.previousManifest,
+    precompress: options.precompress,
+    onUploadError: options.onUploadError,
+    logger,
+    upload:
+      upload && uploader
+        ? { to: upload.to, run: uploadStep(uploader, early, { ...rest, dir, logger }) }
+        : undefined,
+  };
 }

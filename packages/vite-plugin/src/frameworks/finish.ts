@@ -13,7 +13,7 @@ import {
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from '../guard.js';
 import type { HtmlTag } from '../html.js';
 import { charsetFirst, releaseMetaTag } from '../html.js';
-import type { Uploader } from '../run-upload.js';
+import { finishingSteps, type Uploader } from '../run-upload.js';
 import type { ResolvedOptions } from '../validate-options.js';
 import type { Framework } from './detect.js';
 import type { ClientBuild } from './handoff.js';
@@ -60,9 +60,6 @@ export async function finishFramework(o: FinishFrameworkOptions): Promise<void> 
     `[skewless] ${framework.name}: describing ${shown}/ as deployed (${paths.length} files, ${pages.length} HTML ${pages.length === 1 ? 'page' : 'pages'} given the release meta tag${guard.tags.length > 0 ? ' and the guard' : ''}).`,
   );
 
-  const upload = options.upload;
-  const { early: _, ...rest } = upload ?? { to: '' };
-  const uploader = o.uploader;
   await finalizeBuild({
     dir,
     root: o.root,
@@ -73,15 +70,7 @@ export async function finishFramework(o: FinishFrameworkOptions): Promise<void> 
     publicSourceMaps: options.publicSourceMaps,
     unhashed: options.unhashed,
     cacheControl: options.cacheControl,
-    releaseFile: options.releaseFile,
-    previousManifest: options.previousManifest,
-    precompress: options.precompress,
-    onUploadError: options.onUploadError,
-    logger,
-    upload:
-      upload && uploader
-        ? { to: upload.to, run: (manifest) => uploader.upload({ ...rest, dir, manifest, logger }) }
-        : undefined,
+    ...finishingSteps(options, o.uploader, undefined, dir, logger),
   });
 }
 
