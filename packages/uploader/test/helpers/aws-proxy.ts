@@ -113,7 +113,13 @@ export async function startAwsProxy(
 
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      // The client went away mid-body (a killed CLI): there is no one to answer.
+      res.destroy();
+      return;
+    }
     let body = Buffer.concat(chunks);
     const record: ProxyRecord = {
       method: req.method ?? 'GET',

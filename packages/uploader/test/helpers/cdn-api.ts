@@ -28,7 +28,13 @@ export async function startMockedApi(
   const calls: ApiCall[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      // The client went away mid-body: there is no one to answer.
+      res.destroy();
+      return;
+    }
     const call: ApiCall = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',

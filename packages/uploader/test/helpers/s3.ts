@@ -93,7 +93,13 @@ export async function startRecordingProxy(
   const send = forwarder(target);
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      // The client went away mid-body: there is no one to answer.
+      res.destroy();
+      return;
+    }
     const body = Buffer.concat(chunks);
     const recorded: Recorded = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
     requests.push(recorded);
