@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { upload } from '../src/upload/upload.js';
-import { startSilentServer } from './helpers/aws-proxy.js';
+import { startAwsProxy, startSilentServer } from './helpers/aws-proxy.js';
 import { makeBuildDir, VITE_LIKE } from './helpers/build-dir.js';
 import { type buildCli, runCli, s3Env as s3EnvOf, useS3AndCli } from './helpers/cli.js';
 import type { startS3 } from './helpers/s3.js';
@@ -107,6 +107,35 @@ describe('reachability through the CDN before the documents (a real HTTP server 
       expect(keys).not.toContain(`${prefix}/skewless.json`);
       expect(keys).not.toContain(`${prefix}/.skewless/current.json`);
     }
+  });
+
+  it('a file whose upload failed is never probed, so the CDN cannot cache a 404 for it', async () => {
+    const key = 'reach-failed/assets/lazy-9a8b7c6d.js';
+    // The bucket refuses that one PUT on every attempt (500 InternalError from the AWS-like proxy).
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [
+      { match: (r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`), fault: 'internal' },
+    ]);
+    cleanups.push(proxy.close);
+    const b = await build();
+    const c = await cdn('reach-failed');
+    await expect(
+      upload({
+        dir: b.dir,
+        to: 's3://skewless/reach-failed',
+        html: true,
+        verifyUrl: c.url,
+        endpoint: proxy.endpoint,
+        credentials: s3.credentials,
+        attempts: 2,
+        retryDelayMs: 1,
+      }),
+    ).rejects.toThrow(/lazy-9a8b7c6d\.js/);
+    expect(
+      proxy.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`/skewless/${key}`)).length,
+    ).toBe(2);
+    // Nothing was asked of the CDN: not the failed file, and not the ones that went up either.
+    expect(c.requested).toEqual([]);
+    expect(await s3.keys()).not.toContain('reach-failed/index.html');
   });
 
   it('a CDN that accepts and never answers fails within the request deadline', async () => {

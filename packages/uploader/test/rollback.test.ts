@@ -3,6 +3,7 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createManifest, type Manifest, releases, rollback, writeManifest } from '../src/index.js';
 import { prune } from '../src/releases/prune.js';
+import { formatBytes } from '../src/upload/progress.js';
 import { upload } from '../src/upload/upload.js';
 import { makeBuildDir } from './helpers/build-dir.js';
 import { type buildCli, runCli, s3Env as s3EnvOf, useS3AndCli } from './helpers/cli.js';
@@ -132,6 +133,11 @@ describe('releases and rollback (real s3rver)', () => {
     expect(JSON.parse(listed.stdout)).toMatchObject({ ok: true, current: b.id });
     const table = await runCli(built.cli, ['releases', '--to', to], env);
     expect(table.stdout).toMatch(new RegExp(`\\* ${b.id} +v2 +live`));
+    // The total line, from the same numbers as --json (shared files counted once).
+    const json = JSON.parse(listed.stdout) as { totalBytes: number };
+    expect(`${table.stdout}\n${table.stderr}`).toContain(
+      `2 release(s) in ${to}, current ${b.id}; ${formatBytes(json.totalBytes)} stored in all (shared files counted once)`,
+    );
 
     const missing = await runCli(built.cli, ['rollback', '--to', to], env);
     expect(missing.code).toBe(2);
