@@ -37,7 +37,11 @@ export interface PruneDecision {
  * drop their copies once everything is deleted (before, a visitor could make the CDN fetch and cache
  * an object again).
  */
-export async function prune(options: PruneOptions): Promise<PruneResult & { decisions: PruneDecision[] }> {
+export async function prune(
+  options: PruneOptions,
+  /** The local clock the lease is timed on (a test moves it past the lease between two batches). */
+  clock: () => number = Date.now,
+): Promise<PruneResult & { decisions: PruneDecision[] }> {
   const logger = options.logger ?? silentLogger;
   assertOptions(options, { command: 'prune' });
   parseTarget(options.to);
@@ -54,7 +58,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult & { deci
     // The server's clock, from the lease's own write: every age below is measured on it.
     const now = dryRun ? Date.now() : await store.takeLease(randomBytes(8).toString('hex'));
     leased = !dryRun;
-    const started = Date.now();
+    const started = clock();
     const listing = await target.list();
     const releases = await store.readAll(listing);
     const live = await store.live();
@@ -82,17 +86,19 @@ export async function prune(options: PruneOptions): Promise<PruneResult & { deci
     for (const d of decisions) logger.debug(`${d.kept ? 'keep' : 'drop'} ${d.release}: ${d.reason}`);
 
     if (!dryRun) {
-      if (Date.now() - started > LEASE_MS - LEASE_MARGIN_MS) {
-        throw new SkewlessError(
-          'UPLOAD_FAILED',
-          `prune of ${target.url} took longer than its ${LEASE_MS / 60_000}-minute lease before deleting, so an upload may have started meanwhile. Nothing was deleted; run prune again.`,
-        );
-      }
       const removal = (path: string): RemoveRequest => ({ path, etag: listing.get(path)?.etag });
       // An object written again since the listing (its ETag changed) is kept by the condition: it is
       // neither reported as deleted nor purged.
-      const kept = new Set(await target.removeMany(assets.map(removal)));
-      for (const path of await target.removeMany(records.map(removal))) kept.add(path);
+      const kept = new Set<string>();
+      const batches = [...batchesOf(assets), ...batchesOf(records)];
+      let done = 0;
+      for (const batch of batches) {
+        // Before each batch: an upload that starts once the lease has ended lists the target and skips
+        // what it finds there, so no batch may start that could still run after the lease.
+        if (clock() - started > LEASE_MS - LEASE_MARGIN_MS) throw outlived(target.url, done, order.length);
+        for (const path of await target.removeMany(batch.map(removal))) kept.add(path);
+        done += batch.length;
+      }
       if (kept.size > 0) {
         logger.info(
           `kept ${kept.size} object(s) written again since the listing: ${[...kept].slice(0, 5).join(', ')}${kept.size > 5 ? ', …' : ''}`,
@@ -185,4 +191,24 @@ export function parseAge(text: string): number | undefined {
   if (!m) return undefined;
   const unit = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[(m[2] ?? 's') as 'd' | 'h' | 'm' | 's'];
   return Number(m[1]) * unit;
+}
+
+/** At most S3's DeleteObjects limit a batch; prune checks its lease between them. */
+const DELETE_BATCH = 1000;
+
+function batchesOf(paths: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < paths.length; i += DELETE_BATCH) out.push(paths.slice(i, i + DELETE_BATCH));
+  return out;
+}
+
+function outlived(where: string, done: number, total: number): SkewlessError {
+  const what =
+    done === 0
+      ? 'Nothing was deleted'
+      : `It deleted ${done} of ${total} object(s) (the files first, the records of dropped releases last) and stopped`;
+  return new SkewlessError(
+    'UPLOAD_FAILED',
+    `prune of ${where} reached the end of its ${LEASE_MS / 60_000}-minute lease, so an upload may start and find files present that a later batch would delete. ${what}; run prune again to finish.`,
+  );
 }
