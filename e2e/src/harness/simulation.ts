@@ -31,6 +31,24 @@ export interface Simulation {
   roll(dir: string, between?: (switched: number) => Promise<void>): Promise<void>;
 }
 
+/**
+ * The options of a site served from the bucket alone (the shape of a Skewless deploy): nginx routes both
+ * pages and assets to it, with no origin pool.
+ */
+export function siteFromBucket(
+  bucket: { route: SimulationOptions['bucket'] },
+  initial: string,
+): Pick<SimulationOptions, 'initial' | 'origin' | 'originCount' | 'site' | 'assets' | 'bucket'> {
+  return {
+    initial,
+    origin: { kind: 'naive' },
+    originCount: 0,
+    site: 'bucket',
+    assets: 'bucket',
+    bucket: bucket.route,
+  };
+}
+
 /** Start the origin pool and nginx in front of it; the stack stops them. */
 export async function startSimulation(stack: Stack, options: SimulationOptions): Promise<Simulation> {
   const origins: OriginServer[] = [];

@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { startBucket } from '../harness/bucket.js';
 import { buildDir } from '../harness/builds.js';
 import { chunkVersion, pageRelease } from '../harness/responses.js';
-import { startSimulation } from '../harness/simulation.js';
+import { siteFromBucket, startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
 import { timedNotes } from '../harness/timeline.js';
 import { openVisitor, type UserSees, type Visitor } from '../harness/visitor.js';
@@ -89,12 +89,7 @@ export function htmlRevalidate({ browser, builds }: ScenarioContext): Promise<Ht
     let r2 = '';
     const label = (id: string) => (id === r1 ? 'r1' : id && id === r2 ? 'r2' : id);
     const sim = await startSimulation(stack, {
-      initial: v1,
-      origin: { kind: 'naive' },
-      originCount: 0,
-      site: 'bucket',
-      assets: 'bucket',
-      bucket: bucket.route,
+      ...siteFromBucket(bucket, v1),
       cacheDocuments: 'revalidate',
     });
     const notes = timedNotes('r1 is live; the CDN caches the HTML and revalidates it on every request');

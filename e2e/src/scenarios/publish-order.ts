@@ -1,7 +1,7 @@
 import { type Bucket, startBucket } from '../harness/bucket.js';
 import { buildDir } from '../harness/builds.js';
 import { publishHtmlFirst } from '../harness/naive-publish.js';
-import { startSimulation } from '../harness/simulation.js';
+import { siteFromBucket, startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
 import { timedNotes } from '../harness/timeline.js';
 import { openVisitor, type UserSees } from '../harness/visitor.js';
@@ -25,12 +25,7 @@ function publishOrder(
     const bucket = await startBucket(stack);
     await bucket.publish(v1, { html: true });
     const sim = await startSimulation(stack, {
-      initial: v1,
-      origin: { kind: 'naive' },
-      originCount: 0,
-      site: 'bucket',
-      assets: 'bucket',
-      bucket: bucket.route,
+      ...siteFromBucket(bucket, v1),
     });
     const notes = timedNotes('v1 is live: every file in the bucket, served through the CDN');
     const failures: string[] = [];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startBucket } from '../harness/bucket.js';
 import { type Release, RUN_DIR, viteBuild } from '../harness/builds.js';
 import { chunkVersion, recordResponses, type SeenResponse } from '../harness/responses.js';
-import { startSimulation } from '../harness/simulation.js';
+import { siteFromBucket, startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
 import { timedNotes } from '../harness/timeline.js';
 import { openVisitor } from '../harness/visitor.js';
@@ -77,12 +77,7 @@ export function retention({ browser }: ScenarioContext): Promise<RetentionResult
     };
     await deploy(1);
     const sim = await startSimulation(stack, {
-      initial: dirs[0]!,
-      origin: { kind: 'naive' },
-      originCount: 0,
-      site: 'bucket',
-      assets: 'bucket',
-      bucket: bucket.route,
+      ...siteFromBucket(bucket, dirs[0]!),
     });
     const notes = timedNotes('r1 is live: every file in the bucket, served through the CDN');
     const visitor = stack.use(await openVisitor(browser, sim.url), (v) => v.context.close());

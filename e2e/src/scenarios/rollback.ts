@@ -2,7 +2,7 @@ import type { ReleasesResult, RollbackResult } from '@skewless/uploader';
 import { startBucket } from '../harness/bucket.js';
 import { buildDir } from '../harness/builds.js';
 import { chunkVersion, pageRelease, recordResponses, type SeenResponse } from '../harness/responses.js';
-import { startSimulation } from '../harness/simulation.js';
+import { siteFromBucket, startSimulation } from '../harness/simulation.js';
 import { withStack } from '../harness/stack.js';
 import { timedNotes } from '../harness/timeline.js';
 import { openVisitor } from '../harness/visitor.js';
@@ -39,12 +39,7 @@ export function rollbackScenario({ browser, builds }: ScenarioContext): Promise<
     const bucket = await startBucket(stack);
     const r1 = (await bucket.publish(v1, { html: true, label: 'r1' })).release;
     const sim = await startSimulation(stack, {
-      initial: v1,
-      origin: { kind: 'naive' },
-      originCount: 0,
-      site: 'bucket',
-      assets: 'bucket',
-      bucket: bucket.route,
+      ...siteFromBucket(bucket, v1),
       cacheDocuments: true,
     });
     const notes = timedNotes('r1 is live: every file in the bucket, served through the CDN (documents too)');
