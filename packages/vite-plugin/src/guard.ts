@@ -44,6 +44,11 @@ export async function guardCode(base: string, assetsDir = '', releaseFile = RELE
   return code;
 }
 
+/** Whether a base pins URLs (`/admin/`, `https://cdn.example/`) rather than resolving them per page (`./`). */
+export function isAbsoluteBase(base: string): boolean {
+  return base.startsWith('/') || /^https?:\/\//.test(base);
+}
+
 /**
  * Where the guard fetches the release file. An absolute base pins it, so it resolves right under a
  * client-side router (`/admin/users/7` must still fetch `/admin/skewless.json`); a relative base
@@ -51,7 +56,7 @@ export async function guardCode(base: string, assetsDir = '', releaseFile = RELE
  * (`releaseFile`): then that path, relative to the document too.
  */
 export function releaseUrlFor(base: string, releaseFile = RELEASE_FILE): string | undefined {
-  if (base.startsWith('/') || /^https?:\/\//.test(base)) return `${base}${releaseFile}`;
+  if (isAbsoluteBase(base)) return `${base}${releaseFile}`;
   return releaseFile === RELEASE_FILE ? undefined : `${base}${releaseFile}`;
 }
 

@@ -388,16 +388,10 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
 
   /** Check the names of bundle entries and record their facts; the problems fail the build. */
   function record(entries: BundleEntry[], outputOptions: unknown): { problems: string[]; warning?: string } {
-    if (framework?.ownsNames) {
-      // Named by the framework: only the checks that hold for any names (one name, one content; case).
-      const problems: string[] = [];
-      for (const entry of entries) {
-        const conflict = facts.add(entry, false);
-        if (conflict) problems.push(`[skewless] ${conflict}`);
-      }
-      return { problems };
-    }
-    const named = checkNames(entries, outputOptions as Record<string, unknown>, nameSettings);
+    // Named by the framework: only the checks that hold for any names (one name, one content; case).
+    const named = framework?.ownsNames
+      ? { hashed: new Set<string>(), problems: [] as string[], warning: undefined }
+      : checkNames(entries, outputOptions as Record<string, unknown>, nameSettings);
     const problems = [...named.problems];
     for (const entry of entries) {
       const conflict = facts.add(entry, named.hashed.has(entry.fileName));

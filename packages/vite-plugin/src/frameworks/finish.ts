@@ -10,7 +10,7 @@ import {
   sha256File,
   walkFiles,
 } from '@skewless/core';
-import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from '../guard.js';
+import { externalGuardTag, guardCode, guardFileName, inlineGuardTag, isAbsoluteBase } from '../guard.js';
 import type { HtmlTag } from '../html.js';
 import { charsetFirst, releaseMetaTag } from '../html.js';
 import { finishingSteps, type Uploader } from '../run-upload.js';
@@ -47,7 +47,7 @@ export async function finishFramework(o: FinishFrameworkOptions): Promise<void> 
   const hash: HashFormat = framework.ownsNames ? detectHashFormat(paths) : options.hash;
   // The folder of the framework's own hashed files: what the guard answers for, where an external guard goes.
   const assetsDir = framework.ownsNames ? (immutableFolder(client) ?? client.assetsDir) : client.assetsDir;
-  const base = o.base.startsWith('/') || /^https?:\/\//.test(o.base) ? o.base : client.base;
+  const base = isAbsoluteBase(o.base) ? o.base : client.base;
 
   const facts: FileFacts[] = client.files.map(({ sha256: _, hashed, ...fact }) =>
     framework.ownsNames ? fact : { ...fact, hashed },
@@ -162,8 +162,10 @@ export async function injectTags(path: string, tags: HtmlTag[]): Promise<void> {
   if (changed !== html) await writeFile(path, changed);
 }
 
+const STAMPED = new RegExp(`<meta[^>]+name=["']?${RELEASE_META}["'\\s>]`, 'i');
+
 export function withTags(html: string, tags: HtmlTag[]): string {
-  if (new RegExp(`<meta[^>]+name=["']?${RELEASE_META}["'\\s>]`, 'i').test(html)) return html;
+  if (STAMPED.test(html)) return html;
   const charset = charsetFirst(html);
   const head = /<head[^>]*>/i.exec(charset.html);
   if (!head) return html;
