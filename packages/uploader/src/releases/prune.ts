@@ -5,7 +5,7 @@ import { preparePurge, purgePruned } from '../purge/purge.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
-import type { RemoveRequest } from '../targets/target.js';
+import { DELETE_BATCH, type RemoveRequest } from '../targets/target.js';
 import { RELEASES_DIR } from './paths.js';
 import { LEASE_MS, PENDING_EXPIRY_MS, ReleaseStore, type StoredRelease } from './store.js';
 
@@ -192,9 +192,6 @@ export function parseAge(text: string): number | undefined {
   const unit = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[(m[2] ?? 's') as 'd' | 'h' | 'm' | 's'];
   return Number(m[1]) * unit;
 }
-
-/** At most S3's DeleteObjects limit a batch; prune checks its lease between them. */
-const DELETE_BATCH = 1000;
 
 function batchesOf(paths: readonly string[]): string[][] {
   const out: string[][] = [];

@@ -10,7 +10,15 @@ import { withDeadline } from './deadline.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
 import { useFastListing } from './s3-listing.js';
-import type { IncompleteUpload, PutOutcome, PutRequest, RemoteHead, RemoteObject, Target } from './target.js';
+import {
+  DELETE_BATCH,
+  type IncompleteUpload,
+  type PutOutcome,
+  type PutRequest,
+  type RemoteHead,
+  type RemoteObject,
+  type Target,
+} from './target.js';
 
 /** How to reach an S3-compatible bucket. */
 export interface S3TargetOptions {
@@ -39,8 +47,6 @@ export interface S3TargetOptions {
  */
 const MULTIPART_AT_ONCE = 2;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
-/** The most keys one DeleteObjects request takes. */
-const DELETE_BATCH = 1000;
 /** Attempts per multipart part before the whole file fails (and withRetry sends it again). */
 const PART_ATTEMPTS = 4;
 const MULTIPART_QUEUE_SIZE = 4;

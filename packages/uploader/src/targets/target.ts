@@ -132,3 +132,6 @@ export interface Target {
   /** Release sockets and clients. */
   close(): Promise<void>;
 }
+
+/** The most keys one DeleteObjects request takes; prune also checks its lease between such batches. */
+export const DELETE_BATCH = 1000;
