@@ -23,3 +23,18 @@ export class SkewlessError extends Error {
     super(message.startsWith('[skewless]') ? message : `[skewless] ${message}`, options);
   }
 }
+
+/**
+ * A build file the process may not read (EACCES, EPERM) as the error to show: the file named, with the
+ * fix. Any other error is returned as it is. Every reader of a build file passes its errors through this,
+ * so an unreadable file never surfaces as a bare "unexpected error".
+ */
+export function unreadableFile(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'EACCES' && code !== 'EPERM') return error;
+  return new SkewlessError(
+    'INVALID_OPTIONS',
+    `cannot read ${path} (${code}: permission denied). Skewless reads every file of the build it uploads: make the file readable by the user running it (chmod a+r), or remove it from the build, then run again.`,
+    { cause: error },
+  );
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { unreadableFile } from './errors.js';
 import type { BuildDigest, FileStanding } from './types.js';
 
 /** Files up to this size are read whole: one syscall pair instead of a stream's machinery. */
@@ -29,6 +30,14 @@ export interface FileDigest {
  * the very bytes it hashed); a large one is streamed so it never sits in memory.
  */
 export async function digestFile(path: string, algorithms: readonly string[]): Promise<FileDigest> {
+  try {
+    return await readDigests(path, algorithms);
+  } catch (error) {
+    throw unreadableFile(path, error);
+  }
+}
+
+async function readDigests(path: string, algorithms: readonly string[]): Promise<FileDigest> {
   const hashes = algorithms.map((a) => createHash(a));
   let bytes = 0;
   let body: Buffer | undefined;

@@ -21,7 +21,7 @@ export { contentTypeFor } from './content-type.js';
 export { isControlFile } from './control-file.js';
 export { closestName, unknownOptionProblem } from './did-you-mean.js';
 export type { SkewlessErrorCode } from './errors.js';
-export { SkewlessError } from './errors.js';
+export { SkewlessError, unreadableFile } from './errors.js';
 export type { FinalizeBuildOptions } from './finalize.js';
 export { finalizeBuild, unmatchedUnhashedMessage } from './finalize.js';
 export type { FileDigest } from './hash-file.js';

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +86,34 @@ describe('skewless upload refuses bad input', () => {
       expect(run.stderr).toContain(
         `holds 1 symbolic link(s): assets/notes-1a1a1a1a.txt → ${join(outside, 'secret.txt')}. Nothing was written.`,
       );
+      expect(await written(prefix)).toEqual([]);
+    }
+  });
+
+  it('a build file the user may not read: named with the fix, exit 2, nothing written (with a manifest and without)', async () => {
+    // Root reads any file whatever its mode, so as root the CLI runs as nobody: a real EACCES either way.
+    const asRoot = process.getuid?.() === 0;
+    for (const [prefix, manifest] of [
+      ['unreadable-manifest', true],
+      ['unreadable-bare', false],
+    ] as const) {
+      const b = await makeBuildDir(VITE_LIKE);
+      cleanups.push(b.remove);
+      if (manifest) await writeManifest(b.dir, await createManifest({ dir: b.dir, writeReleaseFile: true }));
+      const file = join(b.dir, 'assets', 'lazy-9a8b7c6d.js');
+      await chmod(b.dir, 0o755);
+      await chmod(file, 0o000);
+      const run = await runCli(
+        built.cli,
+        ['upload', b.dir, '--to', `s3://skewless/${prefix}`, '--html'],
+        { ...env(), HOME: tmpdir() },
+        asRoot ? { uid: 65534, gid: 65534 } : {},
+      );
+      expect(run.stderr, prefix).toContain(
+        `[skewless] cannot read ${file} (EACCES: permission denied). Skewless reads every file of the build it uploads: make the file readable by the user running it (chmod a+r), or remove it from the build, then run again.`,
+      );
+      expect(run.stderr).not.toContain('unexpected error');
+      expect(run.code, prefix).toBe(2);
       expect(await written(prefix)).toEqual([]);
     }
   });

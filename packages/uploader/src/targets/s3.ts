@@ -601,7 +601,7 @@ function translate(
   if (status === 403 || e?.name === 'AccessDenied' || e?.name === 'InvalidAccessKeyId') {
     return new SkewlessError(
       'UNREACHABLE',
-      `access to ${where}${at} was denied (${e.name}). Check the credentials and that they allow s3:ListBucket, s3:GetObject and s3:PutObject on it.`,
+      `access to ${where}${at} was denied (${e.name && e.name !== 'Unknown' ? e.name : `HTTP ${status ?? 403}: the answer carried no error code`}). Check the credentials and that they allow s3:ListBucket, s3:GetObject and s3:PutObject on it.`,
       { cause: error },
     );
   }

@@ -89,7 +89,12 @@ export async function checkBuild(
       unchanged++;
       return undefined;
     }
-    const found = await digestForSend(local).catch(() => undefined);
+    // Only a file that is not there is "missing": one the user may not read is named as such (the
+    // reader's own error), never taken for a stale manifest.
+    const found = await digestForSend(local).catch((error: NodeJS.ErrnoException) => {
+      if (error?.code === 'ENOENT' || error?.code === 'ENOTDIR' || error?.code === 'EISDIR') return undefined;
+      throw error;
+    });
     if (!found) return `${file.path} (missing)`;
     if (before) cache?.record(file.path, before, found);
     if (found.bytes !== file.bytes)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { digestFile, SkewlessError, STREAM_CHUNK } from '@skewless/core';
+import { digestFile, SkewlessError, STREAM_CHUNK, unreadableFile } from '@skewless/core';
 import { multipartEtagOf } from './multipart-etag.js';
 
 /** What one read of a file to send yields. */
@@ -34,7 +34,7 @@ export async function md5File(path: string): Promise<string> {
     for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK }))
       hash.update(chunk as Buffer);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadableFile(path, error);
     throw new SkewlessError(
       'INVALID_MANIFEST',
       `${path} is missing: the manifest is out of date. Rebuild, then upload again.`,

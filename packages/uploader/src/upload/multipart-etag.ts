@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { unreadableFile } from '@skewless/core';
 
 /** S3's ETag of an object sent in parts: the MD5 of the parts' MD5s, a dash, the number of parts. */
 export const MULTIPART_ETAG = /^[0-9a-f]{32}-\d+$/;
@@ -21,7 +22,9 @@ export function multipartEtagOfParts(md5s: readonly Buffer[]): string {
  */
 export async function multipartEtagOf(file: string, bytes: number): Promise<string> {
   const size = partSizeFor(bytes);
-  const handle = await open(file, 'r');
+  const handle = await open(file, 'r').catch((error) => {
+    throw unreadableFile(file, error);
+  });
   try {
     const md5s: Buffer[] = [];
     const buffer = Buffer.allocUnsafe(Math.min(size, 1024 * 1024));

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, STATUS_CODES } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { forwarder } from './forward.js';
+import { checkSigV4 } from './sigv4.js';
 
 /**
  * A fault the proxy injects into the requests a matcher picks. `lost-reply`: the request reaches s3rver,
@@ -70,6 +71,7 @@ export async function startAwsProxy(
   {
     ignoreContentMd5 = false,
     noConditionalWrites = false,
+    secretAccessKey,
     beforeRequest,
     afterResponse,
   }: {
@@ -77,6 +79,11 @@ export async function startAwsProxy(
     ignoreContentMd5?: boolean;
     /** Like Backblaze B2: a write with If-None-Match gets 501 NotImplemented. */
     noConditionalWrites?: boolean;
+    /**
+     * Check every request's SigV4 signature with this secret, as S3 does (s3rver checks only the key id):
+     * a wrong secret gets 403 SignatureDoesNotMatch, and the request never reaches s3rver.
+     */
+    secretAccessKey?: string;
     /** Awaited before a request is handled, e.g. to let another writer win a race for its key. */
     beforeRequest?: (req: ProxyRecord) => Promise<void>;
     /** Told when the proxy has answered a request (its `status` set), e.g. to let a held one go on. */
@@ -210,6 +217,15 @@ export async function startAwsProxy(
       });
     };
     await beforeRequest?.(record);
+    if (secretAccessKey !== undefined) {
+      const refused = checkSigV4(record, secretAccessKey, body);
+      if (refused)
+        return answer(
+          403,
+          { 'content-type': 'application/xml' },
+          xmlError(refused, 'The request signature we calculated does not match the signature you provided.'),
+        );
+    }
     const i = faults.findIndex((f, n) => (left[n] ?? 0) > 0 && f.match(record));
     if (i >= 0) {
       left[i] = (left[i] ?? 0) - 1;

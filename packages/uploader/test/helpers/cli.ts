@@ -54,14 +54,15 @@ export function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   };
 }
 
-/** Run the CLI to completion. */
+/** Run the CLI to completion (as another user with `as`, e.g. to meet a file only root could read). */
 export function runCli(
   cli: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  as: { uid?: number; gid?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
