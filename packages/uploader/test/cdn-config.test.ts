@@ -201,6 +201,35 @@ describe('cdnConfig: the hashed-name rule matches the classifier', () => {
     });
     expect(stale).not.toContain('_astro');
   });
+
+  it("SvelteKit's renamed appDir: the manifest's <appDir>/immutable folder gets the year; a plain assetsDir never does", () => {
+    const file = (path: string) => ({
+      path,
+      class: 'immutable' as const,
+      bytes: 1,
+      sha256: '',
+      integrity: '',
+      contentType: '',
+      cacheControl: '',
+    });
+    const hash = { length: 8, characters: 'hex' as const };
+    const renamed = cdnConfig('nginx', {
+      manifest: {
+        hash,
+        base: '/',
+        assetsDir: 'app-internal/immutable',
+        files: [file('app-internal/immutable/entry/app.DVIHTpCA.js')],
+      },
+    });
+    expect(renamed).toContain('(?:app-internal/immutable)/[\\s\\S]');
+    expect(renamed).toContain('# It also covers every file in /app-internal/immutable/');
+    // A Vite app's assets/ holds forced hashed names only; a folder rule would outlive the release that
+    // made it true, so its files keep the name rule.
+    const plain = cdnConfig('nginx', {
+      manifest: { hash, base: '/', assetsDir: 'assets', files: [file('assets/index-1a2b3c4d.js')] },
+    });
+    expect(plain).not.toContain('It also covers every file');
+  });
 });
 
 describe('cdnConfig: nginx, Fastly', () => {

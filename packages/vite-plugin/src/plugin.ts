@@ -56,6 +56,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
   const { hash } = options;
   let root = process.cwd();
   let base = '/';
+  /** The framework's own site base, where it keeps it out of Vite's `base` (see Framework.siteBase). */
+  let siteBase: string | undefined;
   let assetsDir = options.assetsDir ?? '';
   let ssrBuild = false;
   let facts = new BundleFacts(root);
@@ -117,6 +119,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       framework = given ?? detectFramework(config.plugins);
       root = config.root;
       base = config.base;
+      siteBase = framework?.siteBase?.(config as { define?: Record<string, unknown> });
       assetsDir = config.build.assetsDir;
       ssrBuild = Boolean(config.build.ssr);
       controlFiles = configuredControlFiles(config.build as Parameters<typeof configuredControlFiles>[0]);
@@ -340,7 +343,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       framework: framework!,
       root,
       client,
-      base,
+      base: siteBase ?? base,
       options,
       uploader,
       logger: hookLogger(ctx, info),

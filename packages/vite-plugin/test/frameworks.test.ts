@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import type { Manifest } from '@skewless/core';
-import { checkDeterminism, describeDeterminism } from '@skewless/uploader';
+import { cdnConfig, checkDeterminism, describeDeterminism } from '@skewless/uploader';
 import { afterAll, describe, expect, test } from 'vitest';
 import { detectFramework, unsupportedFramework } from '../src/frameworks/detect.js';
 import { withTags } from '../src/frameworks/finish.js';
@@ -178,6 +178,58 @@ describe('sveltekit', () => {
     expect(result.output).toContain("Set skewless({ deployDir: '<the folder your adapter writes>' })");
     expect(await filesUnder(target)).toEqual([]);
     expect(existsSync(join(FIXTURES, 'sveltekit', '.svelte-kit', 'output', '.skewless'))).toBe(false);
+  });
+});
+
+describe('sites under a path', () => {
+  /** The guard's two arguments in a page: where it asks for the release, which folder is the build's. */
+  const guardArgs = (html: string) => /\}\)\("([^"]*)","([^"]*)"\)/.exec(html)?.slice(1);
+
+  test('SvelteKit with paths.base and a renamed appDir: its base in the manifest and the guard, its immutable folder immutable, its version file a document, a CDN rule for that folder', async () => {
+    const cwd = join(FIXTURES, 'sveltekit');
+    await rm(join(cwd, 'build'), { recursive: true, force: true });
+    const result = await build('sveltekit', 'vite', {
+      SKEWLESS_FIXTURE_BASE: '/admin',
+      SKEWLESS_FIXTURE_APP_DIR: 'app-internal',
+    });
+    expect(result.code, result.output).toBe(0);
+    const manifest = JSON.parse(
+      await readFile(join(cwd, 'build', '.skewless', 'manifest.json'), 'utf8'),
+    ) as Manifest;
+    expect(manifest.base).toBe('/admin/');
+    expect(manifest.assetsDir).toBe('app-internal/immutable');
+    const inFolder = manifest.files.filter((f) => f.path.startsWith('app-internal/immutable/'));
+    expect(inFolder.length).toBeGreaterThan(3);
+    for (const f of inFolder) expect(f.class, f.path).toBe('immutable');
+    expect(manifest.files.find((f) => f.path === 'app-internal/version.json')?.class).toBe('document');
+    expect(manifest.files.some((f) => f.path.startsWith('_app/'))).toBe(false);
+    for (const page of ['index.html', 'lazy.html', '200.html'])
+      expect(guardArgs(await readFile(join(cwd, 'build', page), 'utf8')), page).toEqual([
+        '/admin/skewless.json',
+        '/admin/app-internal/immutable/',
+      ]);
+    // The CDN gives that folder the year, under the base, from the manifest alone.
+    const nginx = cdnConfig('nginx', { manifest });
+    expect(nginx).toMatch(
+      /location ~ "[^"]*\|\^\/admin\/\(\?![^"]*\(\?:app-internal\/immutable\)\/\[\\s\\S\]" \{/,
+    );
+  });
+
+  test('Astro with base (no trailing slash): the guard asks under it, the island scripts count as the page references', async () => {
+    const cwd = join(FIXTURES, 'astro');
+    await rm(join(cwd, 'dist'), { recursive: true, force: true });
+    const result = await build('astro', 'astro', { NODE_ENV: 'production', SKEWLESS_FIXTURE_BASE: '/docs' });
+    expect(result.code, result.output).toBe(0);
+    const manifest = JSON.parse(
+      await readFile(join(cwd, 'dist', '.skewless', 'manifest.json'), 'utf8'),
+    ) as Manifest;
+    expect(manifest.base).toBe('/docs/');
+    const html = await readFile(join(cwd, 'dist', 'index.html'), 'utf8');
+    expect(html).toContain('component-url="/docs/_astro/');
+    expect(guardArgs(html)).toEqual(['/docs/skewless.json', '/docs/_astro/']);
+    const refs = manifest.files.find((f) => f.path === 'index.html')?.references ?? [];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(ref).toMatch(/^_astro\//);
   });
 });
 

@@ -107,11 +107,16 @@ const HTML = '\\.[Hh][Tt][Mm][Ll]?$';
  * would cover that is not immutable; without one both are on, matching what the upload by name sends.
  */
 function usedFrameworkFolders(options: CdnConfigOptions): string[] {
-  if (options.frameworkFolders !== undefined)
-    return options.frameworkFolders ? [...FRAMEWORK_IMMUTABLE_FOLDERS] : [];
+  // SvelteKit with a renamed appDir: the plugin's manifest names its `<appDir>/immutable` folder.
+  const named = options.manifest?.assetsDir;
+  const candidates =
+    named && /(^|\/)immutable$/.test(named) && !FRAMEWORK_IMMUTABLE_FOLDERS.includes(`${named}/`)
+      ? [...FRAMEWORK_IMMUTABLE_FOLDERS, `${named}/`]
+      : [...FRAMEWORK_IMMUTABLE_FOLDERS];
+  if (options.frameworkFolders !== undefined) return options.frameworkFolders ? candidates : [];
   const files = options.manifest?.files;
-  if (!files) return [...FRAMEWORK_IMMUTABLE_FOLDERS];
-  return FRAMEWORK_IMMUTABLE_FOLDERS.filter((folder) => {
+  if (!files) return candidates;
+  return candidates.filter((folder) => {
     const inside = files.filter((f) => f.path.startsWith(folder) && f.path.length > folder.length);
     // Private files (maps, dot files) and HTML are outside the rule; anything else there must be immutable.
     const covered = inside.filter((f) => f.class !== 'private' && !/\.html?$/i.test(f.path));

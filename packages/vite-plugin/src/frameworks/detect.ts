@@ -24,6 +24,12 @@ export interface Framework {
    * client build and never joins the server build.
    */
   finishedByIntegration?: boolean;
+  /**
+   * The absolute path the deployed site is served under, when the framework keeps it out of Vite's
+   * `base` (SvelteKit builds with `base: './'` and its own `paths.base`): the release file and the
+   * guard's folder of build files are under it. Ends with `/`.
+   */
+  siteBase?: (config: { define?: Record<string, unknown> }) => string | undefined;
 }
 
 /** A framework Skewless cannot describe yet: the build fails with what to do instead. */
@@ -43,7 +49,19 @@ type Known = ({ supported: Framework } | { unsupported: UnsupportedFramework }) 
 
 const FRAMEWORKS: readonly Known[] = [
   {
-    supported: { name: 'SvelteKit', deployDir: 'build', ownsNames: true },
+    supported: {
+      name: 'SvelteKit',
+      deployDir: 'build',
+      ownsNames: true,
+      // Its plugin defines `paths.base` for its runtime (as a JSON string, '' for the root); the pages
+      // link relatively and compute the base in the browser, so nothing else in the build names it.
+      siteBase: ({ define }) => {
+        const given = define?.__SVELTEKIT_PATHS_BASE__;
+        if (typeof given !== 'string') return undefined;
+        const base = JSON.parse(given) as unknown;
+        return typeof base === 'string' ? `${base}/` : undefined;
+      },
+    },
     plugin: (name) => name.startsWith('vite-plugin-sveltekit'),
   },
   {

@@ -45,13 +45,25 @@ export async function finishFramework(o: FinishFrameworkOptions): Promise<void> 
 
   // The framework picked its names; the manifest says which format most of them carry.
   const hash: HashFormat = framework.ownsNames ? detectHashFormat(paths) : options.hash;
-  // The folder of the framework's own hashed files: what the guard answers for, where an external guard goes.
-  const assetsDir = framework.ownsNames ? (immutableFolder(client) ?? client.assetsDir) : client.assetsDir;
-  const base = isAbsoluteBase(o.base) ? o.base : client.base;
+  // Astro's `base` has no trailing slash unless written with one ('/docs'); Vite's always has.
+  const given = isAbsoluteBase(o.base) ? o.base : client.base;
+  const base = given.endsWith('/') ? given : `${given}/`;
 
+  // A framework that owns its names hashes by folder: everything in it is immutable whatever its name
+  // shape, including a renamed appDir's; the rest goes by name. Its version file sits beside that
+  // folder (SvelteKit's `<appDir>/version.json`), a document whatever the appDir is called.
+  const immutable = framework.ownsNames ? immutableFolder(client) : undefined;
+  // The folder of the framework's own hashed files: what the guard answers for, where an external guard goes.
+  const assetsDir = immutable ?? client.assetsDir;
   const facts: FileFacts[] = client.files.map(({ sha256: _, hashed, ...fact }) =>
-    framework.ownsNames ? fact : { ...fact, hashed },
+    framework.ownsNames
+      ? immutable && fact.path.startsWith(`${immutable}/`)
+        ? { ...fact, hashed: true }
+        : fact
+      : { ...fact, hashed },
   );
+  const appDir = immutable?.slice(0, -'/immutable'.length);
+  const versionFile = appDir && paths.includes(`${appDir}/version.json`) ? [`${appDir}/version.json`] : [];
   const guard = await guardTags(dir, base, assetsDir, hash, options);
   if (guard.file) facts.push({ path: guard.file, hashed: true });
   const pages = paths.filter((p) => /\.html?$/i.test(p));
@@ -68,7 +80,7 @@ export async function finishFramework(o: FinishFrameworkOptions): Promise<void> 
     assetsDir,
     hash,
     publicSourceMaps: options.publicSourceMaps,
-    unhashed: options.unhashed,
+    unhashed: [...(options.unhashed ?? []), ...versionFile],
     cacheControl: options.cacheControl,
     ...finishingSteps(options, o.uploader, undefined, dir, logger),
   });
