@@ -74,6 +74,20 @@ describe('wrong credentials (a server that checks signatures)', () => {
     expect(refused.length).toBeLessThanOrEqual(6);
     // Nothing written, nothing deleted, nothing moved: the bucket holds the very bytes it held.
     expect(await stored('creds')).toEqual(before);
+
+    // The right secret still passes for every kind of request prune makes (listings, the lease, batch
+    // deletes): the second release goes up, and prune drops the first one's own file.
+    const rightEnv = { ...s3Env(s3), AWS_ENDPOINT_URL: proxy.endpoint };
+    const second = await runCli(built.cli, ['upload', b.dir, '--to', to, '--html'], rightEnv);
+    expect(second.code, second.stderr).toBe(0);
+    await b.write('index.html', VITE_LIKE['index.html']!.replace('<img', '<p>v3</p><img'));
+    expect((await runCli(built.cli, ['upload', b.dir, '--to', to, '--html'], rightEnv)).code).toBe(0);
+    const from = proxy.requests.length;
+    const pruned = await runCli(built.cli, ['prune', '--to', to, '--keep', '1', '--min-age', '0s'], rightEnv);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    const pruning = proxy.requests.slice(from);
+    expect(pruning.some((r) => r.method === 'POST' && r.url.includes('delete'))).toBe(true);
+    expect(pruning.filter((r) => r.status === 403)).toEqual([]);
   });
 
   it('an access key id the server does not know (s3rver itself answers): InvalidAccessKeyId named, exit 1, nothing written', async () => {
