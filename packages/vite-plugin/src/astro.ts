@@ -16,6 +16,8 @@ interface AstroConfigLike {
   root: URL;
   base: string;
   build: { assets: string };
+  /** 'static' (the default), or 'server' with an adapter: pages rendered on request. */
+  output?: string;
 }
 
 /** An Astro integration, as `integrations: [...]` in astro.config takes it. */
@@ -73,6 +75,10 @@ export function skewlessAstro(userOptions: SkewlessOptions = {}): SkewlessAstroI
           failed: false,
         };
         if (client.failed) return;
+        if (config.output === 'server')
+          logger.warn(
+            `[skewless] Astro: output 'server' renders pages on request, in your server, so only prerendered pages (export const prerender = true) in ${relative(root, deployed) || '.'}/ get the release meta tag and the guard; the files are described and uploaded as usual. Pages your server renders carry neither.`,
+          );
         await finishFramework({
           framework: astroFramework(relative(root, deployed) || '.'),
           root,

@@ -233,6 +233,37 @@ describe('sites under a path', () => {
   });
 });
 
+describe('astro with server output (the Node adapter)', () => {
+  test('describes and uploads dist/client only: the browser files, no server module; warns that pages rendered on request carry no guard', async () => {
+    const cwd = join(FIXTURES, 'astro');
+    const target = await mkdtemp(join(tmpdir(), 'skewless-framework-'));
+    temps.push(target);
+    await rm(join(cwd, 'dist'), { recursive: true, force: true });
+    const result = await build('astro', 'astro', {
+      NODE_ENV: 'production',
+      SKEWLESS_FIXTURE_SERVER: '1',
+      SKEWLESS_FIXTURE_UPLOAD: `file://${target}`,
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("[skewless] Astro: output 'server' renders pages on request");
+    const client = join(cwd, 'dist', 'client');
+    const manifest = JSON.parse(
+      await readFile(join(client, '.skewless', 'manifest.json'), 'utf8'),
+    ) as Manifest;
+    const onDisk = (await filesUnder(client)).filter((p) => p !== '.skewless/manifest.json');
+    expect(manifest.files.map((f) => f.path).sort()).toEqual(onDisk);
+    expect(onDisk.filter((p) => p.startsWith('_astro/')).length).toBeGreaterThan(3);
+    for (const f of manifest.files.filter((f) => f.path.startsWith('_astro/')))
+      expect(f.class, f.path).toBe('immutable');
+    // The server's own folder exists and is neither described nor sent.
+    expect(existsSync(join(cwd, 'dist', 'server', 'entry.mjs'))).toBe(true);
+    expect(existsSync(join(cwd, 'dist', '.skewless'))).toBe(false);
+    const sent = (await filesUnder(target)).filter((p) => !p.startsWith('.skewless/'));
+    expect(sent.sort()).toEqual(onDisk.sort());
+    expect(sent.filter((p) => /\.mjs$|^server\//.test(p))).toEqual([]);
+  });
+});
+
 describe('astro with the plain skewless() in its Vite config', () => {
   test('fails the build before anything is written, and names the integration to use instead', async () => {
     const cwd = join(FIXTURES, 'astro');
