@@ -21,5 +21,8 @@ export default defineConfig(async () => ({
   clean: true,
   // One shared chunk, so '.' and './core' share install()'s state.
   splitting: true,
-  define: { __SKEWLESS_GUARD__: JSON.stringify(await bundleGuard()) },
+  define: {
+    __SKEWLESS_GUARD__: JSON.stringify(await bundleGuard()),
+    __SKEWLESS_FRAMEWORK_GUARD__: JSON.stringify(await bundleGuard({ framework: true })),
+  },
 }));

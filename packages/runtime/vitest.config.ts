@@ -3,7 +3,10 @@ import { defineProject } from 'vitest/config';
 import { bundleGuard } from './scripts/guard-bundle.mjs';
 
 export default defineProject(async () => ({
-  define: { __SKEWLESS_GUARD__: JSON.stringify(await bundleGuard()) },
+  define: {
+    __SKEWLESS_GUARD__: JSON.stringify(await bundleGuard()),
+    __SKEWLESS_FRAMEWORK_GUARD__: JSON.stringify(await bundleGuard({ framework: true })),
+  },
   test: {
     name: 'runtime',
     include: ['test/**/*.test.ts'],

@@ -11,8 +11,12 @@ export const URL_TOKEN = '__SKEWLESS_RELEASE_URL__';
 /** The placeholder renderGuard() replaces with the URL literal of the build's assets folder. */
 export const ASSETS_TOKEN = '__SKEWLESS_ASSETS_URL__';
 
-/** @returns {Promise<string>} the guard as an expression statement, with URL_TOKEN for its release URL */
-export async function bundleGuard() {
+/**
+ * @param {{ framework?: boolean }} [options] `framework`: the variant for a framework's pages, which also
+ *   answers for the framework's inline loaders (src/guard-source.ts)
+ * @returns {Promise<string>} the guard as an expression statement, with URL_TOKEN for its release URL
+ */
+export async function bundleGuard({ framework = false } = {}) {
   const bundled = await build({
     stdin: {
       // URL_TOKEN is left an undeclared name: the bundler keeps it, the minifier cannot rename it.
@@ -27,6 +31,7 @@ export async function bundleGuard() {
     target: 'es2021',
     write: false,
     legalComments: 'none',
+    define: { __SKEWLESS_FRAMEWORK_PAGES__: String(framework) },
     logLevel: 'silent',
   });
   const result = await minify(bundled.outputFiles[0].text, {

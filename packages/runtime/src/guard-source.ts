@@ -2,6 +2,12 @@ import { RELEASE_META, RELOAD_EVENT, STORAGE_PREFIX, WINDOW_MS } from './constan
 import type { SharedState, SkewInfo } from './types.js';
 
 /**
+ * Set per bundle by scripts/guard-bundle.mjs: `true` in the variant for a framework's pages (below), `false`
+ * in the general guard, whose bundle the minifier then keeps byte for byte as it was without that code.
+ */
+declare const __SKEWLESS_FRAMEWORK_PAGES__: boolean;
+
+/**
  * The inline `<head>` guard. `vite:preloadError` never fires for the entry script, static imports or
  * stylesheets linked in HTML, so this catches their `error` events (they do not bubble, hence the capture
  * phase on window). Inline, so it works when the entry itself is gone.
@@ -26,6 +32,11 @@ import type { SharedState, SkewInfo } from './types.js';
  * Self-contained: scripts/guard-bundle.mjs bundles it with what it uses of constants.ts, and it reaches
  * the page through globals. Terse on purpose: its budget is 512 bytes min+gzip with a long CDN release URL
  * (scripts/size.mjs), so the casts below stand in for `String()`/`Number()`, which storage does anyway.
+ *
+ * The variant for a framework's pages (renderGuard's `framework: true`, which @skewless/vite uses for the
+ * pages SvelteKit, React Router and Astro write) also answers for the framework's inline loaders: an inline
+ * module script whose text names the assets folder, and an unhandled rejection whose message names a module
+ * under it. Plain Vite apps load their entry by `src` and keep the general guard and its budget.
  */
 export function guard(url?: string, assets?: string): void {
   // STATE_KEY spelled out: terser keeps a constant used twice as a variable, and every byte counts here.
@@ -37,7 +48,12 @@ export function guard(url?: string, assets?: string): void {
   s.u = url;
   // Typed by hand: an element's load failure is a plain Event whose target is the element.
   const onError = ({ target: el }: { target: HTMLScriptElement & HTMLLinkElement }) => {
-    const src = el.src || el.href;
+    // An inline module script that fails has neither: `''`, not a throw in the listener (which the page's
+    // error reporting would see). A framework's inline module (React Router's `import "/assets/manifest-….js"`)
+    // is the build's when its text names the assets folder (a third party's failing inline module does not,
+    // and never reloads); reported as the assets folder.
+    const src =
+      el.src || el.href || (__SKEWLESS_FRAMEWORK_PAGES__ && el.text?.includes(assets as string) ? own : '');
     const current = document.querySelector<HTMLMetaElement>(`meta[name=${RELEASE_META}]`)?.content || '';
     const key = STORAGE_PREFIX + current;
     const offline = !navigator.onLine;
@@ -72,4 +88,16 @@ export function guard(url?: string, assets?: string): void {
     offline ? addEventListener('online', reload) : reload();
   };
   addEventListener('error', onError as unknown as EventListener, true);
+  // A framework's inline `import()` that nothing awaits (SvelteKit's start script, an Astro island's
+  // `client:visible` hydration) rejects unhandled. Chromium and Firefox name the module's URL in the message
+  // (Safari does not: not covered there); only a module under the build's folder counts, as a failed script.
+  if (__SKEWLESS_FRAMEWORK_PAGES__)
+    addEventListener('unhandledrejection', ({ reason }) => {
+      const message = String(reason?.message);
+      const at = message.indexOf(own);
+      if (at >= 0 && /module/.test(message))
+        onError({
+          target: { tagName: 'SCRIPT', src: message.slice(at) } as HTMLScriptElement & HTMLLinkElement,
+        });
+    });
 }

@@ -5,10 +5,13 @@ export type { GuardOptions } from './types.js';
 
 /** The minified guard with `__SKEWLESS_RELEASE_URL__` in place of its release URL; set at build (define). */
 declare const __SKEWLESS_GUARD__: string;
+/** The variant for a framework's pages (`framework: true`), with the same placeholders; set at build too. */
+declare const __SKEWLESS_FRAMEWORK_GUARD__: string;
 
 const URL_TOKEN = '__SKEWLESS_RELEASE_URL__';
 const ASSETS_TOKEN = '__SKEWLESS_ASSETS_URL__';
 const GUARD: string = __SKEWLESS_GUARD__;
+const FRAMEWORK_GUARD: string = __SKEWLESS_FRAMEWORK_GUARD__;
 
 // Safe inside <script>: JSON has no raw `<`, so no `</script>` or `<!--` can end the element early.
 const scriptLiteral = (value: string) => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -36,5 +39,6 @@ export function renderGuard(options: GuardOptions = {}): string {
   const assets = scriptLiteral(options.assetsUrl ?? defaultAssetsUrl(options.releaseUrl));
   const nonce = options.nonce ? ` nonce="${attribute(options.nonce)}"` : '';
   // Function replacers: a `$&` in a URL must stay literal.
-  return `<script${nonce}>${GUARD.replace(URL_TOKEN, () => url).replace(ASSETS_TOKEN, () => assets)}</script>`;
+  const code = options.framework ? FRAMEWORK_GUARD : GUARD;
+  return `<script${nonce}>${code.replace(URL_TOKEN, () => url).replace(ASSETS_TOKEN, () => assets)}</script>`;
 }

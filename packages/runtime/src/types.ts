@@ -122,6 +122,16 @@ export interface GuardOptions {
    * @default the folder of `releaseUrl`, else `'/'` (any file of the page's origin)
    */
   assetsUrl?: string;
+  /**
+   * Render the variant for pages a framework writes (SvelteKit, React Router framework mode, Astro), whose
+   * entry is loaded by an inline script rather than a `<script src>`: it also answers for an inline module
+   * script whose text names `assetsUrl` (React Router's static imports) and for an unhandled rejection whose
+   * message names a module under it (SvelteKit's inline `import()`, an Astro island's `client:visible`
+   * hydration; Chromium and Firefox name the URL, Safari does not). About 100 bytes more min+gzip
+   * (`pnpm --filter @skewless/runtime size`); same loop guard, key and window.
+   * @default false
+   */
+  framework?: boolean;
 }
 
 /** The `window[STATE_KEY]` object shared by the inline guard and the runtime. */

@@ -223,9 +223,15 @@ export function fakeWindow(options: FakeOptions = {}) {
     pushed,
     replaced,
     /** Fire an element's load failure as the browser does: a non-bubbling `error` seen by capture listeners. */
-    elementError(el: { tagName: string; src?: string; href?: string; rel?: string }) {
+    elementError(el: { tagName: string; src?: string; href?: string; rel?: string; text?: string }) {
       return Promise.all(
         listeners.filter((l) => l.type === 'error' && l.capture).map((l) => l.fn({ target: el })),
+      );
+    },
+    /** A promise rejected with `reason` and nothing handled it: `unhandledrejection` on the window. */
+    unhandledRejection(reason: unknown) {
+      return Promise.all(
+        listeners.filter((l) => l.type === 'unhandledrejection').map((l) => l.fn({ reason })),
       );
     },
     /** A deploy: what `skewless.json` answers from now on. */

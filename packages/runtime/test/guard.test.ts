@@ -255,6 +255,97 @@ describe('the inline guard', () => {
   });
 });
 
+describe("the guard for a framework's pages (framework: true)", () => {
+  const frameworkGuard = (assetsUrl = '/_app/immutable/') =>
+    renderGuard({ releaseUrl: '/skewless.json', assetsUrl, framework: true }).slice(8, -9);
+  // React Router framework mode: the entry is an inline module with static imports.
+  const inlineModule = (path: string) => ({
+    tagName: 'SCRIPT',
+    src: '',
+    text: `import "${path}manifest-0a1b2c3d.js";\nimport * as route0 from "${path}root-0a1b2c3d.js";`,
+  });
+  // Chromium's message for a failed `import()`; Firefox's says "error loading dynamically imported module".
+  const importFailed = (url: string) => new TypeError(`Failed to fetch dynamically imported module: ${url}`);
+
+  it("reloads once for an inline module script that names the build's folder, then not again", async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    const events = runGuard(fake, frameworkGuard('/assets/'));
+    await fake.elementError(inlineModule('/assets/'));
+    await fake.elementError(inlineModule('/assets/'));
+    expect(fake.reloads).toHaveLength(1);
+    expect(events).toMatchObject([
+      { action: 'reload', reason: 'load-error', current: 'aaa', error: 'https://app.example/assets/' },
+    ]);
+    const next = fake.reloadPage();
+    runGuard(next, frameworkGuard('/assets/'));
+    await next.elementError(inlineModule('/assets/'));
+    expect(next.reloads).toHaveLength(0);
+  });
+
+  it("never reloads for a third party's failing inline module, nor for an inline one in the general guard", async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(fake, frameworkGuard('/assets/'));
+    await fake.elementError(inlineModule('https://widgets.example/'));
+    await fake.elementError({ tagName: 'SCRIPT', src: '', text: 'import "/vendor/chat.js";' });
+    expect(fake.reloads).toHaveLength(0);
+    expect(fake.storage.items.size).toBe(0);
+
+    const general = fakeWindow({ current: 'aaa' });
+    runGuard(general, renderGuard({ releaseUrl: '/skewless.json', assetsUrl: '/assets/' }).slice(8, -9));
+    await general.elementError(inlineModule('/assets/'));
+    await general.unhandledRejection(importFailed('https://app.example/assets/entry-0a1b2c3d.js'));
+    expect(general.reloads).toHaveLength(0);
+  });
+
+  it("reloads once for an unhandled failed import() of the build's folder (SvelteKit's start script)", async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    const events = runGuard(fake, frameworkGuard());
+    const url = 'https://app.example/_app/immutable/entry/start.C1Uq9DFI.js';
+    await fake.unhandledRejection(importFailed(url));
+    await fake.unhandledRejection(importFailed(url));
+    expect(fake.reloads).toHaveLength(1);
+    expect(events).toMatchObject([{ action: 'reload', reason: 'load-error', error: url }]);
+  });
+
+  it('leaves every other rejection alone: other URLs, other errors, no message, no reason', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(fake, frameworkGuard());
+    await fake.unhandledRejection(importFailed('https://widgets.example/_app/immutable/chat.js'));
+    await fake.unhandledRejection(importFailed('https://app.example/vendor/chat.js'));
+    // An app's own error that happens to name a file of the build is no failed module load.
+    await fake.unhandledRejection(new Error('bad JSON in https://app.example/_app/immutable/data.json'));
+    // Safari's message names no URL: not covered, and never a blind reload.
+    await fake.unhandledRejection(new TypeError('Importing a module script failed.'));
+    await fake.unhandledRejection(undefined);
+    await fake.unhandledRejection(null);
+    await fake.unhandledRejection('https://app.example/_app/immutable/x.js module');
+    expect(fake.reloads).toHaveLength(0);
+    expect(fake.storage.items.size).toBe(0);
+  });
+
+  it('hands both kinds to the runtime once it is installed, and keeps what the general guard does', async () => {
+    const fake = fakeWindow({ current: 'aaa' });
+    runGuard(fake, frameworkGuard('/assets/'));
+    const handled: unknown[] = [];
+    (fake.raw as unknown as { __skewless: { f: (e: unknown) => boolean } }).__skewless.f = (e) =>
+      handled.push(e) > 0;
+    await fake.elementError(inlineModule('/assets/'));
+    await fake.unhandledRejection(importFailed('https://app.example/assets/lazy-0a1b2c3d.js'));
+    await fake.elementError({ tagName: 'SCRIPT', src: 'https://app.example/assets/index-0a1b2c3d.js' });
+    await fake.elementError({
+      tagName: 'LINK',
+      rel: 'modulepreload',
+      href: 'https://app.example/assets/x.js',
+    });
+    expect(handled).toEqual([
+      'https://app.example/assets/',
+      'https://app.example/assets/lazy-0a1b2c3d.js',
+      'https://app.example/assets/index-0a1b2c3d.js',
+    ]);
+    expect(fake.reloads).toHaveLength(0);
+  });
+});
+
 describe('renderGuard', () => {
   it('renders one script element with the nonce, safe for any release URL', () => {
     const html = renderGuard({

@@ -5,7 +5,12 @@ import type { HtmlTag } from './html.js';
 
 /** The part of `@skewless/runtime/guard` the plugin uses. */
 interface GuardModule {
-  renderGuard(options: { nonce?: string; releaseUrl?: string; assetsUrl?: string }): string;
+  renderGuard(options: {
+    nonce?: string;
+    releaseUrl?: string;
+    assetsUrl?: string;
+    framework?: boolean;
+  }): string;
 }
 
 let loaded: GuardModule | undefined;
@@ -28,12 +33,21 @@ export async function loadGuard(): Promise<GuardModule> {
   }
 }
 
-/** The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime. */
-export async function guardCode(base: string, assetsDir = '', releaseFile = RELEASE_FILE): Promise<string> {
+/**
+ * The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime.
+ * `framework`: the variant for pages a framework writes, whose entry loads from an inline script.
+ */
+export async function guardCode(
+  base: string,
+  assetsDir = '',
+  releaseFile = RELEASE_FILE,
+  framework = false,
+): Promise<string> {
   const mod = await loadGuard();
   const element = mod.renderGuard({
     releaseUrl: releaseUrlFor(base, releaseFile),
     assetsUrl: assetsUrlFor(base, assetsDir),
+    ...(framework ? { framework } : {}),
   });
   const code = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(element)?.[1];
   if (code === undefined)

@@ -123,6 +123,8 @@ describe.each(SUPPORTED)('$fixture with skewless()', (app) => {
       const guard = html.indexOf('<script>((');
       expect(guard, `${page} has the inline guard`).toBeGreaterThan(-1);
       expect(html.indexOf('<script'), `${page}: the guard is the first script`).toBe(guard);
+      // The variant for framework pages: it also answers for the framework's inline loaders.
+      expect(html, `${page} has the framework guard`).toContain('"unhandledrejection"');
       const refs = manifest.files.find((f) => f.path === page)?.references ?? [];
       expect(refs.length, `${page} references the framework's scripts`).toBeGreaterThan(0);
       for (const ref of refs) expect(classOf.get(ref), ref).toBe('immutable');

@@ -157,7 +157,9 @@ async function guardTags(
   options: ResolvedOptions,
 ): Promise<{ tags: HtmlTag[]; file?: string }> {
   if (!options.guard) return { tags: [] };
-  const code = await guardCode(base, assetsDir, options.releaseFile);
+  // The framework's entry loads from an inline script (React Router's inline module, SvelteKit's inline
+  // import(), Astro's island loader), which the general guard cannot tell from a third party's.
+  const code = await guardCode(base, assetsDir, options.releaseFile, true);
   if (options.guard.mode !== 'external') return { tags: [inlineGuardTag(code, options.guard.nonce)] };
   const file = guardFileName(code, assetsDir, hash);
   await writeFile(join(dir, file), code);
