@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { HashFormat } from '@skewless/core';
-import { RELEASE_FILE, SkewlessError } from '@skewless/core';
+import { RELEASE_FILE, RELEASE_META, RELEASE_PLACEHOLDER, SkewlessError } from '@skewless/core';
 import type { HtmlTag } from './html.js';
 
 /** The part of `@skewless/runtime/guard` the plugin uses. */
@@ -64,13 +64,27 @@ export function isAbsoluteBase(base: string): boolean {
 }
 
 /**
+ * The base as one page of the build resolves it. An absolute base is the same on every page; a relative
+ * one (`./`) is relative to each page's own folder: Vite links the files of `pages/admin/index.html` as
+ * `../../assets/…`, and the guard's URLs, which resolve against the document too, must climb the same way
+ * (with `./assets/` that page's failures were not the build's, and its release file was looked for in
+ * `pages/admin/`). `htmlFile` is the page's path in the output folder, with or without a leading `/`.
+ */
+export function pageBase(base: string, htmlFile: string): string {
+  if (isAbsoluteBase(base)) return base;
+  const depth = htmlFile.replace(/^\/+/, '').split('/').length - 1;
+  return depth > 0 ? '../'.repeat(depth) : base;
+}
+
+/**
  * Where the guard fetches the release file. An absolute base pins it, so it resolves right under a
- * client-side router (`/admin/users/7` must still fetch `/admin/skewless.json`); a relative base
- * (`./`) leaves the runtime's default, relative to the document, unless the file was moved
- * (`releaseFile`): then that path, relative to the document too.
+ * client-side router (`/admin/users/7` must still fetch `/admin/skewless.json`); a relative base at the
+ * page's own folder (`./`) leaves the runtime's default, relative to the document, unless the file was
+ * moved (`releaseFile`): then that path, relative to the document too. A page in a subfolder (a base of
+ * `../`, see pageBase) climbs to the build's root.
  */
 export function releaseUrlFor(base: string, releaseFile = RELEASE_FILE): string | undefined {
-  if (isAbsoluteBase(base)) return `${base}${releaseFile}`;
+  if (isAbsoluteBase(base) || base.startsWith('../')) return `${base}${releaseFile}`;
   return releaseFile === RELEASE_FILE ? undefined : `${base}${releaseFile}`;
 }
 
@@ -100,4 +114,24 @@ export function guardFileName(code: string, assetsDir: string, hash: HashFormat)
 /** A classic blocking `<script src>`: it must run before the module scripts it protects. */
 export function externalGuardTag(src: string, nonce: string | undefined): HtmlTag {
   return { tag: 'script', attrs: { src, ...(nonce ? { nonce } : {}) }, injectTo: 'head-prepend' };
+}
+
+const RELEASE_META_TAG = `<meta name="${RELEASE_META}" content="${RELEASE_PLACEHOLDER}">`;
+
+/**
+ * The page with the external guard's `<script src>` right after its release meta tag, so first in `<head>`
+ * after the charset. Added to the finished page, not through Vite's HTML hooks: Vite reads every classic
+ * `<script src>` those hooks add and warns that it "can't be bundled without type=\"module\"", a warning about
+ * a file that is not one of the page's sources. Unchanged when the page has no unstamped release meta tag.
+ */
+export function withExternalGuard(html: string, src: string, nonce: string | undefined): string {
+  const at = html.indexOf(RELEASE_META_TAG);
+  if (at < 0) return html;
+  const end = at + RELEASE_META_TAG.length;
+  const attrs = ` src="${escapeAttr(src)}"${nonce ? ` nonce="${escapeAttr(nonce)}"` : ''}`;
+  return `${html.slice(0, end)}<script${attrs}></script>${html.slice(end)}`;
+}
+
+function escapeAttr(value: string): string {
+  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
 }

@@ -16,14 +16,14 @@ import type { Framework } from './frameworks/detect.js';
 import { detectFramework, unsupportedFramework, unsupportedFrameworkError } from './frameworks/detect.js';
 import { finishFramework } from './frameworks/finish.js';
 import { leaveClientBuild, takeClientBuild } from './frameworks/handoff.js';
-import { externalGuardTag, guardCode, guardFileName, inlineGuardTag } from './guard.js';
+import { guardCode, guardFileName, inlineGuardTag, pageBase, withExternalGuard } from './guard.js';
 import type { HtmlTag } from './html.js';
 import { charsetFirst, releaseMetaTag } from './html.js';
 import { cspNonceConflictMessage } from './messages.js';
 import { checkNames } from './name-check.js';
 import { applyNames, type SeenPatterns } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
-import { stampHtml, unstampedHtml } from './release-stamp.js';
+import { setText, stampHtml, textOf, unstampedHtml } from './release-stamp.js';
 import { finishingSteps, loadUploader, type Uploader, type UploadSession } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -63,7 +63,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
   let facts = new BundleFacts(root);
   let dirs = new Set<string>();
   let failed = false;
-  let guardAsset: { fileName: string; code: string } | undefined;
+  // Vite's html.cspNonce, which the external guard's tag gets when guard.nonce is unset (see guardTagNonce).
+  let cspNonce: string | undefined;
   let viteLogger: { info(message: string): void } | undefined;
   let uploader: Uploader | undefined;
   let controlFiles: string[] = [];
@@ -130,7 +131,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       viteLogger = config.logger;
       // Vite 5.3+ stamps html.cspNonce on every script and link tag without a nonce, the guard's included
       // (its own post hook, after ours), so that is the guard's default; a different guard.nonce would win.
-      const cspNonce = (config as { html?: { cspNonce?: string } }).html?.cspNonce;
+      cspNonce = (config as { html?: { cspNonce?: string } }).html?.cspNonce;
       const nonce = options.guard ? options.guard.nonce : undefined;
       if (nonce !== undefined && cspNonce !== undefined && nonce !== cspNonce)
         config.logger.warn(cspNonceConflictMessage(nonce, cspNonce));
@@ -157,7 +158,6 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       facts = new BundleFacts(root);
       dirs = new Set();
       failed = false;
-      guardAsset = undefined;
       release = undefined;
       stamped.clear();
       session = undefined;
@@ -183,11 +183,20 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         const ctx = this as unknown as HookContext;
         if (isServer(ctx)) return;
         const problems: string[] = [];
-        if (guardAsset) {
-          // Named by us with its content hash, so it is immutable like the bundler's own files.
-          const { fileName, code } = guardAsset;
-          facts.add({ type: 'asset', fileName, source: code, name: 'skewless-guard.js' }, true);
-          if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source: code });
+        if (options.guard && options.guard.mode === 'external') {
+          for (const page of unstampedHtml(Object.values(bundle) as BundleEntry[])) {
+            // One file per folder depth under a relative base: its URLs resolve against the page.
+            const here = pageBase(base, page.fileName);
+            const code = await guardCode(here, assetsDir, options.releaseFile);
+            const fileName = guardFileName(code, assetsDir, hash);
+            // Named by us with its content hash, so it is immutable like the bundler's own files.
+            if (!facts.has(fileName)) {
+              facts.add({ type: 'asset', fileName, source: code, name: 'skewless-guard.js' }, true);
+              if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source: code });
+            }
+            const nonce = options.guard.nonce ?? cspNonce;
+            setText(page, withExternalGuard(textOf(page), `${here}${fileName}`, nonce));
+          }
         }
         const entries = Object.values(bundle) as BundleEntry[];
         const named = record(entries, outputOptions);
@@ -275,12 +284,10 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         if (context.server || ssrBuild) return;
         const charset = charsetFirst(html);
         const tags: HtmlTag[] = [...charset.tags, releaseMetaTag()];
-        if (options.guard) {
-          const code = await guardCode(base, assetsDir, options.releaseFile);
-          if (options.guard.mode === 'external') {
-            guardAsset = { fileName: guardFileName(code, assetsDir, hash), code };
-            tags.push(externalGuardTag(`${base}${guardAsset.fileName}`, options.guard.nonce));
-          } else tags.push(inlineGuardTag(code, options.guard.nonce));
+        // The external guard's tag is added to the finished page, in generateBundle (withExternalGuard).
+        if (options.guard && options.guard.mode === 'inline') {
+          const code = await guardCode(pageBase(base, context.path), assetsDir, options.releaseFile);
+          tags.push(inlineGuardTag(code, options.guard.nonce));
         }
         return { html: charset.html, tags };
       },

@@ -4,7 +4,7 @@ import type { BundleEntry } from './bundle-facts.js';
 const HTML = /\.html?$/i;
 
 /** An HTML asset's text, whether the bundler holds it as a string or as bytes. */
-function textOf(entry: BundleEntry): string {
+export function textOf(entry: BundleEntry): string {
   const { source } = entry;
   return typeof source === 'string' ? source : new TextDecoder().decode(source ?? new Uint8Array());
 }
@@ -22,8 +22,10 @@ export function unstampedHtml(entries: readonly BundleEntry[]): BundleEntry[] {
  * revisions, SRI, precompression) sees the HTML that ships. Bytes stay bytes, text stays text.
  */
 export function stampHtml(entries: readonly BundleEntry[], release: string): void {
-  for (const entry of entries) {
-    const text = textOf(entry).replaceAll(RELEASE_PLACEHOLDER, release);
-    entry.source = typeof entry.source === 'string' ? text : new TextEncoder().encode(text);
-  }
+  for (const entry of entries) setText(entry, textOf(entry).replaceAll(RELEASE_PLACEHOLDER, release));
+}
+
+/** Replace an HTML asset's text in the bundle; bytes stay bytes, text stays text. */
+export function setText(entry: BundleEntry, text: string): void {
+  entry.source = typeof entry.source === 'string' ? text : new TextEncoder().encode(text);
 }
