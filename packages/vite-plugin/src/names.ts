@@ -139,3 +139,30 @@ export function patternRegExp(pattern: string, hash: HashFormat): RegExp {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The part of Vite's resolved config that holds a worker bundle's output options. */
+export interface WorkerConfig {
+  // biome-ignore lint/suspicious/noExplicitAny: Rollup and Rolldown output options.
+  rollupOptions?: { output?: any };
+}
+
+/**
+ * Vite bundles each worker (`new Worker(new URL('./w.js', import.meta.url))`, `?worker`, `?sharedworker`) in a
+ * build of its own, with `worker.rollupOptions.output` and `worker.plugins`, never the app's plugins, so
+ * `outputOptions` never sees it: its entry and chunks kept Vite's `[name]-[hash].js` in base64 and were
+ * described as 'revalidate' files, not immutable. The same names as the app's, set on the resolved config
+ * before any worker is bundled (Vite 8 keeps `rollupOptions` as an alias of `rolldownOptions`).
+ */
+export function applyWorkerNames(
+  worker: WorkerConfig | undefined,
+  settings: { hash: HashFormat; assetsDir: string },
+): void {
+  if (!worker) return;
+  worker.rollupOptions ??= {};
+  const options = worker.rollupOptions;
+  const output = options.output ?? {};
+  // Vite reads the first output only when several are given.
+  options.output = Array.isArray(output)
+    ? output.map((o) => applyNames(o ?? {}, settings))
+    : applyNames(output, settings);
+}

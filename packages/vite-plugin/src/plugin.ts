@@ -21,7 +21,7 @@ import type { HtmlTag } from './html.js';
 import { charsetFirst, releaseMetaTag } from './html.js';
 import { cspNonceConflictMessage } from './messages.js';
 import { checkNames } from './name-check.js';
-import { applyNames, type SeenPatterns } from './names.js';
+import { applyNames, applyWorkerNames, type SeenPatterns, type WorkerConfig } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
 import { setText, stampHtml, textOf, unstampedHtml } from './release-stamp.js';
 import { finishingSteps, loadUploader, type Uploader, type UploadSession } from './run-upload.js';
@@ -123,6 +123,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       siteBase = framework?.siteBase?.(config as { define?: Record<string, unknown> });
       assetsDir = config.build.assetsDir;
       ssrBuild = Boolean(config.build.ssr);
+      if (!ssrBuild && !framework?.ownsNames)
+        applyWorkerNames((config as { worker?: WorkerConfig }).worker, { hash, assetsDir });
       controlFiles = configuredControlFiles(config.build as Parameters<typeof configuredControlFiles>[0]);
       // Empty with `publicDir: false`; build.copyPublicDir (Vite 4.3+) false copies nothing either.
       const copied = (config.build as { copyPublicDir?: boolean }).copyPublicDir !== false;
