@@ -36,15 +36,21 @@ function page(title: string, entry: string): string {
 type Mode = 'inline' | 'external';
 
 /** Builds release `label` with the guard in `mode`; returns its folder and the release id. */
-async function buildRelease(label: string, mode: Mode): Promise<{ dir: string; release: string }> {
+async function buildRelease(
+  label: string,
+  mode: Mode,
+  cdn?: string,
+): Promise<{ dir: string; release: string }> {
   const root = `${RUN}app`;
-  const outDir = `${RUN}${mode}-${label}`;
+  const outDir = `${RUN}${mode}-${label}${cdn ? '-cdn' : ''}`;
   await rm(outDir, { recursive: true, force: true });
   await build({
     root,
     configFile: false,
     logLevel: 'silent',
-    base: './',
+    base: cdn ? '/' : './',
+    // The pages link the build's files on another origin, as a CDN setup does.
+    ...(cdn ? { experimental: { renderBuiltUrl: (file: string) => `${cdn}${file}` } } : {}),
     define: { __RELEASE__: JSON.stringify(label) },
     plugins: [skewless({ guard: { mode } }) as Plugin],
     build: {
@@ -105,5 +111,25 @@ for (const mode of ['inline', 'external'] as const) {
     await expect.poll(() => page.evaluate(() => sessionStorage.getItem('fixture:live'))).toBe(r2.release);
     expect(server.log).toContain('200 /skewless.json');
     expect(server.log.filter((line) => line.includes('skewless.json'))).toEqual(['200 /skewless.json']);
+  });
+}
+
+for (const mode of ['inline', 'external'] as const) {
+  test(`${mode} guard, files on another origin (renderBuiltUrl): a stale page whose entry is gone there reloads once`, async ({
+    page,
+  }) => {
+    // One server, two origins: the pages from 127.0.0.1, the build's files from localhost (the "CDN").
+    server = await startReleaseServer(RUN);
+    const cdn = server.url.replace('127.0.0.1', 'localhost');
+    const r1 = await buildRelease('r1', mode, cdn);
+    const r2 = await buildRelease('r2', mode, cdn);
+    server.serve(r2.dir);
+    server.staleDocumentOnce(r1.dir);
+    const loads = countLoads(page);
+    await page.goto(`${server.url}${ADMIN}`);
+    await expect(page.locator('#out')).toHaveText('admin r2');
+    expect(loads.count).toBe(2);
+    expect(server.documents).toEqual([`/${ADMIN}`, `/${ADMIN}`]);
+    expect(server.log.filter((line) => /^404 \/assets\/admin-/.test(line))).toHaveLength(1);
   });
 }

@@ -74,6 +74,9 @@ export async function startReleaseServer(dir: string): Promise<ReleaseServer> {
           : path.endsWith('skewless.json')
             ? 'no-store'
             : 'public, max-age=31536000, immutable',
+        // The files may be loaded from another of the server's names, as from a CDN (crossorigin module
+        // scripts need it).
+        'access-control-allow-origin': '*',
       };
       if (isDocument) {
         documents.push(path);

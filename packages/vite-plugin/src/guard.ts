@@ -36,17 +36,20 @@ export async function loadGuard(): Promise<GuardModule> {
 /**
  * The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime.
  * `framework`: the variant for pages a framework writes, whose entry loads from an inline script.
+ * `assetsUrl`: the folder of the build's files as the page links them, when not base + assetsDir (a CDN
+ * origin from renderBuiltUrl).
  */
 export async function guardCode(
   base: string,
   assetsDir = '',
   releaseFile = RELEASE_FILE,
   framework = false,
+  assetsUrl = assetsUrlFor(base, assetsDir),
 ): Promise<string> {
   const mod = await loadGuard();
   const element = mod.renderGuard({
     releaseUrl: releaseUrlFor(base, releaseFile),
-    assetsUrl: assetsUrlFor(base, assetsDir),
+    assetsUrl,
     ...(framework ? { framework } : {}),
   });
   const code = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(element)?.[1];

@@ -24,6 +24,7 @@ import { checkNames } from './name-check.js';
 import { applyNames, applyWorkerNames, type SeenPatterns, type WorkerConfig } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
 import { setText, stampHtml, textOf, unstampedHtml } from './release-stamp.js';
+import { type RenderBuiltUrl, renderedFolder, renderedUrl } from './rendered-url.js';
 import { finishingSteps, loadUploader, type Uploader, type UploadSession } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -65,6 +66,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
   let failed = false;
   // Vite's html.cspNonce, which the external guard's tag gets when guard.nonce is unset (see guardTagNonce).
   let cspNonce: string | undefined;
+  // Vite's experimental.renderBuiltUrl: where the pages link the build's files when not at the base.
+  let renderBuiltUrl: RenderBuiltUrl | undefined;
   let viteLogger: { info(message: string): void } | undefined;
   let uploader: Uploader | undefined;
   let controlFiles: string[] = [];
@@ -133,6 +136,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       viteLogger = config.logger;
       // Vite 5.3+ stamps html.cspNonce on every script and link tag without a nonce, the guard's included
       // (its own post hook, after ours), so that is the guard's default; a different guard.nonce would win.
+      renderBuiltUrl = (config as { experimental?: { renderBuiltUrl?: RenderBuiltUrl } }).experimental
+        ?.renderBuiltUrl;
       cspNonce = (config as { html?: { cspNonce?: string } }).html?.cspNonce;
       const nonce = options.guard ? options.guard.nonce : undefined;
       if (nonce !== undefined && cspNonce !== undefined && nonce !== cspNonce)
@@ -189,7 +194,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
           for (const page of unstampedHtml(Object.values(bundle) as BundleEntry[])) {
             // One file per folder depth under a relative base: its URLs resolve against the page.
             const here = pageBase(base, page.fileName);
-            const code = await guardCode(here, assetsDir, options.releaseFile);
+            const assetsUrl = renderedFolder(renderBuiltUrl, assetsDir, page.fileName);
+            const code = await guardCode(here, assetsDir, options.releaseFile, false, assetsUrl);
             const fileName = guardFileName(code, assetsDir, hash);
             // Named by us with its content hash, so it is immutable like the bundler's own files.
             if (!facts.has(fileName)) {
@@ -197,7 +203,9 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
               if (!(fileName in bundle)) this.emitFile({ type: 'asset', fileName, source: code });
             }
             const nonce = options.guard.nonce ?? cspNonce;
-            setText(page, withExternalGuard(textOf(page), `${here}${fileName}`, nonce));
+            // Where the page's other build files are: a CDN origin serves the guard file too.
+            const src = renderedUrl(renderBuiltUrl, fileName, page.fileName) ?? `${here}${fileName}`;
+            setText(page, withExternalGuard(textOf(page), src, nonce));
           }
         }
         const entries = Object.values(bundle) as BundleEntry[];
@@ -288,7 +296,9 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         const tags: HtmlTag[] = [...charset.tags, releaseMetaTag()];
         // The external guard's tag is added to the finished page, in generateBundle (withExternalGuard).
         if (options.guard && options.guard.mode === 'inline') {
-          const code = await guardCode(pageBase(base, context.path), assetsDir, options.releaseFile);
+          const here = pageBase(base, context.path);
+          const assetsUrl = renderedFolder(renderBuiltUrl, assetsDir, context.path);
+          const code = await guardCode(here, assetsDir, options.releaseFile, false, assetsUrl);
           tags.push(inlineGuardTag(code, options.guard.nonce));
         }
         return { html: charset.html, tags };

@@ -45,6 +45,8 @@ async function buildApp(
   base: string,
   options: SkewlessOptions = {},
   logger?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: more Vite config, typed differently per major.
+  more: Record<string, any> = {},
 ): Promise<string> {
   const outDir = join(root, 'dist');
   await VITES[vite]!.build({
@@ -54,6 +56,7 @@ async function buildApp(
     customLogger: logger,
     base,
     plugins: [skewless(options)],
+    ...more,
     build: {
       outDir,
       emptyOutDir: true,
@@ -156,3 +159,47 @@ function expectReferencesOnDisk(manifest: Manifest, path: string): void {
   expect(refs.length, path).toBeGreaterThan(0);
   for (const ref of refs) expect(paths.has(ref), `${path} → ${ref}`).toBe(true);
 }
+
+// `experimental.renderBuiltUrl` sending the pages' links to a CDN origin: the guard must count the files
+// there as the build's (with the base's `/assets/` it took the page's own entry for a third party's script)
+// and, in external mode, link its own file from there too (the HTML's origin may serve no assets at all).
+const CDN = 'https://cdn.example/app/';
+const toCdn = {
+  experimental: {
+    renderBuiltUrl: (file: string, { hostType }: { hostType: string }) =>
+      hostType === 'html' ? `${CDN}${file}` : { relative: true },
+  },
+};
+
+describe.each(VITE_NAMES)('renderBuiltUrl to a CDN origin with %s', (vite) => {
+  test.each(['inline', 'external'] as const)(
+    "%s guard: counts the files on the CDN as the build's",
+    async (mode) => {
+      const app = await tempDir('skewless-shapes-cdn-');
+      try {
+        await writeApp(app.dir);
+        const out = await buildApp(vite, app.dir, '/', { guard: { mode } }, undefined, toCdn);
+        const manifest = await readBuiltManifest(out);
+        for (const path of PAGES) {
+          const html = await readFile(join(out, path), 'utf8');
+          const entry = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1];
+          expect(entry, path).toMatch(new RegExp(`^${CDN}assets/`));
+          let guard = html;
+          if (mode === 'external') {
+            const src = /<script src="([^"]+)"><\/script>/.exec(html)?.[1];
+            expect(src, path).toMatch(new RegExp(`^${CDN}assets/skewless-guard-[a-f0-9]{8}\\.js$`));
+            const file = src!.slice(CDN.length);
+            expect(manifest.files.find((f) => f.path === file)?.class).toBe('immutable');
+            guard = `${await readFile(join(out, file), 'utf8')}</script>`;
+          }
+          const { releaseUrl, assetsUrl } = inlineGuardArgs(guard);
+          expect(assetsUrl, path).toBe(`${CDN}assets/`);
+          // The release file stays on the page's origin, at the base: it is a document, never the CDN's.
+          expect(releaseUrl, path).toBe(`/${RELEASE_FILE}`);
+        }
+      } finally {
+        await app.cleanup();
+      }
+    },
+  );
+});

@@ -1,0 +1,43 @@
+/** Vite's `experimental.renderBuiltUrl`, as far as the plugin calls it (Vite 5–8). */
+export type RenderBuiltUrl = (
+  fileName: string,
+  context: { type: 'asset' | 'public'; hostId: string; hostType: 'js' | 'css' | 'html'; ssr: boolean },
+) => string | { relative?: boolean; runtime?: string } | undefined;
+
+/**
+ * The URL a page links one of the build's files by when the app's `experimental.renderBuiltUrl` gives it
+ * one of its own (a CDN origin: `https://cdn.example/assets/main-1a2b3c4d.js`), asked as Vite asks for the
+ * page's entry; undefined when the page links it at the base as usual (`{ relative: true }`, nothing).
+ */
+export function renderedUrl(
+  render: RenderBuiltUrl | undefined,
+  fileName: string,
+  page: string,
+): string | undefined {
+  if (!render) return undefined;
+  const url = render(fileName, {
+    type: 'asset',
+    hostId: page.replace(/^\/+/, ''),
+    hostType: 'html',
+    ssr: false,
+  });
+  return typeof url === 'string' ? url : undefined;
+}
+
+const PROBE = 'skewless-probe.js';
+
+/**
+ * The folder URL of the build's files as a page links them under renderBuiltUrl (`https://cdn.example/assets/`),
+ * for the guard, which answers only for files under it: with the base's `/assets/` it took the page's own
+ * entry on the CDN for a third party's script. Undefined when renderBuiltUrl leaves the page's links alone
+ * or names a probe file in the folder otherwise than by its name at the end.
+ */
+export function renderedFolder(
+  render: RenderBuiltUrl | undefined,
+  assetsDir: string,
+  page: string,
+): string | undefined {
+  const dir = assetsDir.replace(/^\/+|\/+$/g, '');
+  const url = renderedUrl(render, `${dir ? `${dir}/` : ''}${PROBE}`, page);
+  return url?.endsWith(`/${PROBE}`) ? url.slice(0, -PROBE.length) : undefined;
+}
