@@ -20,6 +20,11 @@ export interface ClassifyOptions {
    * control files {@link isControlFile} does not know by name (a service worker called `worker.js`).
    */
   unhashed?: readonly string[];
+  /**
+   * Paths (relative to the output directory) written for a server, never served: Vite's backend manifest
+   * under a name of its own (`build.manifest: 'backend/manifest.json'`), classed `private` like `.vite/`.
+   */
+  serverOnly?: readonly string[];
 }
 
 const DOCUMENT = /\.html?$/i;
@@ -46,6 +51,7 @@ export function classify(file: ClassifyInput, options: ClassifyOptions): CacheCl
   if (path.endsWith('.map') && !options.publicSourceMaps) return 'private';
   // Bundler and Skewless bookkeeping (Vite's backend manifest) is for servers, not browsers.
   if (path.startsWith('.vite/') || path.startsWith('.skewless/')) return 'private';
+  if (options.serverOnly?.includes(path)) return 'private';
   // Dot files (.env, .git/, .htpasswd) are never public, as in the origin handler; .well-known is the
   // standard exception.
   if (path.split('/').some((s) => s.startsWith('.') && s !== '.well-known')) return 'private';

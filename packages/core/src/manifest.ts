@@ -50,6 +50,8 @@ export interface CreateManifestOptions {
   publicSourceMaps?: boolean;
   /** Output paths deliberately unhashed (service workers); classed `document`. */
   unhashed?: readonly string[];
+  /** Output paths written for a server, never served (a renamed Vite backend manifest); classed `private`. */
+  serverOnly?: readonly string[];
   /** Per-class Cache-Control overrides. */
   cacheControl?: Partial<CacheControlMap>;
   /** Glob patterns (relative to `dir`) to leave out. */
@@ -119,6 +121,7 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   const classifyOptions = {
     hash,
     publicSourceMaps: options.publicSourceMaps,
+    serverOnly: options.serverOnly,
     // The release file is a document wherever it is: no-cache, published last.
     unhashed: releaseFile === RELEASE_FILE ? options.unhashed : [...(options.unhashed ?? []), releaseFile],
   };

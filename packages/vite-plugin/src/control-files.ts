@@ -16,3 +16,16 @@ export function configuredControlFiles(build: BuildConfig | undefined): string[]
     typeof rolldown === 'object' && rolldown ? (rolldown as { fileName?: unknown }).fileName : undefined;
   return typeof fileName === 'string' && fileName ? [fileName.replace(/^\.?\//, '')] : [];
 }
+
+/**
+ * Vite's backend manifests under names of their own (`build.manifest: 'backend/manifest.json'`,
+ * `build.ssrManifest: 'ssr-manifest.json'`, relative to outDir): written for the server that renders the
+ * HTML, private like their default `.vite/` home, never uploaded nor served. They would otherwise be
+ * public files, cached for minutes under a name every release rewrites, and would show the whole build's
+ * layout to anyone.
+ */
+export function serverOnlyFiles(build: { manifest?: unknown; ssrManifest?: unknown } | undefined): string[] {
+  return [build?.manifest, build?.ssrManifest]
+    .filter((name): name is string => typeof name === 'string' && name !== '')
+    .map((name) => name.replace(/^(\.?\/)+/, ''));
+}

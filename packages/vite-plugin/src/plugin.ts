@@ -11,7 +11,7 @@ import {
 import type { Plugin } from 'vite';
 import type { BundleEntry } from './bundle-facts.js';
 import { BundleFacts } from './bundle-facts.js';
-import { configuredControlFiles } from './control-files.js';
+import { configuredControlFiles, serverOnlyFiles } from './control-files.js';
 import type { Framework } from './frameworks/detect.js';
 import { detectFramework, unsupportedFramework, unsupportedFrameworkError } from './frameworks/detect.js';
 import { finishFramework } from './frameworks/finish.js';
@@ -71,6 +71,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
   let viteLogger: { info(message: string): void } | undefined;
   let uploader: Uploader | undefined;
   let controlFiles: string[] = [];
+  let serverOnly: string[] = [];
   // The folder Vite copies into outDir as it is, part of the release id; none under plain Rollup.
   let publicDir: string | undefined;
   // The release id stamped into this build's HTML, which the manifest then carries, and the id each
@@ -129,6 +130,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       if (!ssrBuild && !framework?.ownsNames)
         applyWorkerNames((config as { worker?: WorkerConfig }).worker, { hash, assetsDir });
       controlFiles = configuredControlFiles(config.build as Parameters<typeof configuredControlFiles>[0]);
+      serverOnly = serverOnlyFiles(config.build);
       // Empty with `publicDir: false`; build.copyPublicDir (Vite 4.3+) false copies nothing either.
       const copied = (config.build as { copyPublicDir?: boolean }).copyPublicDir !== false;
       publicDir = copied && config.publicDir ? config.publicDir : undefined;
@@ -314,6 +316,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       publicSourceMaps: options.publicSourceMaps,
       // Only those the build wrote, so a configured name never counts as an unmatched `unhashed` entry.
       unhashed: [...options.unhashed, ...controlFiles.filter((p) => facts.has(p))],
+      serverOnly,
       cacheControl: options.cacheControl,
     };
   }
