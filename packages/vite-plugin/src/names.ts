@@ -1,5 +1,6 @@
 import type { HashFormat } from '@skewless/core';
 import { SkewlessError } from '@skewless/core';
+import { hashedSuggestion } from './messages.js';
 
 /** Which output option names a bundle file. */
 export type NameKind = 'entry' | 'chunk' | 'asset';
@@ -155,14 +156,36 @@ export interface WorkerConfig {
  */
 export function applyWorkerNames(
   worker: WorkerConfig | undefined,
-  settings: { hash: HashFormat; assetsDir: string },
+  settings: { hash: HashFormat; assetsDir: string; unhashed: readonly string[] },
 ): void {
   if (!worker) return;
   worker.rollupOptions ??= {};
   const options = worker.rollupOptions;
   const output = options.output ?? {};
+  const outputs: Record<string, unknown>[] = Array.isArray(output) ? output : [output];
+  // The app's names fail the build without [hash] (name-check.ts); a worker's would too, after it was built.
+  const problems = outputs.flatMap((o) => workerNameProblems(o ?? {}, settings));
+  if (problems.length > 0) throw new SkewlessError('INVALID_OPTIONS', problems.join('\n'));
   // Vite reads the first output only when several are given.
   options.output = Array.isArray(output)
     ? output.map((o) => applyNames(o ?? {}, settings))
     : applyNames(output, settings);
+}
+
+/**
+ * A worker name pattern without `[hash]`: an open page of the last release would start this release's
+ * worker under the same name (or a cache would keep the old one), and the two would not speak the same
+ * messages. A fixed name the user keeps unhashed on purpose (listed in `unhashed`) is theirs to keep.
+ */
+function workerNameProblems(
+  output: Record<string, unknown>,
+  settings: { hash: HashFormat; unhashed: readonly string[] },
+): string[] {
+  return (Object.values(NAME_OPTION) as NameOption[]).flatMap((option) => {
+    const pattern = output[option];
+    if (typeof pattern !== 'string' || pattern.match(HASH) || settings.unhashed.includes(pattern)) return [];
+    return [
+      `[skewless] worker.rollupOptions.output.${option} '${pattern}' has no [hash], so the app's workers would keep the same name across releases: a page still open on the last release would start this release's worker, or a cache would serve it the old one. Use '${hashedSuggestion(pattern, settings.hash.length)}', or list a fixed name in the 'unhashed' option.`,
+    ];
+  });
 }

@@ -128,7 +128,11 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       assetsDir = config.build.assetsDir;
       ssrBuild = Boolean(config.build.ssr);
       if (!ssrBuild && !framework?.ownsNames)
-        applyWorkerNames((config as { worker?: WorkerConfig }).worker, { hash, assetsDir });
+        applyWorkerNames((config as { worker?: WorkerConfig }).worker, {
+          hash,
+          assetsDir,
+          unhashed: options.unhashed,
+        });
       controlFiles = configuredControlFiles(config.build as Parameters<typeof configuredControlFiles>[0]);
       serverOnly = serverOnlyFiles(config.build);
       // Empty with `publicDir: false`; build.copyPublicDir (Vite 4.3+) false copies nothing either.

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -86,4 +87,19 @@ describe.each(VITE_NAMES)('workers with %s', (vite) => {
       }
     },
   );
+});
+
+describe.each(VITE_NAMES)('worker names without [hash] with %s', (vite) => {
+  test('fail the build before it runs, naming the option and the fix', async () => {
+    const app = await tempDir('skewless-shapes-workers-');
+    try {
+      const worker = { rollupOptions: { output: { entryFileNames: 'assets/[name].js' } } };
+      await expect(buildApp(vite, app.dir, worker)).rejects.toThrow(
+        /worker\.rollupOptions\.output\.entryFileNames 'assets\/\[name\]\.js' has no \[hash\].*Use 'assets\/\[name\]-\[hash:8\]\.js'/,
+      );
+      expect(existsSync(join(app.dir, 'dist'))).toBe(false);
+    } finally {
+      await app.cleanup();
+    }
+  });
 });
