@@ -7,7 +7,7 @@ import { acceptedEncodings, type Encoding, SIBLING_SUFFIX } from './encoding.js'
 import { etagFor, matchesIfNoneMatch } from './etag.js';
 import { type ByteRange, parseRange } from './range.js';
 import { hasExtension, isHidden, requestPath } from './request-path.js';
-import { sendError } from './respond.js';
+import { folderUrl, sendError, sendRedirect } from './respond.js';
 import type { OriginOptions } from './types.js';
 
 /** A node:http request handler that also works as Connect/Express middleware. */
@@ -94,6 +94,15 @@ export function createOriginHandler(options: OriginOptions): OriginHandler {
     }
     const wanted = path === '' || path.endsWith('/') ? `${path}index.html` : path;
     let entry = await files.lookup(wanted);
+    // A page in a folder asked for without its slash (`/pages/admin`): the folder's URL, as static servers
+    // answer. Not the SPA fallback: that is another page, and under a relative base its `./assets/` links
+    // would resolve in the wrong folder.
+    if (!entry && path !== '' && !path.endsWith('/')) {
+      const index = await files.lookup(`${path}/index.html`);
+      // Express's originalUrl still holds the mount path it strips from req.url.
+      const asked = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+      if (index && index.class !== 'private') return sendRedirect(res, folderUrl(asked), head);
+    }
     if (!entry && fallback && isNavigation(req, path)) entry = await files.lookup(fallback);
     // Private files (source maps by default, bundler bookkeeping) exist but are not for the public.
     if (entry?.class === 'private') return sendError(res, 404, head);

@@ -10,6 +10,27 @@ const REASONS: Record<number, string> = {
 };
 
 /**
+ * A permanent redirect, revalidated like a document: a later release may replace the folder with a file.
+ */
+export function sendRedirect(res: ServerResponse, location: string, head: boolean): void {
+  const body = `301 Moved Permanently: ${location}\n`;
+  res.writeHead(301, {
+    Location: location,
+    'Cache-Control': 'no-cache',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(head ? undefined : body);
+}
+
+/** The request's URL with a `/` after its path, the query kept: `/pages/admin?x=1` → `/pages/admin/?x=1`. */
+export function folderUrl(url: string): string {
+  const at = url.search(/[?#]/);
+  return at < 0 ? `${url}/` : `${url.slice(0, at)}/${url.slice(at)}`;
+}
+
+/**
  * An error response. Always `no-store` and without Vary or cache tags: a CDN that kept a 404 for
  * an asset the next deploy is about to upload would break every page that references it.
  */

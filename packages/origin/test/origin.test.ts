@@ -121,6 +121,19 @@ describe('origin handler over real HTTP', () => {
     expect(JSON.parse(r.body.toString())).toEqual({ release });
   });
 
+  it("sends a folder's page asked for without its slash to the folder's URL, not the SPA fallback", async () => {
+    // A multi-page app's /docs: the home page in its place would be the wrong page, and under a relative
+    // base its ./assets/ links would resolve in the wrong folder.
+    const r = await get(url, '/docs?from=mail', { Accept: 'text/html' });
+    expect(r.status).toBe(301);
+    expect(r.headers.location).toBe('/docs/?from=mail');
+    expect(r.headers['cache-control']).toBe('no-cache');
+    expect(r.body.toString()).not.toContain('<!doctype html>');
+    expect((await get(url, '/docs', {}, 'HEAD')).headers.location).toBe('/docs/');
+    // A route of the SPA, with no folder of that name, still gets index.html.
+    expect((await get(url, '/settings', { Accept: 'text/html' })).status).toBe(200);
+  });
+
   it('falls back to index.html for navigations only', async () => {
     const nav = await get(url, '/settings/profile', { Accept: 'text/html,application/xhtml+xml' });
     expect(nav.status).toBe(200);
