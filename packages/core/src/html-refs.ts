@@ -10,12 +10,15 @@ const ATTR =
  * `content` attributes (and the URL attributes of Astro's `<astro-island>`), resolved against the
  * document's location and the build's `base`.
  * Only paths present in `known` are returned (external URLs, routes and anchors drop out), sorted.
+ * `origins`: absolute URLs that stand for the output directory's root, where the pages link the build's
+ * files on another origin (Vite's renderBuiltUrl to a CDN: `https://cdn.example/app/`).
  */
 export function htmlReferences(
   html: string,
   htmlPath: string,
   base: string,
   known: ReadonlySet<string>,
+  origins: readonly string[] = [],
 ): string[] {
   const found = new Set<string>();
   const baseDir = base === '' || base === './' || !base.startsWith('/') ? null : base;
@@ -23,7 +26,10 @@ export function htmlReferences(
     const value = match[1] ?? match[2] ?? '';
     for (const candidate of value.split(',')) {
       const url = candidate.trim().split(/\s+/)[0] ?? '';
-      const path = resolveRef(url, htmlPath, baseDir);
+      const origin = origins.find((o) => url.startsWith(o));
+      const path = origin
+        ? posix.normalize(url.slice(origin.length).replace(/[?#].*$/, ''))
+        : resolveRef(url, htmlPath, baseDir);
       if (path && known.has(path)) found.add(path);
     }
   }

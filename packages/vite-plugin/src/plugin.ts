@@ -68,6 +68,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
   let cspNonce: string | undefined;
   // Vite's experimental.renderBuiltUrl: where the pages link the build's files when not at the base.
   let renderBuiltUrl: RenderBuiltUrl | undefined;
+  // The roots renderBuiltUrl gave this build's pages (a CDN origin), for the manifest's HTML references.
+  const assetOrigins = new Set<string>();
   let viteLogger: { info(message: string): void } | undefined;
   let uploader: Uploader | undefined;
   let controlFiles: string[] = [];
@@ -173,6 +175,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       failed = false;
       release = undefined;
       stamped.clear();
+      assetOrigins.clear();
       session = undefined;
       seen.clear();
     },
@@ -221,6 +224,10 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         if (named.warning) ctx.warn(named.warning);
         const html = unstampedHtml(entries);
         if (html.length === 0) return;
+        for (const page of html) {
+          const origin = renderedFolder(renderBuiltUrl, '', page.fileName);
+          if (origin && /^(https?:)?\/\//.test(origin)) assetOrigins.add(origin);
+        }
         // Over what is final now: every file recorded (this output's and earlier outputs', the HTML with
         // the placeholder) and the public files Vite copies, which are on disk before this hook in every
         // major but are read from publicDir so files left in outDir by an earlier build never count.
@@ -409,6 +416,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       base,
       assetsDir,
       ...classifyOptions(),
+      assetOrigins: [...assetOrigins],
       // The id stamped into the HTML; a build without HTML gets one over the files on disk.
       release,
       ...finishingSteps(options, uploader, early, dir, logger),

@@ -196,6 +196,10 @@ describe.each(VITE_NAMES)('renderBuiltUrl to a CDN origin with %s', (vite) => {
           expect(assetsUrl, path).toBe(`${CDN}assets/`);
           // The release file stays on the page's origin, at the base: it is a document, never the CDN's.
           expect(releaseUrl, path).toBe(`/${RELEASE_FILE}`);
+          // The links to the CDN count as the page's references, like links at the base.
+          const refs = manifest.files.find((f) => f.path === path)?.references ?? [];
+          expect(refs, path).toContain(entry!.slice(CDN.length));
+          expectReferencesOnDisk(manifest, path);
         }
       } finally {
         await app.cleanup();
