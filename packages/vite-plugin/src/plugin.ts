@@ -309,8 +309,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         const tags: HtmlTag[] = [...charset.tags, releaseMetaTag()];
         // The external guard's tag is added to the finished page, in generateBundle (withExternalGuard).
         if (options.guard && options.guard.mode === 'inline') {
-          const here = pageBase(base, context.path);
-          const assetsUrl = renderedFolder(renderBuiltUrl, assetsDir, context.path);
+          const here = pageBase(base, context.path ?? '');
+          const assetsUrl = renderedFolder(renderBuiltUrl, assetsDir, context.path ?? '');
           const code = await guardCode(here, assetsDir, options.releaseFile, false, assetsUrl);
           tags.push(inlineGuardTag(code, options.guard.nonce));
         }
