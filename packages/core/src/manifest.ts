@@ -55,6 +55,11 @@ export interface CreateManifestOptions {
   /** Glob patterns (relative to `dir`) to leave out. */
   ignore?: readonly string[];
   /**
+   * Where the build's files are served from when not under `base`: an absolute URL of another origin
+   * (SvelteKit's `paths.assets`). The HTML's links to it count as references to the output's files.
+   */
+  assetsBase?: string;
+  /**
    * Write the release file into `dir` and list it.
    * @default false
    */
@@ -143,7 +148,7 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   for (const file of files) {
     if (!/\.html?$/i.test(file.path)) continue;
     const html = await readFile(join(options.dir, file.path), 'utf8');
-    file.references = htmlReferences(html, file.path, base, known);
+    file.references = htmlReferences(html, file.path, base, known, options.assetsBase);
   }
 
   const release = options.release ?? releaseId(files.filter((f) => f.path !== releaseFile));

@@ -36,17 +36,20 @@ export async function loadGuard(): Promise<GuardModule> {
 /**
  * The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime.
  * `framework`: the variant for pages a framework writes, whose entry loads from an inline script.
+ * `assetsBase`: where the build's files are served from when not under `base` (SvelteKit's `paths.assets`,
+ * another origin).
  */
 export async function guardCode(
   base: string,
   assetsDir = '',
   releaseFile = RELEASE_FILE,
   framework = false,
+  assetsBase = base,
 ): Promise<string> {
   const mod = await loadGuard();
   const element = mod.renderGuard({
     releaseUrl: releaseUrlFor(base, releaseFile),
-    assetsUrl: assetsUrlFor(base, assetsDir),
+    assetsUrl: assetsUrlFor(assetsBase, assetsDir),
     ...(framework ? { framework } : {}),
   });
   const code = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(element)?.[1];

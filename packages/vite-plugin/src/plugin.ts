@@ -58,6 +58,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
   let base = '/';
   /** The framework's own site base, where it keeps it out of Vite's `base` (see Framework.siteBase). */
   let siteBase: string | undefined;
+  /** Where the framework serves its own files from, when not under the site base (Framework.assetsBase). */
+  let assetsBase: string | undefined;
   let assetsDir = options.assetsDir ?? '';
   let ssrBuild = false;
   let facts = new BundleFacts(root);
@@ -120,6 +122,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       root = config.root;
       base = config.base;
       siteBase = framework?.siteBase?.(config as { define?: Record<string, unknown> });
+      assetsBase = framework?.assetsBase?.(config as { define?: Record<string, unknown> });
       assetsDir = config.build.assetsDir;
       ssrBuild = Boolean(config.build.ssr);
       controlFiles = configuredControlFiles(config.build as Parameters<typeof configuredControlFiles>[0]);
@@ -344,6 +347,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       root,
       client,
       base: siteBase ?? base,
+      assetsBase,
       options,
       uploader,
       logger: hookLogger(ctx, info),
