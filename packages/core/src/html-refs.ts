@@ -8,28 +8,30 @@ const ATTR =
 /**
  * The output-directory paths an HTML document references through `src`, `href`, `srcset` and
  * `content` attributes (and the URL attributes of Astro's `<astro-island>`), resolved against the
- * document's location and the build's `base`.
+ * document's location and the build's `base`. A `base` that is an absolute URL (Vite's `base:
+ * 'https://cdn…/'`), and `assetsBase` (another origin the files are served from), map to the output's root.
  * Only paths present in `known` are returned (external URLs, routes and anchors drop out), sorted.
- * `origins`: absolute URLs that stand for the output directory's root, where the pages link the build's
- * files on another origin (Vite's renderBuiltUrl to a CDN: `https://cdn.example/app/`).
  */
 export function htmlReferences(
   html: string,
   htmlPath: string,
   base: string,
   known: ReadonlySet<string>,
-  origins: readonly string[] = [],
+  assetsBase?: string,
 ): string[] {
   const found = new Set<string>();
   const baseDir = base === '' || base === './' || !base.startsWith('/') ? null : base;
+  const origins = [base, assetsBase].filter(
+    (b): b is string => b !== undefined && /^https?:\/\//i.test(b) && b.endsWith('/'),
+  );
   for (const match of html.matchAll(ATTR)) {
     const value = match[1] ?? match[2] ?? '';
     for (const candidate of value.split(',')) {
-      const url = candidate.trim().split(/\s+/)[0] ?? '';
-      const origin = origins.find((o) => url.startsWith(o));
-      const path = origin
-        ? posix.normalize(url.slice(origin.length).replace(/[?#].*$/, ''))
-        : resolveRef(url, htmlPath, baseDir);
+      const raw = candidate.trim().split(/\s+/)[0] ?? '';
+      const origin = origins.find((o) => raw.toLowerCase().startsWith(o.toLowerCase()));
+      // On another origin: the part after it is a path from the output's root.
+      const url = origin ? `/${raw.slice(origin.length)}` : raw;
+      const path = resolveRef(url, htmlPath, origin ? null : baseDir);
       if (path && known.has(path)) found.add(path);
     }
   }

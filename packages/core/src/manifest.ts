@@ -50,17 +50,18 @@ export interface CreateManifestOptions {
   publicSourceMaps?: boolean;
   /** Output paths deliberately unhashed (service workers); classed `document`. */
   unhashed?: readonly string[];
-  /**
-   * Absolute URLs under which the pages link the build's files on another origin, each standing for the
-   * output directory's root (Vite's renderBuiltUrl to a CDN), so those links count as HTML references.
-   */
-  assetOrigins?: readonly string[];
   /** Output paths written for a server, never served (a renamed Vite backend manifest); classed `private`. */
   serverOnly?: readonly string[];
   /** Per-class Cache-Control overrides. */
   cacheControl?: Partial<CacheControlMap>;
   /** Glob patterns (relative to `dir`) to leave out. */
   ignore?: readonly string[];
+  /**
+   * Where the build's files are served from when not under `base`: an absolute URL of another origin
+   * (SvelteKit's `paths.assets`, Vite's renderBuiltUrl to a CDN). The HTML's links to it count as
+   * references to the output's files.
+   */
+  assetsBase?: string;
   /**
    * Write the release file into `dir` and list it.
    * @default false
@@ -151,7 +152,7 @@ export async function createManifest(options: CreateManifestOptions): Promise<Ma
   for (const file of files) {
     if (!/\.html?$/i.test(file.path)) continue;
     const html = await readFile(join(options.dir, file.path), 'utf8');
-    file.references = htmlReferences(html, file.path, base, known, options.assetOrigins);
+    file.references = htmlReferences(html, file.path, base, known, options.assetsBase);
   }
 
   const release = options.release ?? releaseId(files.filter((f) => f.path !== releaseFile));

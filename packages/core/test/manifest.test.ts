@@ -75,6 +75,23 @@ describe('createManifest', () => {
     ]);
   });
 
+  it('resolves links to an absolute-URL base or to the origin the files are served from (assetsBase); other origins drop out', async () => {
+    await put(
+      'index.html',
+      '<html><head><script type="module" src="https://cdn.example.com/app/assets/index-1a2b3c4d.js"></script><link rel="stylesheet" href="https://static.example.net/assets/index-0a1b2c3d.css"><script src="https://other.example.org/assets/lazy-9a8b7c6d.js"></script></head></html>',
+    );
+    await put('assets/index-1a2b3c4d.js', 'console.log(1)');
+    await put('assets/index-0a1b2c3d.css', 'body{}');
+    await put('assets/lazy-9a8b7c6d.js', 'export {}');
+    const refs = async (options: { base?: string; assetsBase?: string }) =>
+      (await createManifest({ dir, ...options })).files.find((f) => f.path === 'index.html')!.references;
+    expect(await refs({ base: 'https://cdn.example.com/app/' })).toEqual(['assets/index-1a2b3c4d.js']);
+    expect(await refs({ base: '/', assetsBase: 'https://static.example.net/' })).toEqual([
+      'assets/index-0a1b2c3d.css',
+    ]);
+    expect(await refs({ base: '/' })).toEqual([]);
+  });
+
   it('gives the same bytes for the same content and another release for other content', async () => {
     await fixture();
     const a = serializeManifest(await createManifest({ dir }));

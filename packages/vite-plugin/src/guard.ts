@@ -36,20 +36,20 @@ export async function loadGuard(): Promise<GuardModule> {
 /**
  * The guard's code for a build (without the `<script>` element), loaded from @skewless/runtime.
  * `framework`: the variant for pages a framework writes, whose entry loads from an inline script.
- * `assetsUrl`: the folder of the build's files as the page links them, when not base + assetsDir (a CDN
- * origin from renderBuiltUrl).
+ * `assetsBase`: where the build's files are served from when not under `base` (SvelteKit's `paths.assets`,
+ * Vite's renderBuiltUrl to a CDN: another origin).
  */
 export async function guardCode(
   base: string,
   assetsDir = '',
   releaseFile = RELEASE_FILE,
   framework = false,
-  assetsUrl = assetsUrlFor(base, assetsDir),
+  assetsBase = base,
 ): Promise<string> {
   const mod = await loadGuard();
   const element = mod.renderGuard({
     releaseUrl: releaseUrlFor(base, releaseFile),
-    assetsUrl,
+    assetsUrl: assetsUrlFor(assetsBase, assetsDir),
     ...(framework ? { framework } : {}),
   });
   const code = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(element)?.[1];

@@ -24,7 +24,7 @@ import { checkNames } from './name-check.js';
 import { applyNames, applyWorkerNames, type SeenPatterns, type WorkerConfig } from './names.js';
 import { preloadPendingHooks } from './preload-pending.js';
 import { setText, stampHtml, textOf, unstampedHtml } from './release-stamp.js';
-import { type RenderBuiltUrl, renderedFolder, renderedUrl } from './rendered-url.js';
+import { type RenderBuiltUrl, renderedAssetsBase, renderedUrl } from './rendered-url.js';
 import { finishingSteps, loadUploader, type Uploader, type UploadSession } from './run-upload.js';
 import type { SkewlessOptions } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -59,6 +59,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
   let base = '/';
   /** The framework's own site base, where it keeps it out of Vite's `base` (see Framework.siteBase). */
   let siteBase: string | undefined;
+  /** Where the framework serves its own files from, when not under the site base (Framework.assetsBase). */
+  let assetsBase: string | undefined;
   let assetsDir = options.assetsDir ?? '';
   let ssrBuild = false;
   let facts = new BundleFacts(root);
@@ -68,8 +70,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
   let cspNonce: string | undefined;
   // Vite's experimental.renderBuiltUrl: where the pages link the build's files when not at the base.
   let renderBuiltUrl: RenderBuiltUrl | undefined;
-  // The roots renderBuiltUrl gave this build's pages (a CDN origin), for the manifest's HTML references.
-  const assetOrigins = new Set<string>();
+  // The root renderBuiltUrl gave this build's pages (a CDN origin), for the manifest's HTML references.
+  let renderedBase: string | undefined;
   let viteLogger: { info(message: string): void } | undefined;
   let uploader: Uploader | undefined;
   let controlFiles: string[] = [];
@@ -127,6 +129,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       root = config.root;
       base = config.base;
       siteBase = framework?.siteBase?.(config as { define?: Record<string, unknown> });
+      assetsBase = framework?.assetsBase?.(config as { define?: Record<string, unknown> });
       assetsDir = config.build.assetsDir;
       ssrBuild = Boolean(config.build.ssr);
       if (!ssrBuild && !framework?.ownsNames)
@@ -175,7 +178,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       failed = false;
       release = undefined;
       stamped.clear();
-      assetOrigins.clear();
+      renderedBase = undefined;
       session = undefined;
       seen.clear();
     },
@@ -203,8 +206,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
           for (const page of unstampedHtml(Object.values(bundle) as BundleEntry[])) {
             // One file per folder depth under a relative base: its URLs resolve against the page.
             const here = pageBase(base, page.fileName);
-            const assetsUrl = renderedFolder(renderBuiltUrl, assetsDir, page.fileName);
-            const code = await guardCode(here, assetsDir, options.releaseFile, false, assetsUrl);
+            const cdn = renderedAssetsBase(renderBuiltUrl, assetsDir, page.fileName);
+            const code = await guardCode(here, assetsDir, options.releaseFile, false, cdn ?? here);
             const fileName = guardFileName(code, assetsDir, hash);
             // Named by us with its content hash, so it is immutable like the bundler's own files.
             if (!facts.has(fileName)) {
@@ -225,8 +228,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         const html = unstampedHtml(entries);
         if (html.length === 0) return;
         for (const page of html) {
-          const origin = renderedFolder(renderBuiltUrl, '', page.fileName);
-          if (origin && /^(https?:)?\/\//.test(origin)) assetOrigins.add(origin);
+          const cdn = renderedAssetsBase(renderBuiltUrl, assetsDir, page.fileName);
+          if (cdn && /^https?:\/\//i.test(cdn)) renderedBase ??= cdn;
         }
         // Over what is final now: every file recorded (this output's and earlier outputs', the HTML with
         // the placeholder) and the public files Vite copies, which are on disk before this hook in every
@@ -310,8 +313,8 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         // The external guard's tag is added to the finished page, in generateBundle (withExternalGuard).
         if (options.guard && options.guard.mode === 'inline') {
           const here = pageBase(base, context.path ?? '');
-          const assetsUrl = renderedFolder(renderBuiltUrl, assetsDir, context.path ?? '');
-          const code = await guardCode(here, assetsDir, options.releaseFile, false, assetsUrl);
+          const cdn = renderedAssetsBase(renderBuiltUrl, assetsDir, context.path ?? '');
+          const code = await guardCode(here, assetsDir, options.releaseFile, false, cdn ?? here);
           tags.push(inlineGuardTag(code, options.guard.nonce));
         }
         return { html: charset.html, tags };
@@ -377,6 +380,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       root,
       client,
       base: siteBase ?? base,
+      assetsBase,
       options,
       uploader,
       logger: hookLogger(ctx, info),
@@ -416,7 +420,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
       base,
       assetsDir,
       ...classifyOptions(),
-      assetOrigins: [...assetOrigins],
+      ...(renderedBase ? { assetsBase: renderedBase } : {}),
       // The id stamped into the HTML; a build without HTML gets one over the files on disk.
       release,
       ...finishingSteps(options, uploader, early, dir, logger),

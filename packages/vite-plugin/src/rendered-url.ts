@@ -27,17 +27,20 @@ export function renderedUrl(
 const PROBE = 'skewless-probe.js';
 
 /**
- * The folder URL of the build's files as a page links them under renderBuiltUrl (`https://cdn.example/assets/`),
- * for the guard, which answers only for files under it: with the base's `/assets/` it took the page's own
- * entry on the CDN for a third party's script. Undefined when renderBuiltUrl leaves the page's links alone
- * or names a probe file in the folder otherwise than by its name at the end.
+ * Where a page links the build's files under renderBuiltUrl, as the root of the output directory
+ * (`https://cdn.example/app/` for `https://cdn.example/app/assets/…`): the guard's `assetsBase`, which answers
+ * only for files under it (with the base's `/assets/` it took the page's own entry on the CDN for a third
+ * party's script), and the manifest's, whose links there count as references. Asked for a probe file in the
+ * assets folder, as Vite asks for a page's entry. Undefined when renderBuiltUrl leaves the page's links alone
+ * or names the probe otherwise than by its path at the end.
  */
-export function renderedFolder(
+export function renderedAssetsBase(
   render: RenderBuiltUrl | undefined,
   assetsDir: string,
   page: string,
 ): string | undefined {
   const dir = assetsDir.replace(/^\/+|\/+$/g, '');
-  const url = renderedUrl(render, `${dir ? `${dir}/` : ''}${PROBE}`, page);
-  return url?.endsWith(`/${PROBE}`) ? url.slice(0, -PROBE.length) : undefined;
+  const path = `${dir ? `${dir}/` : ''}${PROBE}`;
+  const url = renderedUrl(render, path, page);
+  return url?.endsWith(`/${path}`) ? url.slice(0, -path.length) : undefined;
 }

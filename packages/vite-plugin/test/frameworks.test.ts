@@ -217,6 +217,21 @@ describe('sites under a path', () => {
     );
   });
 
+  test('SvelteKit with paths.assets (another origin): the guard answers for that origin, the pages reference their files there', async () => {
+    const cwd = join(FIXTURES, 'sveltekit');
+    await rm(join(cwd, 'build'), { recursive: true, force: true });
+    const result = await build('sveltekit', 'vite', { SKEWLESS_FIXTURE_ASSETS: 'https://cdn.example.com' });
+    expect(result.code, result.output).toBe(0);
+    const manifest = JSON.parse(
+      await readFile(join(cwd, 'build', '.skewless', 'manifest.json'), 'utf8'),
+    ) as Manifest;
+    const html = await readFile(join(cwd, 'build', 'index.html'), 'utf8');
+    expect(html).toContain('href="https://cdn.example.com/_app/immutable/entry/start.');
+    expect(guardArgs(html)).toEqual(['/skewless.json', 'https://cdn.example.com/_app/immutable/']);
+    const refs = manifest.files.find((f) => f.path === 'index.html')?.references ?? [];
+    expect(refs.some((r) => r.startsWith('_app/immutable/entry/start.'))).toBe(true);
+  });
+
   test('Astro with base (no trailing slash): the guard asks under it, the island scripts count as the page references', async () => {
     const cwd = join(FIXTURES, 'astro');
     await rm(join(cwd, 'dist'), { recursive: true, force: true });

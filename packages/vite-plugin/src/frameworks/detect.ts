@@ -30,6 +30,11 @@ export interface Framework {
    * guard's folder of build files are under it. Ends with `/`.
    */
   siteBase?: (config: { define?: Record<string, unknown> }) => string | undefined;
+  /**
+   * Where the framework's own files are served from when that is not under the site base (SvelteKit's
+   * `paths.assets`, an absolute URL of another origin). Ends with `/`.
+   */
+  assetsBase?: (config: { define?: Record<string, unknown> }) => string | undefined;
 }
 
 /** A framework Skewless cannot describe yet: the build fails with what to do instead. */
@@ -41,6 +46,13 @@ export interface UnsupportedFramework {
   why: string;
   /** What to do instead, when Skewless has another entry for this framework. */
   instead?: string;
+}
+
+/** A path SvelteKit defines for its runtime (a JSON string, '' for none), with a trailing `/`. */
+function definedPath(given: unknown): string | undefined {
+  if (typeof given !== 'string') return undefined;
+  const path = JSON.parse(given) as unknown;
+  return typeof path === 'string' ? `${path}/` : undefined;
 }
 
 type Known = ({ supported: Framework } | { unsupported: UnsupportedFramework }) & {
@@ -55,11 +67,11 @@ const FRAMEWORKS: readonly Known[] = [
       ownsNames: true,
       // Its plugin defines `paths.base` for its runtime (as a JSON string, '' for the root); the pages
       // link relatively and compute the base in the browser, so nothing else in the build names it.
-      siteBase: ({ define }) => {
-        const given = define?.__SVELTEKIT_PATHS_BASE__;
-        if (typeof given !== 'string') return undefined;
-        const base = JSON.parse(given) as unknown;
-        return typeof base === 'string' ? `${base}/` : undefined;
+      siteBase: ({ define }) => definedPath(define?.__SVELTEKIT_PATHS_BASE__),
+      // `paths.assets` ('' unless the files are served from another origin).
+      assetsBase: ({ define }) => {
+        const assets = definedPath(define?.__SVELTEKIT_PATHS_ASSETS__);
+        return assets === '/' ? undefined : assets;
       },
     },
     plugin: (name) => name.startsWith('vite-plugin-sveltekit'),

@@ -25,6 +25,8 @@ export interface FinishFrameworkOptions {
   client: ClientBuild;
   /** The base of the build that closes (the server build's is absolute where the client's is `./`). */
   base: string;
+  /** Where the framework's files are served from when not under `base` (SvelteKit's `paths.assets`). */
+  assetsBase?: string;
   options: ResolvedOptions;
   uploader: Uploader | undefined;
   logger: Logger;
@@ -64,7 +66,7 @@ export async function finishFramework(o: FinishFrameworkOptions): Promise<void> 
   );
   const appDir = immutable?.slice(0, -'/immutable'.length);
   const versionFile = appDir && paths.includes(`${appDir}/version.json`) ? [`${appDir}/version.json`] : [];
-  const guard = await guardTags(dir, base, assetsDir, hash, options);
+  const guard = await guardTags(dir, base, assetsDir, hash, options, o.assetsBase);
   if (guard.file) facts.push({ path: guard.file, hashed: true });
   const pages = paths.filter((p) => /\.html?$/i.test(p));
   for (const page of pages) await injectTags(join(dir, page), [releaseMetaTag(), ...guard.tags]);
@@ -77,6 +79,7 @@ export async function finishFramework(o: FinishFrameworkOptions): Promise<void> 
     root: o.root,
     facts,
     base,
+    ...(o.assetsBase ? { assetsBase: o.assetsBase } : {}),
     assetsDir,
     hash,
     publicSourceMaps: options.publicSourceMaps,
@@ -155,11 +158,12 @@ async function guardTags(
   assetsDir: string,
   hash: HashFormat,
   options: ResolvedOptions,
+  assetsBase = base,
 ): Promise<{ tags: HtmlTag[]; file?: string }> {
   if (!options.guard) return { tags: [] };
   // The framework's entry loads from an inline script (React Router's inline module, SvelteKit's inline
   // import(), Astro's island loader), which the general guard cannot tell from a third party's.
-  const code = await guardCode(base, assetsDir, options.releaseFile, true);
+  const code = await guardCode(base, assetsDir, options.releaseFile, true, assetsBase);
   if (options.guard.mode !== 'external') return { tags: [inlineGuardTag(code, options.guard.nonce)] };
   const file = guardFileName(code, assetsDir, hash);
   await writeFile(join(dir, file), code);
