@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HashFormat } from '@skewless/core';
 import { RELEASE_FILE, RELEASE_META, RELEASE_PLACEHOLDER, SkewlessError } from '@skewless/core';
-import type { HtmlTag } from './html.js';
+import { escapeAttr, type HtmlTag } from './html.js';
 
 /** The part of `@skewless/runtime/guard` the plugin uses. */
 interface GuardModule {
@@ -133,8 +133,4 @@ export function withExternalGuard(html: string, src: string, nonce: string | und
   const end = at + RELEASE_META_TAG.length;
   const attrs = ` src="${escapeAttr(src)}"${nonce ? ` nonce="${escapeAttr(nonce)}"` : ''}`;
   return `${html.slice(0, end)}<script${attrs}></script>${html.slice(end)}`;
-}
-
-function escapeAttr(value: string): string {
-  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
 }

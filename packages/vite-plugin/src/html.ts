@@ -42,3 +42,8 @@ export function charsetFirst(html: string): { html: string; tags: HtmlTag[] } {
     tags: [{ tag: 'meta', attrs: { charset: match[1] }, injectTo: 'head-prepend' }],
   };
 }
+
+/** A value for a double-quoted HTML attribute. */
+export function escapeAttr(value: string): string {
+  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+}

@@ -12,7 +12,7 @@ import {
 } from '@skewless/core';
 import { externalGuardTag, guardCode, guardFileName, inlineGuardTag, isAbsoluteBase } from '../guard.js';
 import type { HtmlTag } from '../html.js';
-import { charsetFirst, releaseMetaTag } from '../html.js';
+import { charsetFirst, escapeAttr, releaseMetaTag } from '../html.js';
 import { finishingSteps, type Uploader } from '../run-upload.js';
 import type { ResolvedOptions } from '../validate-options.js';
 import type { Framework } from './detect.js';
@@ -201,8 +201,4 @@ function renderTag(tag: HtmlTag): string {
     .join('');
   if (VOID.has(tag.tag)) return `<${tag.tag}${attrs}>`;
   return `<${tag.tag}${attrs}>${tag.children ?? ''}</${tag.tag}>`;
-}
-
-function escapeAttr(value: string): string {
-  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
 }
