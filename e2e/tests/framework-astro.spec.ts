@@ -1,13 +1,11 @@
 import { expect, type Page, test } from '@playwright/test';
 import {
-  buildFramework,
   errorScreen,
-  type FrameworkBuild,
-  type FrameworkSite,
   failuresSeen,
+  missingFiles,
   reloadRecorded,
   settledAt,
-  startFrameworkSite,
+  twoReleases,
   watchTab,
 } from './framework-helpers/vite-frameworks.js';
 
@@ -23,24 +21,7 @@ import {
  */
 const ERROR_SCREEN = /error/i;
 
-let r1: FrameworkBuild;
-let r2: FrameworkBuild;
-let site: FrameworkSite | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  r1 = await buildFramework('astro', 'r1');
-  r2 = await buildFramework('astro', 'r2');
-  expect(r1.release).not.toBe(r2.release);
-});
-
-test.afterEach(async () => {
-  await site?.close();
-  site = undefined;
-});
-
-const missing = (site: FrameworkSite) =>
-  site.log.filter((line) => line.startsWith('404') && !line.endsWith('/favicon.ico'));
+const rel = twoReleases('astro');
 
 /** Scroll the island into view, which hydrates it (`client:visible`). */
 const scrollToIsland = (page: Page) => page.locator('#counter').scrollIntoViewIfNeeded();
@@ -48,32 +29,32 @@ const scrollToIsland = (page: Page) => page.locator('#counter').scrollIntoViewIf
 test('release 2 live with release 1 kept: the island of the open tab hydrates, no reload, no error', async ({
   page,
 }) => {
-  site = await startFrameworkSite(r1.dir);
+  const site = await rel.start(rel.r1.dir);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await expect(page.locator('#home')).toHaveText('Home r1');
   // Not hydrated yet: it is below the fold.
   await expect(page.locator('#counter')).toHaveAttribute('data-hydrated', '');
 
-  site.serve(r2.dir, r1.dir);
+  site.serve(rel.r2.dir, rel.r1.dir);
   await scrollToIsland(page);
   await expect(page.locator('#counter')).toHaveAttribute('data-hydrated', 'r1');
   await page.click('#counter');
   await expect(page.locator('#counter')).toHaveText('1');
   await settledAt(page, watch, 1);
   expect(watch.pageErrors).toEqual([]);
-  expect(missing(site)).toEqual([]);
+  expect(missingFiles(site)).toEqual([]);
 });
 
 test("release 1's files gone: the island's failed import gives one guarded reload onto release 2", async ({
   page,
 }) => {
-  site = await startFrameworkSite(r1.dir);
+  const site = await rel.start(rel.r1.dir);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await expect(page.locator('#home')).toHaveText('Home r1');
 
-  site.serve(r2.dir);
+  site.serve(rel.r2.dir);
   await scrollToIsland(page);
   await expect(page.locator('#home')).toHaveText('Home r2');
   await scrollToIsland(page);
@@ -82,8 +63,8 @@ test("release 1's files gone: the island's failed import gives one guarded reloa
   await expect(page.locator('#counter')).toHaveText('1');
   await settledAt(page, watch, 2);
   expect(site.documents).toEqual(['/', '/']);
-  expect(await reloadRecorded(page, r1.release)).not.toBeNull();
-  expect(missing(site)).toEqual([expect.stringMatching(/^404 \/_astro\/Counter\.[\w-]+\.js$/)]);
+  expect(await reloadRecorded(page, rel.r1.release)).not.toBeNull();
+  expect(missingFiles(site)).toEqual([expect.stringMatching(/^404 \/_astro\/Counter\.[\w-]+\.js$/)]);
   // The rejection nothing caught is the failure the guard answered, on the old page.
   expect(watch.pageErrors).toHaveLength(1);
   expect(watch.pageErrors[0]).toMatch(
@@ -95,8 +76,8 @@ test("release 1's files gone: the island's failed import gives one guarded reloa
 test('a cache that keeps serving release 1\u2019s page: exactly one reload, then no loop', async ({
   page,
 }) => {
-  site = await startFrameworkSite(r2.dir);
-  site.staleDocuments(r1.dir, Number.POSITIVE_INFINITY);
+  const site = await rel.start(rel.r2.dir);
+  site.staleDocuments(rel.r1.dir, Number.POSITIVE_INFINITY);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await scrollToIsland(page);

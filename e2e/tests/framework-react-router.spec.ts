@@ -1,13 +1,11 @@
 import { expect, test } from '@playwright/test';
 import {
-  buildFramework,
   errorScreen,
-  type FrameworkBuild,
-  type FrameworkSite,
   failuresSeen,
+  missingFiles,
   reloadRecorded,
   settledAt,
-  startFrameworkSite,
+  twoReleases,
   watchTab,
 } from './framework-helpers/vite-frameworks.js';
 
@@ -19,61 +17,44 @@ import {
 /** React Router's default error boundary. */
 const ERROR_SCREEN = /Application Error/;
 
-let r1: FrameworkBuild;
-let r2: FrameworkBuild;
-let site: FrameworkSite | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  r1 = await buildFramework('react-router', 'r1');
-  r2 = await buildFramework('react-router', 'r2');
-  expect(r1.release).not.toBe(r2.release);
-});
-
-test.afterEach(async () => {
-  await site?.close();
-  site = undefined;
-});
-
-const missing = (site: FrameworkSite) =>
-  site.log.filter((line) => line.startsWith('404') && !line.endsWith('/favicon.ico'));
+const rel = twoReleases('react-router');
 
 test('release 2 live with release 1 kept: the open tab navigates to its lazy route, no reload, no error', async ({
   page,
 }) => {
-  site = await startFrameworkSite(r1.dir);
+  const site = await rel.start(rel.r1.dir);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await expect(page.locator('#home')).toHaveText('home r1');
 
-  site.serve(r2.dir, r1.dir);
+  site.serve(rel.r2.dir, rel.r1.dir);
   await page.click('#open');
   await expect(page.locator('#lazy')).toHaveText('lazy r1');
   await settledAt(page, watch, 1);
   expect(watch.pageErrors).toEqual([]);
   expect(await errorScreen(page)).toBe('');
-  expect(missing(site)).toEqual([]);
+  expect(missingFiles(site)).toEqual([]);
 });
 
 test("release 1's files gone: React Router's own reload, exactly one, lands on release 2", async ({
   page,
 }) => {
-  site = await startFrameworkSite(r1.dir);
+  const site = await rel.start(rel.r1.dir);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await expect(page.locator('#home')).toHaveText('home r1');
 
-  site.serve(r2.dir);
+  site.serve(rel.r2.dir);
   await page.click('#open');
   await expect(page.locator('#home')).toHaveText('home r2');
   await page.click('#open');
   await expect(page.locator('#lazy')).toHaveText('lazy r2');
   await settledAt(page, watch, 2);
   expect(site.documents).toEqual(['/', '/']);
-  expect(missing(site)).toEqual([expect.stringMatching(/^404 \/assets\/lazy-[0-9a-f]{8}\.js$/)]);
+  expect(missingFiles(site)).toEqual([expect.stringMatching(/^404 \/assets\/lazy-[0-9a-f]{8}\.js$/)]);
   // React Router's reload, not Skewless's: the failed import() never reaches the guard or the runtime
   // (no vite:preloadError), so the loop guard records nothing.
-  expect(await reloadRecorded(page, r1.release)).toBeNull();
+  expect(await reloadRecorded(page, rel.r1.release)).toBeNull();
   expect(watch.pageErrors).toEqual([]);
   expect(await errorScreen(page)).toBe('');
 });
@@ -81,16 +62,18 @@ test("release 1's files gone: React Router's own reload, exactly one, lands on r
 test("first load of release 1's cached page, its inline module's imports gone: one reload onto release 2", async ({
   page,
 }) => {
-  site = await startFrameworkSite(r2.dir);
-  site.staleDocuments(r1.dir, 1);
+  const site = await rel.start(rel.r2.dir);
+  site.staleDocuments(rel.r1.dir, 1);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await expect(page.locator('#home')).toHaveText('home r2');
   await page.click('#open');
   await expect(page.locator('#lazy')).toHaveText('lazy r2');
   await settledAt(page, watch, 2);
-  expect(await reloadRecorded(page, r1.release)).not.toBeNull();
-  expect(missing(site)).toContainEqual(expect.stringMatching(/^404 \/assets\/manifest-[0-9a-f]{8}\.js$/));
+  expect(await reloadRecorded(page, rel.r1.release)).not.toBeNull();
+  expect(missingFiles(site)).toContainEqual(
+    expect.stringMatching(/^404 \/assets\/manifest-[0-9a-f]{8}\.js$/),
+  );
   expect(watch.pageErrors).toEqual([]);
   expect(await errorScreen(page)).toBe('');
 });
@@ -98,8 +81,8 @@ test("first load of release 1's cached page, its inline module's imports gone: o
 test('a cache that keeps serving release 1\u2019s page: exactly one reload, then no loop', async ({
   page,
 }) => {
-  site = await startFrameworkSite(r2.dir);
-  site.staleDocuments(r1.dir, Number.POSITIVE_INFINITY);
+  const site = await rel.start(rel.r2.dir);
+  site.staleDocuments(rel.r1.dir, Number.POSITIVE_INFINITY);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   // The second document's inline module fails the same way; the guard sees it and leaves it.

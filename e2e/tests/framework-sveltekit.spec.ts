@@ -1,13 +1,11 @@
 import { expect, test } from '@playwright/test';
 import {
-  buildFramework,
   errorScreen,
-  type FrameworkBuild,
-  type FrameworkSite,
   failuresSeen,
+  missingFiles,
   reloadRecorded,
   settledAt,
-  startFrameworkSite,
+  twoReleases,
   watchTab,
 } from './framework-helpers/vite-frameworks.js';
 
@@ -20,31 +18,17 @@ import {
 /** SvelteKit's default error page (500, "Internal Error"). */
 const ERROR_SCREEN = /Internal Error/;
 
-let r1: FrameworkBuild;
-let r2: FrameworkBuild;
-let site: FrameworkSite | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  r1 = await buildFramework('sveltekit', 'r1');
-  r2 = await buildFramework('sveltekit', 'r2');
-  expect(r1.release).not.toBe(r2.release);
-});
-
-test.afterEach(async () => {
-  await site?.close();
-  site = undefined;
-});
+const rel = twoReleases('sveltekit');
 
 test('release 2 live with release 1 kept: the open tab navigates to its lazy route, no reload, no error', async ({
   page,
 }) => {
-  site = await startFrameworkSite(r1.dir);
+  const site = await rel.start(rel.r1.dir);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await expect(page.locator('#home')).toHaveText('Home r1');
 
-  site.serve(r2.dir, r1.dir);
+  site.serve(rel.r2.dir, rel.r1.dir);
   await page.click('#open');
   await expect(page.locator('#lazy')).toHaveText('Lazy r1');
   await page.click('button');
@@ -53,22 +37,22 @@ test('release 2 live with release 1 kept: the open tab navigates to its lazy rou
   expect(watch.pageErrors).toEqual([]);
   expect(await errorScreen(page)).toBe('');
   // Every file the tab asked for was there (the browser's own favicon request aside).
-  expect(site.log.filter((line) => line.startsWith('404') && !line.endsWith('/favicon.ico'))).toEqual([]);
+  expect(missingFiles(site)).toEqual([]);
 });
 
 test("release 1's files gone: the lazy route recovers with one guarded reload onto release 2, no error page", async ({
   page,
 }) => {
-  site = await startFrameworkSite(r1.dir);
+  const site = await rel.start(rel.r1.dir);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await expect(page.locator('#home')).toHaveText('Home r1');
 
-  site.serve(r2.dir);
+  site.serve(rel.r2.dir);
   await page.click('#open');
   // The runtime's reload lands on the page the tab was on (the navigation had not happened): release 2.
   await expect(page.locator('#home')).toHaveText('Home r2');
-  expect(await reloadRecorded(page, r1.release)).not.toBeNull();
+  expect(await reloadRecorded(page, rel.r1.release)).not.toBeNull();
   await page.click('#open');
   await expect(page.locator('#lazy')).toHaveText('Lazy r2');
   await settledAt(page, watch, 2);
@@ -79,8 +63,8 @@ test("release 1's files gone: the lazy route recovers with one guarded reload on
 });
 
 test("first load of release 1's cached page, its entry gone: one reload onto release 2", async ({ page }) => {
-  site = await startFrameworkSite(r2.dir);
-  site.staleDocuments(r1.dir, 1);
+  const site = await rel.start(rel.r2.dir);
+  site.staleDocuments(rel.r1.dir, 1);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await expect(page.locator('#home')).toHaveText('Home r2');
@@ -88,7 +72,7 @@ test("first load of release 1's cached page, its entry gone: one reload onto rel
   await expect(page.locator('#lazy')).toHaveText('Lazy r2');
   await settledAt(page, watch, 2);
   // The guard on the old page counted its reload under release 1's key.
-  expect(await reloadRecorded(page, r1.release)).not.toBeNull();
+  expect(await reloadRecorded(page, rel.r1.release)).not.toBeNull();
   expect(site.log.some((line) => /^404 \/_app\/immutable\/entry\//.test(line))).toBe(true);
   // The inline script's import() rejected with nobody to catch it: the failure the guard answered.
   expect(watch.pageErrors).toHaveLength(1);
@@ -101,8 +85,8 @@ test("first load of release 1's cached page, its entry gone: one reload onto rel
 test('a cache that keeps serving release 1\u2019s page: exactly one reload, then no loop', async ({
   page,
 }) => {
-  site = await startFrameworkSite(r2.dir);
-  site.staleDocuments(r1.dir, Number.POSITIVE_INFINITY);
+  const site = await rel.start(rel.r2.dir);
+  site.staleDocuments(rel.r1.dir, Number.POSITIVE_INFINITY);
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   // The second document fails the same way; the guard sees it and leaves it (the reload within the window

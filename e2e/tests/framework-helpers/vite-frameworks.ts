@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { countLoads } from '../runtime-helpers/page.js';
 
 const run = promisify(execFile);
@@ -224,3 +224,47 @@ export async function settledAt(page: Page, watch: TabWatch, documents: number):
   expect(await page.evaluate(() => !!(window as { __skewless?: { p?: boolean } }).__skewless?.p)).toBe(false);
   expect(watch.loads.count).toBe(documents);
 }
+
+/**
+ * Release 1 and release 2 of a fixture, built once for the spec file, and the site each test starts
+ * (`start`), closed after it.
+ */
+export function twoReleases(framework: Framework): {
+  readonly r1: FrameworkBuild;
+  readonly r2: FrameworkBuild;
+  start: (...initial: string[]) => Promise<FrameworkSite>;
+} {
+  let r1: FrameworkBuild | undefined;
+  let r2: FrameworkBuild | undefined;
+  let site: FrameworkSite | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    r1 = await buildFramework(framework, 'r1');
+    r2 = await buildFramework(framework, 'r2');
+    expect(r1.release).not.toBe(r2.release);
+  });
+  test.afterEach(async () => {
+    await site?.close();
+    site = undefined;
+  });
+  const built = (b: FrameworkBuild | undefined) => {
+    if (!b) throw new Error('the releases are built in beforeAll');
+    return b;
+  };
+  return {
+    get r1() {
+      return built(r1);
+    },
+    get r2() {
+      return built(r2);
+    },
+    start: async (...initial) => {
+      site = await startFrameworkSite(...initial);
+      return site;
+    },
+  };
+}
+
+/** The requests a site answered 404, the browser's own favicon request aside. */
+export const missingFiles = (site: FrameworkSite) =>
+  site.log.filter((line) => line.startsWith('404') && !line.endsWith('/favicon.ico'));
