@@ -104,6 +104,10 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
   const http = client.config.requestHandler as unknown as { handle: Parameters<typeof withDeadline>[0] };
   http.handle = withDeadline(http.handle.bind(http), timeout);
   useFastListing(client);
+  // The SDK logs nothing of ours (SILENT_SDK_LOGGER), yet its logger middleware copies every request's
+  // input and output through the schema's sensitive-data filter first: 2-3 % of a 2,000-file upload's
+  // CPU in a profile. Without it nothing changes but that work.
+  client.middlewareStack.remove('loggerMiddleware');
   /** Upload ids that `abortUpload` aborts: their failures are the command's, not swallowed below. */
   const explicitAborts = new Set<string>();
   // The SigV4 signature can cover a SHA-256 of the body, which costs a full extra hash of every byte
