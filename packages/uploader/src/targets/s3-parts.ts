@@ -22,8 +22,8 @@ export interface PartsRequest {
   /** The manifest's SHA-256 of the file: bytes read to send that hash otherwise are never completed. */
   sha256: string;
   partSize: number;
-  /** Parts read or in flight at once: the part buffers this upload holds, each of `partSize`. */
-  partsInFlight: number;
+  /** The target's part buffers: a part is read into one and holds it until the server answered. */
+  buffers: PartBuffers;
   /** The bytes of the parts the server has acknowledged so far. */
   onBytes?: (sent: number) => void;
 }
@@ -35,10 +35,10 @@ export interface PartsResult {
 }
 
 /**
- * One file sent in parts, read once: each part is read from disk into one of a few reused buffers,
- * hashed (its MD5 for Content-MD5, and the whole file's SHA-256 in order), and sent while the next is
- * read. Memory is `partsInFlight × partSize` whatever the file's size, and no chunk is copied into a
- * part buffer (lib-storage, used before, assembled 8 MiB parts from stream chunks: copies and garbage
+ * One file sent in parts, read once: each part is read from disk into one of the target's reused
+ * buffers ({@link PartBuffers}), hashed (its MD5 for Content-MD5, and the whole file's SHA-256 in
+ * order), and sent while the next is read. Memory is bounded by the buffers, whatever the files' sizes,
+ * and no chunk is copied into a part buffer (lib-storage, used before, assembled 8 MiB parts from stream chunks: copies and garbage
  * that a CPU profile of a 1 GB upload put at a fifth of its time, and ~40 MiB more peak RSS). The
  * upload is completed only if the bytes read are the manifest's, so nothing else becomes visible;
  * on any failure it is aborted, so no part is left to pay for.
@@ -95,40 +95,37 @@ export class PartsUpload {
   }
 
   async #sendParts(signal: AbortSignal): Promise<{ etags: string[]; md5s: Buffer[] }> {
-    const { sdk, client, params, file, bytes, partSize, partsInFlight, onBytes } = this.#request;
+    const { sdk, client, params, file, bytes, partSize, buffers, onBytes } = this.#request;
     const handle = await open(file, 'r');
     const sha256 = createHash('sha256');
     const etags: string[] = [];
     const md5s: Buffer[] = [];
-    const free: Buffer[] = [];
-    let buffers = 0;
-    /** Resolves the next reader waiting for a buffer. */
-    let waiting: (() => void) | undefined;
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
     let sent = 0;
     try {
-      for (let offset = 0, part = 1; offset < bytes && failure === undefined; offset += partSize, part++) {
-        if (free.length === 0 && buffers >= partsInFlight)
-          await new Promise<void>((resolve) => {
-            waiting = resolve;
-          });
-        if (failure !== undefined || signal.aborted) break;
-        let buffer = free.pop();
-        if (!buffer) {
-          buffer = Buffer.allocUnsafe(Math.min(partSize, bytes));
-          buffers++;
-        }
+      for (let offset = 0, part = 1; offset < bytes; offset += partSize, part++) {
         const length = Math.min(partSize, bytes - offset);
-        let filled = 0;
-        while (filled < length) {
-          const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
-          // Shorter than the manifest says: it changed after the build.
-          if (bytesRead === 0) throw staleFile(file);
-          filled += bytesRead;
+        const buffer = await buffers.take(length);
+        if (failure !== undefined || signal.aborted) {
+          buffers.give(buffer);
+          break;
         }
-        const body = buffer.subarray(0, length);
-        sha256.update(body);
+        let body: Buffer;
+        try {
+          let filled = 0;
+          while (filled < length) {
+            const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+            // Shorter than the manifest says: it changed after the build.
+            if (bytesRead === 0) throw staleFile(file);
+            filled += bytesRead;
+          }
+          body = buffer.subarray(0, length);
+          sha256.update(body);
+        } catch (error) {
+          buffers.give(buffer);
+          throw error;
+        }
         const md5 = createHash('md5').update(body).digest();
         md5s.push(md5);
         const number = part;
@@ -157,14 +154,10 @@ export class PartsUpload {
           )
           .finally(() => {
             inFlight.delete(sending);
-            free.push(buffer);
-            const next = waiting;
-            waiting = undefined;
-            next?.();
+            buffers.give(buffer);
           });
         inFlight.add(sending);
       }
-      await Promise.all(inFlight);
     } finally {
       await Promise.allSettled(inFlight);
       await handle.close();
@@ -173,6 +166,37 @@ export class PartsUpload {
     if (signal.aborted) throw Object.assign(new Error('Upload aborted.'), { name: 'AbortError' });
     if (sha256.digest('hex') !== this.#request.sha256) throw staleFile(file);
     return { etags, md5s };
+  }
+}
+
+/**
+ * The part buffers of one target, shared by its multipart uploads: at most `most` at once, so memory is
+ * `most × size` however many large files go up together, and one file alone may use them all (as many
+ * parts in flight as a slow link needs). Buffers are reused, not left to the garbage collector; a part
+ * larger than `size` (files above ~70 GiB) gets a buffer of its own, still counted.
+ */
+export class PartBuffers {
+  readonly #free: Buffer[] = [];
+  readonly #waiting: (() => void)[] = [];
+  #taken = 0;
+
+  constructor(
+    readonly size: number,
+    readonly most: number,
+  ) {}
+
+  /** A buffer of at least `length` bytes, once one is free (first come, first served). */
+  async take(length: number): Promise<Buffer> {
+    while (this.#taken >= this.most) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#taken++;
+    const free = length <= this.size ? this.#free.pop() : undefined;
+    return free ?? Buffer.allocUnsafe(Math.max(length, this.size));
+  }
+
+  give(buffer: Buffer): void {
+    this.#taken--;
+    if (buffer.length === this.size) this.#free.push(buffer);
+    this.#waiting.shift()?.();
   }
 }
 

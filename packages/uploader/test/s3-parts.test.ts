@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Target, protectedTransport } from '../src/targets/s3.js';
+import { PartBuffers } from '../src/targets/s3-parts.js';
 import { upload } from '../src/upload/upload.js';
 import { makeBuildDir } from './helpers/build-dir.js';
 import { startRecordingProxy, startS3 } from './helpers/s3.js';
@@ -12,7 +13,7 @@ let s3: Awaited<ReturnType<typeof startS3>>;
 let scratch: string;
 beforeAll(async () => {
   s3 = await startS3();
-  scratch = await mkdtemp(join(tmpdir(), 'skewless-unsigned-'));
+  scratch = await mkdtemp(join(tmpdir(), 'skewless-parts-'));
 });
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
@@ -109,5 +110,48 @@ describe('bodies sent as UNSIGNED-PAYLOAD, checked by Content-MD5 and the sha256
       await target.close();
       await proxy.close();
     }
+  });
+});
+
+describe('PartBuffers: the part buffers one target shares among its multipart uploads', () => {
+  it('hands out at most `most` at once, first come first served, and reuses what is given back', async () => {
+    const pool = new PartBuffers(1024, 2);
+    const a = await pool.take(1024);
+    const b = await pool.take(100);
+    const order: string[] = [];
+    const third = pool.take(1024).then((buffer) => {
+      order.push('third');
+      return buffer;
+    });
+    const fourth = pool.take(1024).then((buffer) => {
+      order.push('fourth');
+      return buffer;
+    });
+    // Both wait: two are out. Settle every pending callback before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]);
+    pool.give(a);
+    expect(await third).toBe(a);
+    expect(order).toEqual(['third']);
+    pool.give(b);
+    expect(await fourth).toBe(b);
+    expect(order).toEqual(['third', 'fourth']);
+  });
+
+  it('a part larger than the pool size gets a buffer of its own, counted, and not kept', async () => {
+    const pool = new PartBuffers(1024, 1);
+    const big = await pool.take(4096);
+    expect(big.length).toBe(4096);
+    let waited = true;
+    const next = pool.take(1024).then((buffer) => {
+      waited = false;
+      return buffer;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waited).toBe(true);
+    pool.give(big);
+    const small = await next;
+    expect(small.length).toBe(1024);
+    expect(small).not.toBe(big);
   });
 });
