@@ -66,6 +66,30 @@ describe('bodies sent as UNSIGNED-PAYLOAD, checked by Content-MD5 and the sha256
     }
   });
 
+  it('with a threshold below every size, bytes held in memory (small files, the publish lock) still go in one PutObject', async () => {
+    const b = await makeBuildDir({
+      'assets/small-0a1b2c3d.js': 'export {}\n',
+      'index.html': '<!doctype html>',
+    });
+    const proxy = await startRecordingProxy(s3.server.endpoint);
+    try {
+      const result = await upload({
+        dir: b.dir,
+        to: 's3://skewless/tiny-threshold',
+        endpoint: proxy.endpoint,
+        credentials: s3.credentials,
+        multipartThreshold: 1,
+        html: true,
+      });
+      expect(result.uploaded).toBe(2);
+      expect(proxy.requests.filter((r) => r.url.includes('uploads')).map((r) => r.url)).toEqual([]);
+      expect((await s3.body('tiny-threshold/index.html')).toString()).toBe('<!doctype html>');
+    } finally {
+      await proxy.close();
+      await b.remove();
+    }
+  });
+
   it('a file sent in parts unread whose bytes are not the manifest’s is refused before it becomes visible', async () => {
     const file = join(scratch, 'blob.bin');
     const bytes = randomBytes(9 * 1024 * 1024);

@@ -257,7 +257,9 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
         ...(conditional ? { IfNoneMatch: '*' } : {}),
       };
       try {
-        if (request.bytes >= options.multipartThreshold) {
+        // Bytes already in memory (small files, the publish lock) go in one PutObject whatever the
+        // threshold: the part sender reads from the file, and a lock has none.
+        if (request.bytes >= options.multipartThreshold && !request.body) {
           await multipart(async () => {
             if (interrupted)
               throw new SkewlessError('UPLOAD_FAILED', `interrupted before writing ${key(request.path)}.`);

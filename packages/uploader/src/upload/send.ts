@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest, UploadPlanEntry, UploadProgress } from '@skewless/core';
-import { mapLimit, SkewlessError } from '@skewless/core';
+import { mapLimit, SkewlessError, WHOLE_FILE_LIMIT } from '@skewless/core';
 import type { PutRequest, Target } from '../targets/target.js';
 import { digestForSend, type LocalDigests, type SendDigest } from './digest.js';
 import type { PlannedEntry } from './plan.js';
@@ -31,8 +31,12 @@ export async function transfer(
     // so it must be the digest of what is sent, not only of a file of the same size. The same read
     // gives the MD5 the verifying listing compares ETags with, and a small file's bytes for the PUT.
     // A target that checks the bytes as it sends them, before they become visible (S3 in parts), is
-    // handed a large file unread: it is read once, not once to check and again to send.
-    const unread = !send.checked.has(entry.path) && target.checksWhileSending?.(file.bytes) === true;
+    // handed a large file unread: it is read once, not once to check and again to send. A small one is
+    // read whole and sent from memory in one request, whatever the multipart threshold.
+    const unread =
+      !send.checked.has(entry.path) &&
+      file.bytes > WHOLE_FILE_LIMIT &&
+      target.checksWhileSending?.(file.bytes) === true;
     const digest =
       send.checked.get(entry.path) ??
       (unread ? await sizeOnly(local) : await digestForSend(local).catch(() => undefined));
