@@ -194,8 +194,9 @@ describe('upload to a real local S3 server (s3rver)', () => {
           );
         return undefined;
       });
-      await upload(options(next.dir, to, { html: true, endpoint: p.endpoint }));
+      const result = await upload(options(next.dir, to, { html: true, endpoint: p.endpoint }));
       expect(p.requests.filter((r) => r.url.includes('list-type=2'))).toHaveLength(listings);
+      expect(result.files.find((f) => f.path === 'index.html')?.action).toBe('skip');
       // Planned 'upload' on the first listing; under the lock the key already holds these bytes.
       expect(
         p.requests.some(

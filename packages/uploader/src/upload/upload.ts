@@ -354,24 +354,24 @@ async function finish(
       if (options.html) {
         now = await publishedNow(target, manifest, concurrency);
         const heads = now.heads;
-        documents = (
-          await planUpload({
-            manifest: { ...manifest, files: manifest.files.filter((f) => f.class === 'document') },
-            dir,
-            digests,
-            key: (path) => target.key(path),
-            remote: now.objects,
-            head: (path) => (heads?.has(path) ? Promise.resolve(heads.get(path)) : target.head(path)),
-            html: true,
-            includePrivate: false,
-            force: false,
-            concurrency,
-          })
-        ).filter((e) => e.action === 'upload');
-        for (const e of documents) {
+        const replanned = await planUpload({
+          manifest: { ...manifest, files: manifest.files.filter((f) => f.class === 'document') },
+          dir,
+          digests,
+          key: (path) => target.key(path),
+          remote: now.objects,
+          head: (path) => (heads?.has(path) ? Promise.resolve(heads.get(path)) : target.head(path)),
+          html: true,
+          includePrivate: false,
+          force: false,
+          concurrency,
+        });
+        // Every document's entry says what was done: one another upload already put there is a skip.
+        for (const e of replanned) {
           const entry = plan.find((p) => p.path === e.path);
           if (entry) Object.assign(entry, { action: e.action, reason: e.reason });
         }
+        documents = replanned.filter((e) => e.action === 'upload');
       }
       if (now && !now.heads) await checkPrecache(manifest, dir, now.objects, target.url);
       // HTML first, then the control files (a service worker that installs must find the new HTML to
