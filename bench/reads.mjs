@@ -1,5 +1,5 @@
 // Counts how often the engine opens files below one directory for reading, by wrapping the fs functions
-// it reads with (readFile, createReadStream, copyFile). Installed once; `count(dir, fn)` measures one call.
+// it reads with (readFile, createReadStream, copyFile, openSync for reading). Installed once; `count(dir, fn)` measures one call.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
@@ -17,6 +17,12 @@ const wrap = (object, name) => {
   };
 };
 wrap(fs, 'createReadStream');
+// core reads a small file whole on a descriptor of its own (openSync with 'r').
+const openSync = fs.openSync;
+fs.openSync = function (path, flags, ...rest) {
+  if (flags === undefined || flags === 'r') seen(path);
+  return openSync.call(this, path, flags, ...rest);
+};
 wrap(fsp, 'readFile');
 wrap(fsp, 'copyFile');
 syncBuiltinESMExports();

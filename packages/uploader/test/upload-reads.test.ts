@@ -21,7 +21,11 @@ const originals = {
   readFile: fsp.readFile,
   copyFile: fsp.copyFile,
   open: fsp.open,
+  openSync: fs.openSync,
+  closeSync: fs.closeSync,
 };
+/** Descriptors of build files opened synchronously for reading (small files are read whole so). */
+const syncOpened = new Map<number, string>();
 function count(path: unknown) {
   const p = String(path);
   if (watched && p.startsWith(watched)) opened.set(p, (opened.get(p) ?? 0) + 1);
@@ -34,6 +38,25 @@ beforeAll(async () => {
     createReadStream: (path: fs.PathLike, ...rest: unknown[]) => {
       count(path);
       return (originals.createReadStream as (...a: unknown[]) => unknown)(path, ...rest);
+    },
+    openSync: (path: fs.PathLike, flags?: fs.OpenMode, ...rest: unknown[]) => {
+      const fd = (originals.openSync as (...a: unknown[]) => number)(path, flags, ...rest);
+      if (flags === undefined || flags === 'r') {
+        count(path);
+        syncOpened.set(fd, String(path));
+      }
+      return fd;
+    },
+    // The whole-file read is over when its descriptor closes: that is when the file is rewritten.
+    closeSync: (fd: number) => {
+      (originals.closeSync as (fd: number) => void)(fd);
+      const path = syncOpened.get(fd);
+      syncOpened.delete(fd);
+      const change = changeAfterRead;
+      if (change && path === change.path) {
+        changeAfterRead = undefined;
+        fs.writeFileSync(change.path, change.bytes);
+      }
     },
   });
   Object.assign(fsp, {
@@ -60,7 +83,11 @@ beforeAll(async () => {
   syncBuiltinESMExports();
 });
 afterAll(async () => {
-  Object.assign(fs, { createReadStream: originals.createReadStream });
+  Object.assign(fs, {
+    createReadStream: originals.createReadStream,
+    openSync: originals.openSync,
+    closeSync: originals.closeSync,
+  });
   Object.assign(fsp, { readFile: originals.readFile, copyFile: originals.copyFile, open: originals.open });
   syncBuiltinESMExports();
   await s3?.close();

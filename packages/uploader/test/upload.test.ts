@@ -135,7 +135,7 @@ describe('upload to a real local S3 server (s3rver)', () => {
     expect(p.requests.map((r) => r.method).sort()).toEqual(['GET', 'GET', 'GET', 'HEAD']);
   });
 
-  it('records the request sequence: pending record, listing, assets (If-None-Match on immutable), verify listing, publish lock, document copies, current pointer, records, a fresh listing, then HTML', async () => {
+  it('records the request sequence: pending record, listing, assets (If-None-Match on immutable), verify listing, publish lock, document copies, current pointer, records, a HEAD of each document, then HTML', async () => {
     const b = await build();
     const { prefix, to } = freshTarget();
     const p = await proxy();
@@ -164,12 +164,47 @@ describe('upload to a real local S3 server (s3rver)', () => {
         "HEAD /skewless/[prefix]/.skewless/current.json",
         "PUT /skewless/[prefix]/.skewless/releases/[release].json",
         "HEAD /skewless/[prefix]/.skewless/releases/[release].json",
-        "GET /skewless/ (list prefix=[prefix]/)",
+        "HEAD /skewless/[prefix]/index.html",
+        "HEAD /skewless/[prefix]/skewless.json",
         "PUT /skewless/[prefix]/index.html",
         "PUT /skewless/[prefix]/skewless.json",
         "DELETE /skewless/[prefix]/.skewless/publish-lock.json",
       ]
     `);
+  });
+
+  it('under the publish lock a few documents are HEADed, many are listed: either way the documents are planned again on what the keys hold then', async () => {
+    const pages: Record<string, string> = { ...VITE_LIKE };
+    for (let i = 0; i < 20; i++) pages[`page-${i}/index.html`] = `<!doctype html><title>${i}</title>`;
+    // Listings: the plan's (no asset changed, so it is also the verifying one), and with many documents
+    // the one under the lock.
+    for (const [files, listings] of [
+      [VITE_LIKE, 1],
+      [pages, 2],
+    ] as const) {
+      const { prefix, to } = freshTarget();
+      await upload(options((await build(files)).dir, to, { html: true }));
+      const html = '<!doctype html><title>v2</title>';
+      const next = await build({ ...files, 'index.html': html });
+      // Another writer puts the very bytes of this release's HTML there while this upload takes the lock.
+      const p = await proxy(async (req) => {
+        if (req.method === 'PUT' && req.url.includes('/.skewless/publish-lock.json'))
+          await s3.client.send(
+            new PutObjectCommand({ Bucket: 'skewless', Key: `${prefix}/index.html`, Body: html }),
+          );
+        return undefined;
+      });
+      const result = await upload(options(next.dir, to, { html: true, endpoint: p.endpoint }));
+      expect(p.requests.filter((r) => r.url.includes('list-type=2'))).toHaveLength(listings);
+      expect(result.files.find((f) => f.path === 'index.html')?.action).toBe('skip');
+      // Planned 'upload' on the first listing; under the lock the key already holds these bytes.
+      expect(
+        p.requests.some(
+          (r) => r.method === 'PUT' && r.url.split('?')[0] === `/skewless/${prefix}/index.html`,
+        ),
+      ).toBe(false);
+      expect((await s3.body(`${prefix}/index.html`)).toString()).toBe(html);
+    }
   });
 
   it('refuses other bytes under an existing hashed name and writes nothing, not even the assets', async () => {

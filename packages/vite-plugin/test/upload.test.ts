@@ -121,17 +121,29 @@ describe('the upload after the build reads what the manifest read', () => {
   test('vite8: each asset is read once by the plugin and its upload (the manifest step hands its digests over)', async () => {
     const work = await tempDir();
     const fsp = (await import('node:fs/promises')).default;
+    const fs = (await import('node:fs')).default;
     const { syncBuiltinESMExports } = await import('node:module');
     const outDir = join(work.dir, 'dist');
     const reads = new Map<string, number>();
     const original = fsp.readFile;
-    // Counts whole-file reads below outDir (every file of this app is small, so none is streamed).
+    const originalOpenSync = fs.openSync;
+    const count = (path: unknown) => {
+      const p = String(path);
+      if (p.startsWith(`${outDir}/`))
+        reads.set(p.slice(outDir.length + 1), (reads.get(p.slice(outDir.length + 1)) ?? 0) + 1);
+    };
+    // Counts whole-file reads below outDir (every file of this app is small, so none is streamed): by
+    // readFile, or on a descriptor opened for reading (how core reads a small file to hash it).
     Object.assign(fsp, {
       readFile: (path: unknown, ...rest: unknown[]) => {
-        const p = String(path);
-        if (p.startsWith(`${outDir}/`))
-          reads.set(p.slice(outDir.length + 1), (reads.get(p.slice(outDir.length + 1)) ?? 0) + 1);
+        count(path);
         return (original as (...a: unknown[]) => Promise<unknown>)(path, ...rest);
+      },
+    });
+    Object.assign(fs, {
+      openSync: (path: unknown, flags?: unknown, ...rest: unknown[]) => {
+        if (flags === undefined || flags === 'r') count(path);
+        return (originalOpenSync as (...a: unknown[]) => number)(path, flags, ...rest);
       },
     });
     syncBuiltinESMExports();
@@ -150,6 +162,7 @@ describe('the upload after the build reads what the manifest read', () => {
         expect(await readFile(join(bucket, f.path)), f.path).toEqual(await original(join(outDir, f.path)));
     } finally {
       Object.assign(fsp, { readFile: original });
+      Object.assign(fs, { openSync: originalOpenSync });
       syncBuiltinESMExports();
       await work.cleanup();
     }

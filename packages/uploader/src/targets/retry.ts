@@ -141,6 +141,7 @@ export function withRetries(target: Target, options: RetryOptions): Target {
     readText: (path) => retry(() => target.readText(path)),
     remove: (path) => retry(() => target.remove(path)),
     removeMany: (objects) => retry(() => target.removeMany(objects)),
+    ...(target.checksWhileSending && { checksWhileSending: (bytes) => target.checksWhileSending!(bytes) }),
     ...(target.incompleteUploads && { incompleteUploads: () => retry(() => target.incompleteUploads!()) }),
     ...(target.abortUpload && { abortUpload: (upload) => retry(() => target.abortUpload!(upload)) }),
     ...(target.abortInFlight && { abortInFlight: () => target.abortInFlight!() }),

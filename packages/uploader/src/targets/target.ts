@@ -76,6 +76,12 @@ export interface PutRequest {
    * once more.
    */
   sentMultipartEtag?: string;
+  /**
+   * Not read before this request, so `md5` is unknown: set only when {@link Target.checksWhileSending}
+   * said so for the file's size. The target hashes the bytes as it reads them to send, and refuses
+   * (`INVALID_MANIFEST`, nothing visible under the key) bytes whose SHA-256 is not `sha256`.
+   */
+  unread?: boolean;
 }
 
 /** The outcome of a write: `exists` when a conditional write found the key taken (HTTP 412). */
@@ -104,6 +110,12 @@ export interface Target {
   /** One object's size, ETag and stored sha256, or undefined when absent. */
   head(path: string): Promise<RemoteHead | undefined>;
   put(request: PutRequest): Promise<PutOutcome>;
+  /**
+   * Whether a file of `bytes` is sent so that its bytes can still be refused after they were read and
+   * before the object becomes visible (S3: in parts, checked before CompleteMultipartUpload): such a
+   * file need not be read once to check it and again to send it (see `PutRequest.unread`).
+   */
+  checksWhileSending?(bytes: number): boolean;
   /** Write a small document (the release manifest) that is not a file of the build. */
   putText(path: string, body: string, contentType: string, cacheControl: string): Promise<void>;
   /** A small text object (a release manifest), or undefined when absent. */

@@ -1,6 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest, UploadPlanEntry, UploadProgress } from '@skewless/core';
-import { mapLimit, SkewlessError } from '@skewless/core';
+import { mapLimit, SkewlessError, WHOLE_FILE_LIMIT } from '@skewless/core';
 import type { PutRequest, Target } from '../targets/target.js';
 import { digestForSend, type LocalDigests, type SendDigest } from './digest.js';
 import type { PlannedEntry } from './plan.js';
@@ -29,9 +30,18 @@ export async function transfer(
     // The manifest's sha256 is stored as the object's metadata and later trusted to call bytes equal,
     // so it must be the digest of what is sent, not only of a file of the same size. The same read
     // gives the MD5 the verifying listing compares ETags with, and a small file's bytes for the PUT.
-    const digest = send.checked.get(entry.path) ?? (await digestForSend(local).catch(() => undefined));
+    // A target that checks the bytes as it sends them, before they become visible (S3 in parts), is
+    // handed a large file unread: it is read once, not once to check and again to send. A small one is
+    // read whole and sent from memory in one request, whatever the multipart threshold.
+    const unread =
+      !send.checked.has(entry.path) &&
+      file.bytes > WHOLE_FILE_LIMIT &&
+      target.checksWhileSending?.(file.bytes) === true;
+    const digest =
+      send.checked.get(entry.path) ??
+      (unread ? await sizeOnly(local) : await digestForSend(local).catch(() => undefined));
     send.checked.delete(entry.path);
-    if (digest?.bytes !== file.bytes || digest.sha256 !== file.sha256) {
+    if (digest?.bytes !== file.bytes || (!unread && digest.sha256 !== file.sha256)) {
       throw new SkewlessError(
         'INVALID_MANIFEST',
         `${local} ${digest === undefined ? 'is missing' : digest.bytes !== file.bytes ? `has ${digest.bytes} bytes, the manifest says ${file.bytes}` : 'has other bytes than the manifest says (sha256 differs)'}: the manifest is out of date. Rebuild, then upload again.`,
@@ -44,7 +54,7 @@ export async function transfer(
       partial = sent;
       report({ phase, files, bytes, key: entry.key });
     };
-    digests.remember(entry.path, digest.md5);
+    if (digest.md5) digests.remember(entry.path, digest.md5);
     // The body lives only until this file settles: at most `concurrency` small bodies at once.
     const request: PutRequest = {
       onBytes,
@@ -53,7 +63,8 @@ export async function transfer(
       body: digest.body,
       bytes: file.bytes,
       sha256: file.sha256,
-      md5: digest.md5,
+      ...(digest.md5 ? { md5: digest.md5 } : {}),
+      ...(unread ? { unread } : {}),
       contentType: file.contentType,
       cacheControl: file.cacheControl,
       release: manifest.release,
@@ -120,6 +131,12 @@ function documentsFailed(error: unknown, done: readonly string[], left: readonly
     `${said} Already replaced by this release: ${done.length > 0 ? done.join(', ') : 'no document'}. Not yet replaced (the previous release's, if there was one): ${left.map((e) => e.key).join(', ')}. Run the upload again to publish the rest.`,
     { cause: error },
   );
+}
+
+/** A file's size for a target that hashes it as it sends it (no digests yet), or undefined when missing. */
+async function sizeOnly(path: string): Promise<(Omit<SendDigest, 'md5'> & { md5?: string }) | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  return info?.isFile() ? { sha256: '', bytes: info.size } : undefined;
 }
 
 /** What every transfer needs. */

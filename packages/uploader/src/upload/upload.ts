@@ -35,7 +35,7 @@ import { throwIfInterrupted, withSignal } from '../targets/interrupt.js';
 import { openTarget } from '../targets/open.js';
 import { parseTarget } from '../targets/parse.js';
 import { withRetries } from '../targets/retry.js';
-import type { RemoteObject, Target } from '../targets/target.js';
+import type { RemoteHead, RemoteObject, Target } from '../targets/target.js';
 import { checkBuild } from './check-build.js';
 import { digestForSend, LocalDigests, type SendDigest } from './digest.js';
 import { DigestCache } from './digest-cache.js';
@@ -350,29 +350,30 @@ async function finish(
       } else if (record.record.documents.join('\n') !== before) {
         await store.write(record.record);
       }
-      let now: ReadonlyMap<string, RemoteObject> | undefined;
+      let now: PublishedNow | undefined;
       if (options.html) {
-        now = await target.list();
-        documents = (
-          await planUpload({
-            manifest: { ...manifest, files: manifest.files.filter((f) => f.class === 'document') },
-            dir,
-            digests,
-            key: (path) => target.key(path),
-            remote: now,
-            head: (path) => target.head(path),
-            html: true,
-            includePrivate: false,
-            force: false,
-            concurrency,
-          })
-        ).filter((e) => e.action === 'upload');
-        for (const e of documents) {
+        now = await publishedNow(target, manifest, concurrency);
+        const heads = now.heads;
+        const replanned = await planUpload({
+          manifest: { ...manifest, files: manifest.files.filter((f) => f.class === 'document') },
+          dir,
+          digests,
+          key: (path) => target.key(path),
+          remote: now.objects,
+          head: (path) => (heads?.has(path) ? Promise.resolve(heads.get(path)) : target.head(path)),
+          html: true,
+          includePrivate: false,
+          force: false,
+          concurrency,
+        });
+        // Every document's entry says what was done: one another upload already put there is a skip.
+        for (const e of replanned) {
           const entry = plan.find((p) => p.path === e.path);
           if (entry) Object.assign(entry, { action: e.action, reason: e.reason });
         }
+        documents = replanned.filter((e) => e.action === 'upload');
       }
-      if (now) await checkPrecache(manifest, dir, now, target.url);
+      if (now && !now.heads) await checkPrecache(manifest, dir, now.objects, target.url);
       // HTML first, then the control files (a service worker that installs must find the new HTML to
       // precache), then the release file, last and alone: the runtime reloads when it changes, and that
       // reload must find the new HTML already in place.
@@ -487,6 +488,37 @@ async function begin(
   }
   await store.waitForPrune(record.uploaded, logger);
   return { record, current: false, fresh: stored === undefined };
+}
+
+/** The documents' state under the publish lock: a listing, or (few documents) a HEAD of each. */
+interface PublishedNow {
+  objects: ReadonlyMap<string, RemoteObject>;
+  /** The HEADs the objects came from, when they did (a path absent here was not found). */
+  heads?: ReadonlyMap<string, RemoteHead | undefined>;
+}
+
+/** Up to this many documents, and no precaching service worker, they are HEADed rather than listed. */
+const HEAD_DOCUMENTS_UP_TO = 20;
+
+/**
+ * What the documents' keys hold now, read under the publish lock. A listing reads every key of the
+ * prefix (3 pages for 2,000 assets, 156-359 ms each time against s3rver), where a build's few
+ * documents are known by name: they are HEADed, at once. A service worker that precaches needs every
+ * key (see {@link checkPrecache}), and so do many documents: then the prefix is listed.
+ */
+async function publishedNow(target: Target, manifest: Manifest, concurrency: number): Promise<PublishedNow> {
+  const documents = manifest.files.filter((f) => f.class === 'document');
+  const precaches = documents.some((f) => /\.m?js$/.test(f.path) && isControlFile(f.path, manifest.hash));
+  if (precaches || documents.length > HEAD_DOCUMENTS_UP_TO) return { objects: await target.list() };
+  const heads = new Map<string, RemoteHead | undefined>();
+  const objects = new Map<string, RemoteObject>();
+  await mapLimit(documents, concurrency, async (f) => {
+    const head = await target.head(f.path);
+    heads.set(f.path, head);
+    if (head)
+      objects.set(f.path, { path: f.path, size: head.size, etag: head.etag, modified: head.modified });
+  });
+  return { objects, heads };
 }
 
 /**
