@@ -205,9 +205,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         if (options.guard && options.guard.mode === 'external') {
           for (const page of unstampedHtml(Object.values(bundle) as BundleEntry[])) {
             // One file per folder depth under a relative base: its URLs resolve against the page.
-            const here = pageBase(base, page.fileName);
-            const cdn = renderedAssetsBase(renderBuiltUrl, assetsDir, page.fileName);
-            const code = await guardCode(here, assetsDir, options.releaseFile, false, cdn ?? here);
+            const { here, code } = await pageGuard(page.fileName);
             const fileName = guardFileName(code, assetsDir, hash);
             // Named by us with its content hash, so it is immutable like the bundler's own files.
             if (!facts.has(fileName)) {
@@ -312,9 +310,7 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         const tags: HtmlTag[] = [...charset.tags, releaseMetaTag()];
         // The external guard's tag is added to the finished page, in generateBundle (withExternalGuard).
         if (options.guard && options.guard.mode === 'inline') {
-          const here = pageBase(base, context.path ?? '');
-          const cdn = renderedAssetsBase(renderBuiltUrl, assetsDir, context.path ?? '');
-          const code = await guardCode(here, assetsDir, options.releaseFile, false, cdn ?? here);
+          const { code } = await pageGuard(context.path ?? '');
           tags.push(inlineGuardTag(code, options.guard.nonce));
         }
         return { html: charset.html, tags };
@@ -366,6 +362,16 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
         ),
       )
       .catch(() => {});
+  }
+
+  /**
+   * The guard's code for one page, and the base its URLs resolve from there: a relative base climbs from
+   * a page in a subfolder (pageBase), and under renderBuiltUrl the build's files are the CDN's.
+   */
+  async function pageGuard(page: string): Promise<{ here: string; code: string }> {
+    const here = pageBase(base, page);
+    const cdn = renderedAssetsBase(renderBuiltUrl, assetsDir, page);
+    return { here, code: await guardCode(here, assetsDir, options.releaseFile, false, cdn ?? here) };
   }
 
   /**
