@@ -508,7 +508,7 @@ const HEAD_DOCUMENTS_UP_TO = 20;
  */
 async function publishedNow(target: Target, manifest: Manifest, concurrency: number): Promise<PublishedNow> {
   const documents = manifest.files.filter((f) => f.class === 'document');
-  const precaches = documents.some((f) => /\.m?js$/.test(f.path) && isControlFile(f.path, manifest.hash));
+  const precaches = documents.some((f) => isWorkerDocument(f, manifest));
   if (precaches || documents.length > HEAD_DOCUMENTS_UP_TO) return { objects: await target.list() };
   const heads = new Map<string, RemoteHead | undefined>();
   const objects = new Map<string, RemoteObject>();
@@ -519,6 +519,11 @@ async function publishedNow(target: Target, manifest: Manifest, concurrency: num
       objects.set(f.path, { path: f.path, size: head.size, etag: head.etag, modified: head.modified });
   });
   return { objects, heads };
+}
+
+/** A script published as a document because it names the release's files: a service worker that may precache. */
+function isWorkerDocument(file: Manifest['files'][number], manifest: Manifest): boolean {
+  return file.class === 'document' && /\.m?js$/.test(file.path) && isControlFile(file.path, manifest.hash);
 }
 
 /**
@@ -535,12 +540,7 @@ async function checkPrecache(
   const ours = new Set(manifest.files.filter((f) => f.class === 'document').map((f) => f.path));
   const problems: string[] = [];
   for (const worker of manifest.files) {
-    if (
-      worker.class !== 'document' ||
-      !/\.m?js$/.test(worker.path) ||
-      !isControlFile(worker.path, manifest.hash)
-    )
-      continue;
+    if (!isWorkerDocument(worker, manifest)) continue;
     const source = await readFile(join(dir, ...worker.path.split('/')), 'utf8');
     for (const url of precacheUrls(source)) {
       const path = precachePath(url, worker.path, manifest.base);
