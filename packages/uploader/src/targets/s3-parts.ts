@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SkewlessError } from '@skewless/core';
+import { SkewlessError, unreadableFile } from '@skewless/core';
 
 /** What a multipart upload of one file needs. */
 export interface PartsRequest {
@@ -97,7 +97,9 @@ export class PartsUpload {
 
   async #sendParts(signal: AbortSignal): Promise<{ etags: string[]; md5s: Buffer[] }> {
     const { sdk, client, params, file, bytes, partSize, buffers, onBytes } = this.#request;
-    const handle = await open(file, 'r');
+    const handle = await open(file, 'r').catch((error) => {
+      throw unreadableFile(file, error);
+    });
     const sha256 = createHash('sha256');
     const etags: string[] = [];
     const md5s: Buffer[] = [];
