@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, type Page, test } from '@playwright/test';
 import { countLoads } from '../runtime-helpers/page.js';
+import { contentTypeOf } from '../runtime-helpers/server.js';
 
 const run = promisify(execFile);
 
@@ -50,13 +51,6 @@ export async function buildFramework(framework: Framework, label: string): Promi
   const release = JSON.parse(await readFile(join(dir, 'skewless.json'), 'utf8')).release as string;
   return { dir, release };
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-};
 
 /** A static host for a framework's deployed folders, with the deploy states the specs need. */
 export interface FrameworkSite {
@@ -123,7 +117,7 @@ export async function startFrameworkSite(...initial: string[]): Promise<Framewor
     if (isDocument) documents.push(path);
     const control = path.endsWith('skewless.json') || path.endsWith('/version.json');
     res.writeHead(200, {
-      'content-type': TYPES[extname(found.file)] ?? 'application/octet-stream',
+      'content-type': contentTypeOf(found.file),
       'cache-control': isDocument || control ? 'no-cache' : 'public, max-age=31536000, immutable',
     });
     res.end(found.body);

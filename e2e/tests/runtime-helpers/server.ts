@@ -11,6 +11,9 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
+/** The Content-Type the test servers send for a file. */
+export const contentTypeOf = (file: string) => TYPES[extname(file)] ?? 'application/octet-stream';
+
 /** Stands for the CSP nonce in a built document; the server puts a fresh nonce in its place per response. */
 export const NONCE_PLACEHOLDER = 'SKEWLESS_TEST_NONCE';
 
@@ -68,7 +71,7 @@ export async function startReleaseServer(dir: string): Promise<ReleaseServer> {
     try {
       let body: Buffer | string = await readFile(join(base, file));
       const headers: Record<string, string> = {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-type': contentTypeOf(file),
         'cache-control': isDocument
           ? 'no-cache'
           : path.endsWith('skewless.json')
