@@ -24,10 +24,15 @@ export function sendRedirect(res: ServerResponse, location: string, head: boolea
   res.end(head ? undefined : body);
 }
 
-/** The request's URL with a `/` after its path, the query kept: `/pages/admin?x=1` → `/pages/admin/?x=1`. */
+/**
+ * The request's URL with a `/` after its path, the query kept: `/pages/admin?x=1` → `/pages/admin/?x=1`.
+ * Leading slashes (and backslashes, which browsers read as slashes) collapse to one: `//docs/` in a
+ * Location is the host `docs`, a redirect off the site.
+ */
 export function folderUrl(url: string): string {
-  const at = url.search(/[?#]/);
-  return at < 0 ? `${url}/` : `${url.slice(0, at)}/${url.slice(at)}`;
+  const own = url.replace(/^[/\\]+/, '/');
+  const at = own.search(/[?#]/);
+  return at < 0 ? `${own}/` : `${own.slice(0, at)}/${own.slice(at)}`;
 }
 
 /**

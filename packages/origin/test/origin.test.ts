@@ -130,6 +130,11 @@ describe('origin handler over real HTTP', () => {
     expect(r.headers['cache-control']).toBe('no-cache');
     expect(r.body.toString()).not.toContain('<!doctype html>');
     expect((await get(url, '/docs', {}, 'HEAD')).headers.location).toBe('/docs/');
+    // Never a protocol-relative Location (`//docs/` is the host "docs"): an open redirect.
+    for (const asked of ['//docs', '/\\docs'])
+      expect((await get(url, asked, { Accept: 'text/html' })).headers.location ?? '', asked).not.toMatch(
+        /^[/\\]{2}/,
+      );
     // A route of the SPA, with no folder of that name, still gets index.html.
     expect((await get(url, '/settings', { Accept: 'text/html' })).status).toBe(200);
   });
