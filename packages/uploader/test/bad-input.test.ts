@@ -91,8 +91,11 @@ describe('skewless upload refuses bad input', () => {
   });
 
   it('a build file the user may not read: named with the fix, exit 2, nothing written (with a manifest and without)', async () => {
-    // Root reads any file whatever its mode, so as root the CLI runs as nobody: a real EACCES either way.
-    const asRoot = process.getuid?.() === 0;
+    // Root reads any file whatever its mode (CAP_DAC_OVERRIDE), so as root the CLI runs without the two
+    // capabilities that let it: a real EACCES either way, from a file of the CLI's own user. (Running it
+    // as another user instead fails where the checkout lies under a private folder, as mktemp -d makes.)
+    const wrapper =
+      process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search'] : [];
     for (const [prefix, manifest] of [
       ['unreadable-manifest', true],
       ['unreadable-bare', false],
@@ -101,13 +104,12 @@ describe('skewless upload refuses bad input', () => {
       cleanups.push(b.remove);
       if (manifest) await writeManifest(b.dir, await createManifest({ dir: b.dir, writeReleaseFile: true }));
       const file = join(b.dir, 'assets', 'lazy-9a8b7c6d.js');
-      await chmod(b.dir, 0o755);
       await chmod(file, 0o000);
       const run = await runCli(
         built.cli,
         ['upload', b.dir, '--to', `s3://skewless/${prefix}`, '--html'],
-        { ...env(), HOME: tmpdir() },
-        asRoot ? { uid: 65534, gid: 65534 } : {},
+        env(),
+        wrapper,
       );
       expect(run.stderr, prefix).toContain(
         `[skewless] cannot read ${file} (EACCES: permission denied). Skewless reads every file of the build it uploads: make the file readable by the user running it (chmod a+r), or remove it from the build, then run again.`,

@@ -54,15 +54,22 @@ export function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   };
 }
 
-/** Run the CLI to completion (as another user with `as`, e.g. to meet a file only root could read). */
+/**
+ * Run the CLI to completion; under `wrapper` (a command and its arguments, such as `setpriv` with the
+ * capabilities to drop) when given.
+ */
 export function runCli(
   cli: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  as: { uid?: number; gid?: number } = {},
+  wrapper: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...as });
+    const [command, ...before] = [...wrapper, process.execPath];
+    const child = spawn(command as string, [...before, cli, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
