@@ -27,7 +27,7 @@ const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#(\d{1,7})|([a-zA-Z][a-zA-Z0-9]{0,30}))
  * undefined where reading it is doubtful (an entity the SDK would drop, a character beyond U+FFFF given by
  * number): the page then goes to the SDK.
  */
-function decode(text: string): string | undefined {
+export function decodeXmlText(text: string): string | undefined {
   let doubtful = false;
   const out = text.replace(
     ENTITY,
@@ -85,12 +85,12 @@ export function splitListingPage(xml: string): SplitPage | undefined {
     const modified = field(block, 'LastModified');
     if (typeof key !== 'string' || typeof size !== 'string' || !/^\d{1,16}$/.test(size)) return undefined;
     if (etag === null || modified === null) return undefined;
-    const Key = decode(key);
+    const Key = decodeXmlText(key);
     // The SDK reads a key of only white space with a line break as empty.
     if (Key === undefined || Key === '' || (Key.trim() === '' && Key.includes('\n'))) return undefined;
     const object: ListedObject = { Key, Size: Number(size) };
     if (etag !== undefined) {
-      const ETag = decode(etag);
+      const ETag = decodeXmlText(etag);
       if (ETag === undefined) return undefined;
       object.ETag = ETag;
     }

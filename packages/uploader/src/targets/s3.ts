@@ -9,6 +9,7 @@ import { MD5_ETAG } from '../upload/plan.js';
 import { withDeadline } from './deadline.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
+import { type DirectPutOutput, DirectPuts } from './s3-direct.js';
 import { useFastListing } from './s3-listing.js';
 import { PartBuffers, PartsUpload } from './s3-parts.js';
 import {
@@ -175,6 +176,25 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     );
   }
 
+  // Small bodies in memory skip the SDK's middleware stack once it showed the route (s3-direct.ts).
+  const direct = new DirectPuts(client, http.handle);
+  /** The object's headers of a PutObject, as the SDK serializes `params` and the middlewares above. */
+  const objectHeaders = (request: PutRequest, conditional: boolean): Record<string, string> => {
+    const headers: Record<string, string> = {
+      'content-type': request.contentType,
+      'cache-control': request.cacheControl,
+      'content-length': String(request.bytes),
+      'x-amz-meta-sha256': request.sha256,
+    };
+    if (request.release !== undefined) headers['x-amz-meta-release'] = request.release;
+    if (request.md5) headers['content-md5'] = Buffer.from(request.md5, 'hex').toString('base64');
+    if (options.acl) headers['x-amz-acl'] = options.acl;
+    if (conditional) headers['if-none-match'] = '*';
+    for (const [k, v] of extra) headers[k.toLowerCase()] = v;
+    if (request.md5 && unsignedBodies) headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+    return headers;
+  };
+
   const multipart = createLimiter(MULTIPART_AT_ONCE);
   const buffers = new PartBuffers(partSizeFor(0), PART_BUFFERS);
   /** The multipart uploads running now, with the manifest path each writes. */
@@ -289,15 +309,29 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             if (etag === expected) request.sentMultipartEtag = expected;
           });
         } else {
-          const put = await client.send(
-            new sdk.PutObjectCommand({
-              ...params,
-              // The hashed bytes when the engine kept them (small files), so the stored sha256 is theirs.
-              Body: request.body ?? createReadStream(request.file),
-              ContentLength: request.bytes,
-              ...(request.md5 ? { ContentMD5: Buffer.from(request.md5, 'hex').toString('base64') } : {}),
-            }),
-          );
+          const input = {
+            ...params,
+            // The hashed bytes when the engine kept them (small files), so the stored sha256 is theirs.
+            Body: request.body ?? createReadStream(request.file),
+            ContentLength: request.bytes,
+            ...(request.md5 ? { ContentMD5: Buffer.from(request.md5, 'hex').toString('base64') } : {}),
+          };
+          const viaSdk = () => client.send(new sdk.PutObjectCommand(input));
+          const body = request.body;
+          let put: DirectPutOutput;
+          if (!body) put = await viaSdk();
+          else if (!direct.ready)
+            put = await direct.learnFrom(params.Key, objectHeaders(request, conditional), viaSdk);
+          else {
+            try {
+              put = await direct.put(params.Key, objectHeaders(request, conditional), body);
+            } catch (error) {
+              // An unusual answer (a redirect, a skewed clock) turned the direct route off: the SDK, with
+              // all its handling of such answers, sends this write again at once.
+              if (direct.ready) throw error;
+              put = await viaSdk();
+            }
+          }
           // What the server reports, not what we sent: a server that ignores Content-MD5 (s3rver,
           // TOOLCHAIN.md) stores damaged bytes, and its ETag, the MD5 of what it holds, tells.
           const etag = unquote(put.ETag);

@@ -11,7 +11,8 @@ import { checkSigV4 } from './sigv4.js';
  * first half of the body reaches s3rver (with a length to match); `drip`: s3rver acts and its answer's
  * headers come at once, then its body one byte every `dripMs` (a socket never idle long enough for an idle
  * timeout: a 1 KiB listing takes over four minutes); `drip-headers`: the whole answer, status line and
- * headers first, one byte every `dripMs`.
+ * headers first, one byte every `dripMs`; `skewed-clock`: a 403 RequestTimeTooSkewed, S3's answer to a
+ * request signed by a clock 15 minutes off (an answer the client rarely sees mid-upload).
  */
 export type Fault =
   | 'hang'
@@ -22,7 +23,8 @@ export type Fault =
   | 'internal'
   | 'truncate'
   | 'drip'
-  | 'drip-headers';
+  | 'drip-headers'
+  | 'skewed-clock';
 
 /** One injected fault: `times` requests matching `match` get it (then they pass). */
 export interface FaultRule {
@@ -242,6 +244,15 @@ export async function startAwsProxy(
             ...(faults[i]!.retryAfter ? { 'retry-after': faults[i]!.retryAfter } : {}),
           },
           xmlError('SlowDown', 'Please reduce your request rate.'),
+        );
+      if (fault === 'skewed-clock')
+        return answer(
+          403,
+          { 'content-type': 'application/xml' },
+          xmlError(
+            'RequestTimeTooSkewed',
+            'The difference between the request time and the current time is too large.',
+          ),
         );
       if (fault === 'internal')
         return answer(
