@@ -129,7 +129,7 @@ export function withRetries(target: Target, options: RetryOptions): Target {
   return {
     url: target.url,
     key: (path) => target.key(path),
-    list: () => retry(() => target.list()),
+    list: (expected) => retry(() => target.list(expected)),
     head: (path) => retry(() => target.head(path)),
     put: (request) =>
       retry(() => {

@@ -7,6 +7,7 @@ import { createLimiter, SkewlessError } from '@skewless/core';
 import { MULTIPART_ETAG, multipartEtagOfParts, partSizeFor } from '../upload/multipart-etag.js';
 import { MD5_ETAG } from '../upload/plan.js';
 import { withDeadline } from './deadline.js';
+import { type KeyRange, listingRanges, placeOf } from './listing-ranges.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
 import { type DirectPutOutput, DirectPuts } from './s3-direct.js';
@@ -220,26 +221,43 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
     // Sent in parts: PartsUpload checks the bytes before CompleteMultipartUpload makes them visible.
     checksWhileSending: (bytes) => bytes >= options.multipartThreshold,
 
-    async list() {
-      const found = new Map<string, RemoteObject>();
+    async list(expected) {
       const strip = options.prefix ? options.prefix.length + 1 : 0;
-      const pages = sdk.paginateListObjectsV2(
-        { client },
-        { Bucket: options.bucket, Prefix: options.prefix ? `${options.prefix}/` : undefined },
-      );
-      try {
+      const ranges = listingRanges((expected ?? []).map(key));
+      const listRange = async (range: KeyRange) => {
+        const objects: RemoteObject[] = [];
+        const pages = sdk.paginateListObjectsV2(
+          { client },
+          {
+            Bucket: options.bucket,
+            Prefix: options.prefix ? `${options.prefix}/` : undefined,
+            StartAfter: range.after,
+          },
+        );
         for await (const page of pages) {
+          let past = false;
           for (const object of page.Contents ?? []) {
             if (!object.Key) continue;
-            const path = object.Key.slice(strip);
-            found.set(path, {
-              path,
+            const place = placeOf(object.Key, range);
+            if (place === 'past') past = true;
+            if (place !== 'in') continue;
+            objects.push({
+              path: object.Key.slice(strip),
               size: object.Size ?? 0,
               etag: unquote(object.ETag),
               modified: object.LastModified?.getTime(),
             });
           }
+          // The next range lists the rest.
+          if (past) break;
         }
+        return objects;
+      };
+      const found = new Map<string, RemoteObject>();
+      try {
+        // In key order, whichever range answered first, as one pass over the prefix would give them.
+        for (const objects of await Promise.all(ranges.map(listRange)))
+          for (const object of objects) found.set(object.path, object);
       } catch (error) {
         fail('listing')(error);
       }

@@ -105,8 +105,12 @@ export interface Target {
   readonly url: string;
   /** The key a manifest path is written to, as the user sees it (S3: with the prefix). */
   key(path: string): string;
-  /** Every object below the prefix (one paginated pass). A missing prefix lists as empty. */
-  list(): Promise<Map<string, RemoteObject>>;
+  /**
+   * Every object below the prefix, in key order. A missing prefix lists as empty. `expected`: paths the
+   * prefix is expected to hold (a manifest's), which a target may use to list key ranges at once; the
+   * listing holds every object all the same, expected or not.
+   */
+  list(expected?: readonly string[]): Promise<Map<string, RemoteObject>>;
   /** One object's size, ETag and stored sha256, or undefined when absent. */
   head(path: string): Promise<RemoteHead | undefined>;
   put(request: PutRequest): Promise<PutOutcome>;

@@ -97,7 +97,7 @@ export class EarlySends {
       dir: this.ctx.dir,
       digests: this.ctx.digests,
       key: (path) => target.key(path),
-      remote: await target.list(),
+      remote: await target.list(files.map((f) => f.path)),
       head: (path) => target.head(path),
       html: false,
       includePrivate: false,

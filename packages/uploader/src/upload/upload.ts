@@ -239,7 +239,8 @@ async function finish(
       );
   // The release's own record covers the files sent early now: their claim goes.
   if (early && record) await early.release(target);
-  const remote = await target.list();
+  const paths = manifest.files.map((f) => f.path);
+  const remote = await target.list(paths);
   logger.debug(`${target.url} holds ${remote.size} object(s)`);
   for (const [path, md5] of check?.md5s ?? []) digests.remember(path, md5);
   const sentEarly = reuseEarly(early, manifest);
@@ -309,7 +310,7 @@ async function finish(
     // skipped only on that evidence), so when nothing was written since, listing again would re-read
     // the same answer: it is listed again only after a write.
     const wrote = assets.length > 0 || sentEarly.size > 0;
-    await verifyListing(present, wrote ? await target.list() : remote, target.url, digests, confirm);
+    await verifyListing(present, wrote ? await target.list(paths) : remote, target.url, digests, confirm);
   }
   // Through the CDN too, when its URL is known: only files confirmed in storage, so no probe makes the
   // CDN cache a 404.
@@ -509,7 +510,8 @@ const HEAD_DOCUMENTS_UP_TO = 20;
 async function publishedNow(target: Target, manifest: Manifest, concurrency: number): Promise<PublishedNow> {
   const documents = manifest.files.filter((f) => f.class === 'document');
   const precaches = documents.some((f) => isWorkerDocument(f, manifest));
-  if (precaches || documents.length > HEAD_DOCUMENTS_UP_TO) return { objects: await target.list() };
+  if (precaches || documents.length > HEAD_DOCUMENTS_UP_TO)
+    return { objects: await target.list(manifest.files.map((f) => f.path)) };
   const heads = new Map<string, RemoteHead | undefined>();
   const objects = new Map<string, RemoteObject>();
   await mapLimit(documents, concurrency, async (f) => {
