@@ -48,7 +48,7 @@ const command: Command = async (argv, { logger }) => {
       if (!id) throw usage(`${target.url} has no current release; pass --release <id>`);
       const record = await store.read(id);
       if (!record) throw usage(`${target.url} holds no record of release ${id}`);
-      const listing = await target.list();
+      const listing = await target.list(record.manifest.files.map((f) => f.path));
       files = record.manifest.files.filter((f) => listing.has(f.path));
     } finally {
       await target.close();
