@@ -15,6 +15,22 @@ const cleanups = useS3((started) => {
   s3 = started;
 });
 
+/** The S3 target for `prefix` of the bucket, reached at `endpoint` (a proxy in front of s3rver). */
+const targetAt = (endpoint: string, prefix: string) =>
+  createS3Target({
+    bucket: 'skewless',
+    prefix,
+    endpoint,
+    credentials: s3.credentials,
+    multipartThreshold: 64 * 1024 * 1024,
+  });
+
+/** `paths` written under `prefix` straight into s3rver, each holding its own name. */
+const seed = (prefix: string, paths: string[]) =>
+  mapLimit(paths, 32, (path) =>
+    s3.client.send(new PutObjectCommand({ Bucket: 'skewless', Key: `${prefix}/${path}`, Body: path })),
+  );
+
 const isList = (r: ProxyRecord) =>
   r.method === 'GET' && new URL(r.url, 'http://x').searchParams.has('list-type');
 
@@ -62,9 +78,7 @@ describe('listing ranges', () => {
       'index.html',
       '.skewless/releases/abc.json',
     ];
-    await mapLimit([...expected, ...others], 32, (path) =>
-      s3.client.send(new PutObjectCommand({ Bucket: 'skewless', Key: `${prefix}/${path}`, Body: path })),
-    );
+    await seed(prefix, [...expected, ...others]);
     // The LIST requests are held until as many are in flight as there are ranges: they were sent at once.
     const ranges = listingRanges(expected.map((p) => `${prefix}/${p}`));
     expect(ranges.length).toBe(3);
@@ -81,13 +95,7 @@ describe('listing ranges', () => {
       },
     });
     cleanups.push(proxy.close);
-    const target = await createS3Target({
-      bucket: 'skewless',
-      prefix,
-      endpoint: proxy.endpoint,
-      credentials: s3.credentials,
-      multipartThreshold: 64 * 1024 * 1024,
-    });
+    const target = await targetAt(proxy.endpoint, prefix);
     try {
       const inRanges = await target.list(expected);
       const listRequests = proxy.requests.filter(isList);
@@ -109,9 +117,7 @@ describe('listing ranges', () => {
       (_, i) => `assets/n${String(i).padStart(3, '0')}-1a2b3c4d.js`,
     );
     const others = ['assets/n2-other.js', 'assets/n5ü.js', 'z.txt'];
-    await mapLimit([...expected, ...others], 32, (path) =>
-      s3.client.send(new PutObjectCommand({ Bucket: 'skewless', Key: `${prefix}/${path}`, Body: path })),
-    );
+    await seed(prefix, [...expected, ...others]);
     const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [], {
       beforeRequest: async (r) => {
         const url = new URL(r.url, 'http://x');
@@ -121,13 +127,7 @@ describe('listing ranges', () => {
       },
     });
     cleanups.push(proxy.close);
-    const target = await createS3Target({
-      bucket: 'skewless',
-      prefix,
-      endpoint: proxy.endpoint,
-      credentials: s3.credentials,
-      multipartThreshold: 64 * 1024 * 1024,
-    });
+    const target = await targetAt(proxy.endpoint, prefix);
     try {
       const listed = await target.list(expected);
       expect(proxy.requests.filter(isList).length).toBeGreaterThan(1);

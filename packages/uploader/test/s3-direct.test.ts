@@ -40,6 +40,16 @@ const NAMES = [
   'assets/zzz-after-f8091a2b.js',
 ];
 
+/** A build of `names` (each file its own name), with its manifest. */
+async function build(names: string[], extra: Record<string, string> = {}) {
+  const files = Object.fromEntries(names.map((n, i) => [n, `/* ${n} ${i} */\n`]));
+  const b = await makeBuildDir({ ...files, ...extra });
+  cleanups.push(b.remove);
+  const manifest = await createManifest({ dir: b.dir });
+  await writeManifest(b.dir, manifest);
+  return { b, manifest };
+}
+
 /** Sent through the SDK: it names itself in every request; a direct PutObject does not. */
 const viaSdk = (r: ProxyRecord) => r.headers['x-amz-user-agent'] !== undefined;
 
@@ -48,11 +58,9 @@ const keyOf = (r: ProxyRecord, prefix: string) =>
 
 describe('small files sent without the SDK middleware stack', () => {
   it('after the first write, PutObjects go directly: signed right, encoded right, read back byte for byte with the same headers', async () => {
-    const files = Object.fromEntries(NAMES.slice(0, 10).map((n, i) => [n, `/* ${n} ${i} */\n`]));
-    const b = await makeBuildDir({ ...files, 'index.html': '<!doctype html><title>direct</title>' });
-    cleanups.push(b.remove);
-    const manifest = await createManifest({ dir: b.dir });
-    await writeManifest(b.dir, manifest);
+    const { b, manifest } = await build(NAMES.slice(0, 10), {
+      'index.html': '<!doctype html><title>direct</title>',
+    });
     const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [], {
       secretAccessKey: s3.server.secretAccessKey,
     });
@@ -93,11 +101,7 @@ describe('small files sent without the SDK middleware stack', () => {
   });
 
   it('a direct write that meets throttling, a damaged body, a silent server or a reset is retried, still directly', async () => {
-    const files = Object.fromEntries(NAMES.map((n, i) => [n, `/* ${n} ${i} */\n`]));
-    const b = await makeBuildDir(files);
-    cleanups.push(b.remove);
-    const manifest = await createManifest({ dir: b.dir });
-    await writeManifest(b.dir, manifest);
+    const { b, manifest } = await build(NAMES);
     const proxy = await startAwsProxy(
       s3.server.endpoint,
       s3.client,
@@ -144,11 +148,7 @@ describe('small files sent without the SDK middleware stack', () => {
   });
 
   it('an unusual answer to a direct write (a skewed clock) has the SDK send it again at once, and every write after it', async () => {
-    const files = Object.fromEntries(NAMES.map((n, i) => [n, `/* ${n} ${i} */\n`]));
-    const b = await makeBuildDir(files);
-    cleanups.push(b.remove);
-    const manifest = await createManifest({ dir: b.dir });
-    await writeManifest(b.dir, manifest);
+    const { b, manifest } = await build(NAMES);
     const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [once('zz-skew-', 'skewed-clock')], {
       secretAccessKey: s3.server.secretAccessKey,
     });
