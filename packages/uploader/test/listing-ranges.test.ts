@@ -23,6 +23,8 @@ const targetAt = (endpoint: string, prefix: string) =>
     endpoint,
     credentials: s3.credentials,
     multipartThreshold: 64 * 1024 * 1024,
+    // Pages of 100 keys: ranges and pages without thousands of objects.
+    listPageKeys: 100,
   });
 
 /** `paths` written under `prefix` straight into s3rver, each holding its own name. */
@@ -35,16 +37,17 @@ const isList = (r: ProxyRecord) =>
   r.method === 'GET' && new URL(r.url, 'http://x').searchParams.has('list-type');
 
 describe('listing ranges', () => {
-  it('one range for a small manifest; for a large one, up to 8 ranges bounded by its ASCII keys, in order', () => {
+  it('one range for a page of keys or less; for more, a range a page, at most 8, bounded by ASCII keys, in order', () => {
     expect(listingRanges([])).toEqual([{}]);
-    expect(listingRanges(Array.from({ length: 250 }, (_, i) => `p/${i}`))).toEqual([{}]);
+    expect(listingRanges(Array.from({ length: 1000 }, (_, i) => `p/${i}`))).toEqual([{}]);
+    expect(listingRanges(Array.from({ length: 2001 }, (_, i) => `p/${i}`))).toHaveLength(3);
     const keys = Array.from(
       { length: 2001 },
       (_, i) => `p/assets/c${String(i).padStart(4, '0')}-ab12cd34.js`,
     );
     // Non-ASCII keys are never a bound: the server's order and a string comparison may disagree on them.
     const unicode = Array.from({ length: 500 }, (_, i) => `p/assets/ü${i}-ab12cd34.js`);
-    const ranges = listingRanges([...unicode, ...keys].reverse());
+    const ranges = listingRanges([...unicode, ...keys].reverse(), 100);
     expect(ranges).toHaveLength(LIST_RANGES_AT_ONCE);
     expect(ranges[0]).toEqual({ upTo: ranges[1]!.after });
     expect(ranges.at(-1)!.upTo).toBeUndefined();
@@ -63,12 +66,12 @@ describe('listing ranges', () => {
   it('lists every object, expected or not, in the order of one pass, with the ranges in flight at once', async () => {
     const prefix = 'ranges';
     const expected = Array.from(
-      { length: 600 },
+      { length: 550 },
       (_, i) => `assets/m${String(i).padStart(3, '0')}-1a2b3c4d.js`,
     );
     const others = [
-      // 1,100 keys of other releases between two manifest keys: that range takes two pages.
-      ...Array.from({ length: 1100 }, (_, i) => `assets/m100-x${String(i).padStart(4, '0')}.js`),
+      // 150 keys of other releases between two manifest keys: that range takes three pages of 100.
+      ...Array.from({ length: 150 }, (_, i) => `assets/m010-x${String(i).padStart(4, '0')}.js`),
       // Before every manifest key, after every one, outside ASCII, and with the same name as a bound.
       'assets/0-first.js',
       'assets/zzz-last.js',
@@ -80,8 +83,11 @@ describe('listing ranges', () => {
     ];
     await seed(prefix, [...expected, ...others]);
     // The LIST requests are held until as many are in flight as there are ranges: they were sent at once.
-    const ranges = listingRanges(expected.map((p) => `${prefix}/${p}`));
-    expect(ranges.length).toBe(3);
+    const ranges = listingRanges(
+      expected.map((p) => `${prefix}/${p}`),
+      100,
+    );
+    expect(ranges.length).toBe(6);
     let held: (() => void) | undefined;
     const allIn = new Promise<void>((resolve) => {
       held = resolve;
@@ -99,7 +105,7 @@ describe('listing ranges', () => {
     try {
       const inRanges = await target.list(expected);
       const listRequests = proxy.requests.filter(isList);
-      expect(listRequests.filter((r) => r.url.includes('continuation-token'))).toHaveLength(1);
+      expect(listRequests.filter((r) => r.url.includes('continuation-token'))).toHaveLength(2);
       expect(listRequests.filter((r) => r.url.includes('start-after'))).toHaveLength(ranges.length - 1);
       const onePass = await target.list();
       expect([...inRanges.keys()]).toEqual([...onePass.keys()]);

@@ -14,8 +14,8 @@
 
 /** At most this many ranges are listed at once. */
 export const LIST_RANGES_AT_ONCE = 8;
-/** About this many of the expected keys per range: fewer expected keys list in one pass, as before. */
-const EXPECTED_KEYS_PER_RANGE = 250;
+/** Keys a ListObjectsV2 page holds (S3's most, and what it answers when asked for no number). */
+export const PAGE_KEYS = 1000;
 
 const ASCII = /^[\x20-\x7e]+$/;
 
@@ -26,12 +26,15 @@ export interface KeyRange {
 }
 
 /**
- * The ranges to list a prefix in, from the full keys it is expected to hold: one range (the whole
- * prefix) for up to {@link EXPECTED_KEYS_PER_RANGE} keys, else up to {@link LIST_RANGES_AT_ONCE} ranges
- * bounded by expected keys of printable ASCII, in order.
+ * The ranges to list a prefix in, from the full keys it is expected to hold: as many as the pages those
+ * keys fill (`pageKeys` a page), at most {@link LIST_RANGES_AT_ONCE}, bounded by expected keys of
+ * printable ASCII, in order; one range (the whole prefix) for a page or less. A prefix holding only
+ * these keys is then listed in as many requests as one pass would make, each range a page: no more
+ * work for a server whose listing costs the same whatever the page (s3rver reads every key's metadata
+ * for each request), and for a prefix holding other releases too, a fraction of the round trips.
  */
-export function listingRanges(expectedKeys: readonly string[]): KeyRange[] {
-  const count = Math.min(LIST_RANGES_AT_ONCE, Math.ceil(expectedKeys.length / EXPECTED_KEYS_PER_RANGE));
+export function listingRanges(expectedKeys: readonly string[], pageKeys = PAGE_KEYS): KeyRange[] {
+  const count = Math.min(LIST_RANGES_AT_ONCE, Math.ceil(expectedKeys.length / pageKeys));
   if (count <= 1) return [{}];
   const sorted = expectedKeys.filter((k) => ASCII.test(k)).sort();
   const bounds: string[] = [];

@@ -7,7 +7,7 @@ import { createLimiter, SkewlessError } from '@skewless/core';
 import { MULTIPART_ETAG, multipartEtagOfParts, partSizeFor } from '../upload/multipart-etag.js';
 import { MD5_ETAG } from '../upload/plan.js';
 import { withDeadline } from './deadline.js';
-import { type KeyRange, listingRanges, placeOf } from './listing-ranges.js';
+import { type KeyRange, listingRanges, PAGE_KEYS, placeOf } from './listing-ranges.js';
 import { joinKey } from './parse.js';
 import { isRetryable, retryAfterMs } from './retry.js';
 import { type DirectPutOutput, DirectPuts } from './s3-direct.js';
@@ -38,6 +38,11 @@ export interface S3TargetOptions {
   multipartThreshold: number;
   /** Deadline of one request, from connecting to the last byte of its answer. @default 60000 */
   requestTimeoutMs?: number;
+  /**
+   * Keys asked for per listing page (MaxKeys), which also sizes the ranges a large prefix is listed in.
+   * For tests, which need many pages without thousands of objects. @default 1000 (S3's most)
+   */
+  listPageKeys?: number;
   /** Told once when the server rejects `If-None-Match` writes and they are turned off. */
   onConditionalUnsupported?: () => void;
 }
@@ -223,7 +228,8 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
 
     async list(expected) {
       const strip = options.prefix ? options.prefix.length + 1 : 0;
-      const ranges = listingRanges((expected ?? []).map(key));
+      const pageKeys = options.listPageKeys ?? PAGE_KEYS;
+      const ranges = listingRanges((expected ?? []).map(key), pageKeys);
       const listRange = async (range: KeyRange) => {
         const objects: RemoteObject[] = [];
         const pages = sdk.paginateListObjectsV2(
@@ -232,6 +238,7 @@ export async function createS3Target(options: S3TargetOptions): Promise<Target> 
             Bucket: options.bucket,
             Prefix: options.prefix ? `${options.prefix}/` : undefined,
             StartAfter: range.after,
+            ...(pageKeys === PAGE_KEYS ? {} : { MaxKeys: pageKeys }),
           },
         );
         for await (const page of pages) {
