@@ -147,6 +147,7 @@ export class DirectPuts {
   ) {
     client.middlewareStack.add(
       (next, context) => async (args) => {
+        if ((context as { commandName?: string }).commandName !== 'PutObjectCommand') return next(args);
         const key = (args.input as { Key?: string }).Key ?? '';
         const ours = this.pending.get(key);
         if (ours && !this.route && !this.off) ours.route = routeOf(args.request, context, key, ours.headers);
