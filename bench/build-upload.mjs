@@ -11,6 +11,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -42,6 +43,21 @@ const range = (xs) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(..
 async function filesIn(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)));
+}
+
+/**
+ * CPU time of this process (the build, the in-process upload, and the sink and proxy, which serve every
+ * row alike) plus that of its finished children (the CLI), in ms. Linux: children's times from /proc.
+ */
+function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  let children = 0;
+  try {
+    // Fields 16 and 17 of /proc/self/stat (after the parenthesised name): cutime and cstime, in ticks.
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    children = (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {}
+  return (user + system) / 1000 + children;
 }
 
 /** Run the CLI; wall time and exit code (its output only when it failed). */
@@ -97,6 +113,7 @@ async function runRow({ row, vite, root, outDir, proxy, bucket, prefix }) {
           : [skewless()];
   proxy.take();
   proxy.takePuts();
+  const cpu0 = cpuMs();
   const t0 = performance.now();
   await vite.build({
     root,
@@ -119,6 +136,7 @@ async function runRow({ row, vite, root, outDir, proxy, bucket, prefix }) {
     }
   }
   const end = performance.now();
+  const cpu = cpuMs() - cpu0;
   const counts = proxy.take();
   const puts = proxy.takePuts();
   const files = row === 'plain' ? [] : await filesIn(outDir);
@@ -129,6 +147,7 @@ async function runRow({ row, vite, root, outDir, proxy, bucket, prefix }) {
   const filePuts = [...sent].filter(([p]) => fileSet.has(p));
   return {
     ms: end - t0,
+    cpu,
     buildMs: built - t0,
     failed,
     counts,
@@ -202,8 +221,8 @@ export async function benchBuildUpload() {
 
 function table(samples) {
   const lines = [
-    '| vite | target | row | median (min–max) | ÷ plain | ÷ early | writeBundle → closeBundle | PUTs by closeBundle | closeBundle → done | requests (last run) | PUT (last run); files sent twice (any run) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| vite | target | row | median (min–max) | ÷ plain | ÷ early | CPU (median) | writeBundle → closeBundle | PUTs by closeBundle | closeBundle → done | requests (last run) | PUT (last run); files sent twice (any run) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const groups = [...new Set(samples.map((s) => `${s.version}|${s.target}`))];
   for (const g of groups) {
@@ -227,7 +246,7 @@ function table(samples) {
           : `${last.putRequests} = ${last.filesSent} of ${last.files} files + ${last.recordPuts} records; ${twice} sent twice`;
       const failed = s.filter((x) => x.failed).length;
       lines.push(
-        `| ${last.version} | ${last.target} | ${row} | ${ms(m)} (${range(times)})${failed ? `, ${failed} failed` : ''} | ${(m / plain).toFixed(2)}× | ${(m / early).toFixed(2)}× | ${timed('window')} | ${s[0].putsBefore === undefined ? '–' : median(s.map((x) => x.putsBefore))} | ${timed('closing')} | ${requests || '–'} | ${puts} |`,
+        `| ${last.version} | ${last.target} | ${row} | ${ms(m)} (${range(times)})${failed ? `, ${failed} failed` : ''} | ${(m / plain).toFixed(2)}× | ${(m / early).toFixed(2)}× | ${timed('cpu')} | ${timed('window')} | ${s[0].putsBefore === undefined ? '–' : median(s.map((x) => x.putsBefore))} | ${timed('closing')} | ${requests || '–'} | ${puts} |`,
       );
     }
   }
