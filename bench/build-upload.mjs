@@ -7,16 +7,20 @@
 //   closeBundle  `skewless({ upload: { early: false } })`: the whole upload runs in closeBundle
 //   build + CLI  `vite build` with `skewless()`, then `skewless upload <outDir> --html` in a child
 // Every upload goes to a prefix of its own, so nothing is skipped as already there. Requests are
-// counted at a proxy. Benchmarks measure; they assert nothing.
+// counted at a proxy. BENCH_WITH adds real plugins to every row (plain included), to see what the early
+// sends overlap when a build does work after its first writeBundle: `pwa` (vite-plugin-pwa's
+// generateSW, which writes the service worker in its closeBundle), `legacy` (@vitejs/plugin-legacy: a
+// second output built after the first is written; Vite 7 only). Benchmarks measure; they assert nothing.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import skewless from '@skewless/vite';
 import { generateApp, VITES, viteModule } from './plugin-overhead.mjs';
 import { startCountingProxy, startSink } from './side-by-side/servers.mjs';
@@ -31,6 +35,35 @@ const ONLY_VITE = (process.env.BENCH_VITE ?? 'vite7,vite8').split(',').map((s) =
 // The sink checks no signature; the client still needs a key to sign with.
 const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const ROWS = ['plain', 'early', 'closeBundle', 'build + CLI'];
+/** Plugins added to every row, comma-separated: `pwa`, `legacy`. @default none */
+const WITH = (process.env.BENCH_WITH ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+
+// The plugins as the plugin's own tests install them (devDependencies of packages/vite-plugin).
+const pluginRequire = createRequire(new URL('../packages/vite-plugin/package.json', import.meta.url));
+const importPlugin = async (name) => import(pathToFileURL(pluginRequire.resolve(name)).href);
+const EXTRAS = {
+  pwa: {
+    vites: ['vite7', 'vite8'],
+    make: async () => {
+      const { VitePWA } = await importPlugin('vite-plugin-pwa');
+      return () =>
+        VitePWA({ injectRegister: false, manifest: { name: 'bench', short_name: 'bench', icons: [] } });
+    },
+  },
+  legacy: {
+    // @vitejs/plugin-legacy 7 is for Vite 7 (Rollup); Vite 8 has no legacy plugin installed here.
+    vites: ['vite7'],
+    make: async () => {
+      const legacy = (await importPlugin('@vitejs/plugin-legacy')).default;
+      return () => legacy({ targets: ['defaults'] });
+    },
+  },
+};
+for (const name of WITH)
+  if (!EXTRAS[name]) throw new Error(`BENCH_WITH: unknown plugin '${name}' (pwa, legacy)`);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -99,11 +132,11 @@ function probe(proxy, marks) {
   };
 }
 
-async function runRow({ row, vite, root, outDir, proxy, bucket, prefix }) {
+async function runRow({ row, vite, root, outDir, proxy, bucket, prefix, extras }) {
   const to = `s3://${bucket}/${prefix}`;
   const upload = { to, endpoint: proxy.endpoint, region: 'us-east-1', credentials: CREDENTIALS, html: true };
   const marks = {};
-  const plugins =
+  const own =
     row === 'plain'
       ? []
       : row === 'early'
@@ -111,6 +144,8 @@ async function runRow({ row, vite, root, outDir, proxy, bucket, prefix }) {
         : row === 'closeBundle'
           ? [skewless({ upload: { ...upload, early: false } }), probe(proxy, marks)]
           : [skewless()];
+  // Fresh instances each build (plugins keep state); listed before skewless(), as an app would.
+  const plugins = [...extras.map((make) => make()), ...own];
   proxy.take();
   proxy.takePuts();
   const cpu0 = cpuMs();
@@ -184,6 +219,11 @@ export async function benchBuildUpload() {
     for (const { alias, dir } of VITES.filter((v) => ONLY_VITE.includes(v.alias))) {
       const { version, vite } = await viteModule(dir);
       const outDir = join(root, `dist-${alias}`);
+      const extras = [];
+      for (const name of WITH) {
+        if (EXTRAS[name].vites.includes(alias)) extras.push(await EXTRAS[name].make());
+        else console.log(`${alias}: without ${name} (not installed for this Vite)`);
+      }
       for (const { name, sink, proxy } of targets) {
         const run = (row, r) =>
           runRow({
@@ -191,6 +231,7 @@ export async function benchBuildUpload() {
             vite,
             root,
             outDir,
+            extras,
             proxy,
             bucket: sink.bucket,
             prefix: `${alias}-${name.replace(/\W+/g, '')}-${row.replace(/\W+/g, '')}-${r}`,
@@ -221,7 +262,7 @@ export async function benchBuildUpload() {
 
 function table(samples) {
   const lines = [
-    '| vite | target | row | median (min–max) | ÷ plain | ÷ early | CPU (median) | writeBundle → closeBundle | PUTs by closeBundle | closeBundle → done | requests (last run) | PUT (last run); files sent twice (any run) |',
+    '| vite | target | row | median (min–max) | ÷ plain | ÷ early | CPU (median) | last writeBundle → closeBundle | PUTs by closeBundle | closeBundle → done | requests (last run) | PUT (last run); files sent twice (any run) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const groups = [...new Set(samples.map((s) => `${s.version}|${s.target}`))];
@@ -265,5 +306,5 @@ for (const v of [...new Set(cliBuild.map((s) => `${s.version}|${s.target}`))]) {
   );
 }
 console.log(
-  `\nBENCH_RUNS=${RUNS}, BENCH_LATENCY_MS=${LATENCY}; Node ${process.version}, ${cpus().length} cores; 1-minute load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} during the run`,
+  `\nBENCH_RUNS=${RUNS}, BENCH_LATENCY_MS=${LATENCY}${WITH.length ? `, BENCH_WITH=${WITH.join(',')}` : ''}; Node ${process.version}, ${cpus().length} cores; 1-minute load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} during the run`,
 );
