@@ -29,7 +29,7 @@ const ASSETS_PER_CHUNK = 4; // 200 assets: two small SVGs (inlined), one large S
 
 // The Vite majors, as the plugin's tests import them (npm aliases in packages/vite-plugin).
 const pluginRequire = createRequire(new URL('../packages/vite-plugin/package.json', import.meta.url));
-const VITES = ['vite7', 'vite8'].map((alias) => ({
+export const VITES = ['vite7', 'vite8'].map((alias) => ({
   alias,
   dir: dirname(pluginRequire.resolve(`${alias}/package.json`)),
 }));
@@ -150,7 +150,7 @@ export async function generateApp(root) {
   await writeFile(join(root, 'package.json'), '{ "name": "bench-app", "private": true, "type": "module" }\n');
 }
 
-async function viteModule(dir) {
+export async function viteModule(dir) {
   const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
   const entry = typeof pkg.exports['.'] === 'string' ? pkg.exports['.'] : pkg.exports['.'].import;
   return { version: pkg.version, vite: await import(pathToFileURL(join(dir, entry)).href) };

@@ -31,9 +31,15 @@ const listen = (server) =>
 export async function startCountingProxy(upstream) {
   const target = new URL(upstream);
   let counts = {};
+  // PutObject requests by URL path, so a row can tell a file sent twice from two files.
+  let puts = new Map();
   const server = createServer((req, res) => {
     const kind = requestKind(req.method, req.url);
     counts[kind] = (counts[kind] ?? 0) + 1;
+    if (kind === 'PUT') {
+      const path = new URL(req.url, 'http://x').pathname;
+      puts.set(path, (puts.get(path) ?? 0) + 1);
+    }
     const out = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
       (reply) => {
@@ -51,6 +57,14 @@ export async function startCountingProxy(upstream) {
     take() {
       const taken = counts;
       counts = {};
+      return taken;
+    },
+    /** The counts so far, without starting a new count. */
+    peek: () => ({ ...counts }),
+    /** PutObject requests by path since the last call (path → how many), and start a new tally. */
+    takePuts() {
+      const taken = puts;
+      puts = new Map();
       return taken;
     },
     close: () => new Promise((resolve) => server.close(resolve)),
@@ -72,8 +86,11 @@ const escapeXml = (s) =>
  * holds no 1 GB of memory. A record the sink forgot would make every skewless re-run look like a new
  * release (write the record, take the publish lock, list a third time), which S3 never does.
  * Not a test server: no auth checks.
+ *
+ * `latencyMs` holds every answer that long after the request's last byte, as a round trip to a real
+ * region would: what a client overlaps or does in parallel then shows, which loopback hides.
  */
-export async function startSink() {
+export async function startSink({ latencyMs = 0 } = {}) {
   /** key ("bucket/path") -> { size, etag, modified, body? } */
   const objects = new Map();
   const uploads = new Map();
@@ -92,7 +109,8 @@ export async function startSink() {
       size += chunk.length;
       if (keep(size)) chunks.push(chunk);
     });
-    req.on('end', () => {
+    req.on('end', () => (latencyMs > 0 ? setTimeout(answer, latencyMs) : answer()));
+    function answer() {
       const etag = `"${md5.digest('hex')}"`;
       const kind = requestKind(req.method, req.url);
       if (kind === 'PUT') {
@@ -231,7 +249,7 @@ export async function startSink() {
         return res.end();
       }
       xml(res, 501, '<Error><Code>NotImplemented</Code></Error>');
-    });
+    }
   });
   const port = await listen(server);
   return {

@@ -354,13 +354,17 @@ export function frameworkPlugin(userOptions: SkewlessOptions, given: Framework |
     const describing = Promise.all(
       hashed.map((fact) => describeFile(dir, fact!, settings).catch(() => undefined)),
     );
+    // Settles once the batch is handed over, not once it is sent: closeBundle writes the manifest
+    // while the files go up, and the session's finish() waits for them and throws their failure.
     session.queued = Promise.all([session.queued, describing])
-      .then(([, files]) =>
-        started.send(
-          files.filter((f): f is ManifestFile => f?.class === 'immutable'),
-          hash,
-        ),
-      )
+      .then(([, files]) => {
+        started
+          .send(
+            files.filter((f): f is ManifestFile => f?.class === 'immutable'),
+            hash,
+          )
+          .catch(() => {});
+      })
       .catch(() => {});
   }
 

@@ -101,6 +101,102 @@ describe.each(['vite5', 'vite7', 'vite8'])('upload from writeBundle with %s', (v
     }
   });
 
+  test("the manifest and the release's record are written while an early send is still in flight; then the assets are listed once", async () => {
+    const work = await tempDir();
+    const prefix = `early${++prefixes}`;
+    const recordWritten = signal("the release's record to be written");
+    let passed = 0;
+    let passedAtRecord: number | undefined;
+    const proxy = await startRecordingProxy(s3.server.endpoint, async (req) => {
+      const key = keyOf(req);
+      if (!isPut(req)) return undefined;
+      // Every hashed asset's PUT waits here for the release's record (a deadline ends the wait when the
+      // upload only writes the record once the early sends are done, and the assertion below fails).
+      if (/^[^/]+\/assets\//.test(key)) {
+        await recordWritten.promise.catch(() => {});
+        passed++;
+      } else if (/\/\.skewless\/releases\/(?!early-)[^/]+\.json$/.test(key)) {
+        passedAtRecord ??= passed;
+        recordWritten.fire();
+      }
+      return undefined;
+    });
+    try {
+      const outDir = join(work.dir, 'dist');
+      const upload = {
+        to: `s3://${s3.server.bucket}/${prefix}`,
+        endpoint: proxy.endpoint,
+        region: 'us-east-1',
+        credentials: s3.credentials,
+        html: true,
+      };
+      await viteBuild(vite, { outDir, publicDir: false, skewless: { upload } });
+      expect(passedAtRecord).toBe(0);
+      expect(passed).toBeGreaterThan(0);
+      const manifest = await readBuiltManifest(outDir);
+      for (const file of manifest.files.filter((f) => f.class !== 'private')) {
+        const body = await s3.body(`${prefix}/${file.path}`);
+        expect(sha256(body), file.path).toBe(sha256(await readFile(join(outDir, file.path))));
+      }
+      // Every asset went early (no public/ folder, so no other): one listing for the early batch's plan and
+      // one for the rest's, taken after the early sends settled, which also verifies them.
+      expect(manifest.files.filter((f) => !['immutable', 'document', 'private'].includes(f.class))).toEqual(
+        [],
+      );
+      const listings = proxy.requests.filter(
+        (r) => r.url.includes('list-type=2') && r.url.includes(`prefix=${prefix}`),
+      );
+      expect(listings).toHaveLength(2);
+    } finally {
+      await proxy.close();
+      await work.cleanup();
+    }
+  });
+
+  test("an early send that finds other bytes under a hashed name fails the build after the release's record was written: the record and the claim go, no document", async () => {
+    const work = await tempDir();
+    const prefix = `early${++prefixes}`;
+    try {
+      // The same fixture builds the same names: the bucket holds other bytes under one of them.
+      const first = join(work.dir, 'first');
+      await viteBuild(vite, { outDir: first, skewless: {} });
+      const taken = (await readBuiltManifest(first)).files.find((f) => f.class === 'immutable')!.path;
+      await s3.put(`${prefix}/${taken}`, 'other bytes');
+      const recordWritten = signal("the release's record to be written");
+      let earlyListed = false;
+      const proxy = await startRecordingProxy(s3.server.endpoint, async (req) => {
+        const key = keyOf(req);
+        // The early batch's listing (which finds the conflict) waits until the release's record is there.
+        if (!earlyListed && req.url.includes('list-type=2') && req.url.includes(`prefix=${prefix}`)) {
+          earlyListed = true;
+          await recordWritten.promise.catch(() => {});
+        } else if (isPut(req) && /\/\.skewless\/releases\/(?!early-)[^/]+\.json$/.test(key))
+          recordWritten.fire();
+        return undefined;
+      });
+      const upload = {
+        to: `s3://${s3.server.bucket}/${prefix}`,
+        endpoint: proxy.endpoint,
+        region: 'us-east-1',
+        credentials: s3.credentials,
+        html: true,
+      };
+      try {
+        await expect(
+          viteBuild(vite, { outDir: join(work.dir, 'dist'), skewless: { upload } }),
+        ).rejects.toThrow(/already holds other bytes/);
+        await recordWritten.promise;
+      } finally {
+        await proxy.close();
+      }
+      const stored = (await s3.keys()).filter((k) => k.startsWith(`${prefix}/`));
+      expect(stored.filter((k) => k.includes('/.skewless/') || !k.includes('/assets/'))).toEqual([]);
+      expect(stored).toContain(`${prefix}/${taken}`);
+    } finally {
+      await work.cleanup();
+    }
+  });
+
   test('two outputs (as plugin-legacy writes): each output starts its own files, each is sent once, one release, no claim left', async () => {
     const work = await tempDir();
     const { prefix, proxy, upload, keys } = await setup();

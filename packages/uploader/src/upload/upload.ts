@@ -154,7 +154,8 @@ export function startUpload(options: UploadOptions): UploadSession {
       if (done) throw new SkewlessError('INVALID_OPTIONS', 'this upload was finished or aborted already.');
       done = true;
       try {
-        await early?.settled();
+        // The early sends may still be in flight: finish() checks the build and writes the release's
+        // record meanwhile, and waits for them before it lists (see finish).
         const { manifest, walked } = await resolveManifest(
           dir,
           given ?? options.manifest,
@@ -237,6 +238,18 @@ async function finish(
         options.label ?? defaultLabel(),
         logger,
       );
+  // The early sends went on while the build was checked and the record written (it covers their files
+  // too, so a prune that reads it keeps them); the listing below is taken after every one of them.
+  if (early) {
+    try {
+      await early.settled();
+    } catch (error) {
+      // As for a conflict found below: a record this upload created would only mislead prune.
+      if (record?.fresh && error instanceof SkewlessError && error.code === 'IMMUTABLE_CONFLICT')
+        await target.remove(releaseRecordPath(manifest.release)).catch(() => {});
+      throw error;
+    }
+  }
   // The release's own record covers the files sent early now: their claim goes.
   if (early && record) await early.release(target);
   const paths = manifest.files.map((f) => f.path);
@@ -307,9 +320,10 @@ async function finish(
     const confirm = async (e: PlannedEntry) =>
       (await compareStored(await target.head(e.path), e.file, digests)) === 'same';
     // The listing the plan was made from already showed every file present with its bytes (a file is
-    // skipped only on that evidence), so when nothing was written since, listing again would re-read
-    // the same answer: it is listed again only after a write.
-    const wrote = assets.length > 0 || sentEarly.size > 0;
+    // skipped only on that evidence, and it was taken after the early sends had settled), so when
+    // nothing was written since, listing again would re-read the same answer: it is listed again only
+    // after a write.
+    const wrote = assets.length > 0;
     await verifyListing(present, wrote ? await target.list(paths) : remote, target.url, digests, confirm);
   }
   // Through the CDN too, when its URL is known: only files confirmed in storage, so no probe makes the

@@ -5,6 +5,7 @@ import {
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -21,6 +22,8 @@ export async function startS3(bucket = 'skewless'): Promise<{
   head: (key: string) => Promise<HeadObjectCommandOutput>;
   keys: () => Promise<string[]>;
   body: (key: string) => Promise<Buffer>;
+  /** Store `body` under `key` directly (another writer's object). */
+  put: (key: string, body: string) => Promise<void>;
   close: () => Promise<void>;
 }> {
   const server = await startDevS3({ bucket });
@@ -53,6 +56,9 @@ export async function startS3(bucket = 'skewless'): Promise<{
     body: async (key) => {
       const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return Buffer.from(await got.Body!.transformToByteArray());
+    },
+    put: async (key, body) => {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },
     close: async () => {
       client.destroy();

@@ -45,8 +45,8 @@ export interface ViteBuildOptions {
   manifest?: boolean;
   /** Vite's customLogger, e.g. {@link captureLogger}'s; without it the build logs nothing. */
   logger?: unknown;
-  /** Vite's `publicDir`. @default the fixture's `public/` */
-  publicDir?: string;
+  /** Vite's `publicDir` (`false`: none). @default the fixture's `public/` */
+  publicDir?: string | false;
   /** Vite's `html` options, e.g. `{ cspNonce }` (Vite 5.3+). */
   html?: { cspNonce?: string };
   /** More `build` options, e.g. Vite 8's `{ chunkImportMap: true }`. */
