@@ -22,6 +22,7 @@ import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import skewless from '@skewless/vite';
+import { median, ms, range } from './measure.mjs';
 import { generateApp, VITES, viteModule } from './plugin-overhead.mjs';
 import { startCountingProxy, startSink } from './side-by-side/servers.mjs';
 
@@ -64,14 +65,6 @@ const EXTRAS = {
 };
 for (const name of WITH)
   if (!EXTRAS[name]) throw new Error(`BENCH_WITH: unknown plugin '${name}' (pwa, legacy)`);
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const ms = (x) => `${Math.round(x)} ms`;
-const range = (xs) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
 
 async function filesIn(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

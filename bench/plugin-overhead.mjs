@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkDeterminism } from '@skewless/uploader';
 import skewless from '@skewless/vite';
+import { median, ms, range } from './measure.mjs';
 import { prng as random } from './prng.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -155,14 +156,6 @@ export async function viteModule(dir) {
   const entry = typeof pkg.exports['.'] === 'string' ? pkg.exports['.'] : pkg.exports['.'].import;
   return { version: pkg.version, vite: await import(pathToFileURL(join(dir, entry)).href) };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const ms = (x) => `${Math.round(x)} ms`;
-const range = (xs) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
 
 export async function benchPluginOverhead() {
   const root = await mkdtemp(join(tmpdir(), 'skewless-bench-overhead-'));
