@@ -100,6 +100,34 @@ describe('small files sent without the SDK middleware stack', () => {
     }
   });
 
+  it('temporary credentials (a session token, as CI roles give): the direct writes carry and sign the token', async () => {
+    const { b, manifest } = await build(NAMES.slice(0, 6));
+    const token = 'FwoGZXIvYXdzEXAMPLEsessiontoken+/=';
+    const proxy = await startAwsProxy(s3.server.endpoint, s3.client, [], {
+      secretAccessKey: s3.server.secretAccessKey,
+    });
+    cleanups.push(proxy.close);
+    await upload({
+      dir: b.dir,
+      to: 's3://skewless/session',
+      endpoint: proxy.endpoint,
+      credentials: { ...s3.credentials, sessionToken: token },
+      concurrency: 1,
+    });
+    const puts = proxy.requests.filter(
+      (r) => r.method === 'PUT' && keyOf(r, 'session').startsWith('assets/'),
+    );
+    expect(puts).toHaveLength(6);
+    expect(puts.slice(1).filter(viaSdk)).toEqual([]);
+    for (const put of puts) {
+      expect(put.headers['x-amz-security-token']).toBe(token);
+      expect(String(put.headers.authorization)).toMatch(/SignedHeaders=[^,]*x-amz-security-token/);
+      expect(put.status).toBe(200);
+    }
+    for (const file of manifest.files)
+      expect(sha(await s3.body(`session/${file.path}`)), file.path).toBe(file.sha256);
+  });
+
   it('a direct write that meets throttling, a damaged body, a silent server or a reset is retried, still directly', async () => {
     const { b, manifest } = await build(NAMES);
     const proxy = await startAwsProxy(
