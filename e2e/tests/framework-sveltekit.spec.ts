@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import {
   errorScreen,
   failuresSeen,
@@ -15,6 +15,12 @@ import {
 // on the first load. Its own version check cannot help here: the fixture pins kit.version (deterministic
 // builds), so both releases carry the same version and SvelteKit would show its error page.
 
+/**
+ * SvelteKit has hydrated the home page: the prerendered text shows before that, and a click on its link
+ * would then be the browser's own navigation to a fresh document (release 2's, once it is live).
+ */
+const hydrated = (page: Page) => expect(page.locator('#home')).toHaveAttribute('data-hydrated', 'yes');
+
 /** SvelteKit's default error page (500, "Internal Error"). */
 const ERROR_SCREEN = /Internal Error/;
 
@@ -29,6 +35,7 @@ test('release 2 live with release 1 kept: the open tab navigates to its lazy rou
   await expect(page.locator('#home')).toHaveText('Home r1');
 
   site.serve(rel.r2.dir, rel.r1.dir);
+  await hydrated(page);
   await page.click('#open');
   await expect(page.locator('#lazy')).toHaveText('Lazy r1');
   await page.click('button');
@@ -49,10 +56,12 @@ test("release 1's files gone: the lazy route recovers with one guarded reload on
   await expect(page.locator('#home')).toHaveText('Home r1');
 
   site.serve(rel.r2.dir);
+  await hydrated(page);
   await page.click('#open');
   // The runtime's reload lands on the page the tab was on (the navigation had not happened): release 2.
   await expect(page.locator('#home')).toHaveText('Home r2');
   expect(await reloadRecorded(page, rel.r1.release)).not.toBeNull();
+  await hydrated(page);
   await page.click('#open');
   await expect(page.locator('#lazy')).toHaveText('Lazy r2');
   await settledAt(page, watch, 2);
@@ -68,6 +77,7 @@ test("first load of release 1's cached page, its entry gone: one reload onto rel
   const watch = await watchTab(page, ERROR_SCREEN);
   await page.goto(site.url);
   await expect(page.locator('#home')).toHaveText('Home r2');
+  await hydrated(page);
   await page.click('#open');
   await expect(page.locator('#lazy')).toHaveText('Lazy r2');
   await settledAt(page, watch, 2);
