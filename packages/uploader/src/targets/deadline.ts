@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 /** The SDK's HTTP handler as far as a deadline needs it (`@smithy/node-http-handler`'s `handle`). */
-type HttpHandle = (
+export type HttpHandle = (
   request: unknown,
   options?: { abortSignal?: AbortSignal; requestTimeout?: number },
 ) => Promise<{ response: { body?: unknown } }>;

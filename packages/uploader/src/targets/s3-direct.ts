@@ -18,13 +18,8 @@
 // rest of the upload, so a redirect to another region, a skewed clock or anything unusual is handled by
 // the SDK from the next attempt on.
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { HttpHandle } from './deadline.js';
 import { decodeXmlText } from './s3-listing.js';
-
-/** The SDK's HTTP handler's `handle`, as deadline.ts wraps it. */
-type HttpHandle = (
-  request: unknown,
-  options?: { abortSignal?: AbortSignal },
-) => Promise<{ response: unknown }>;
 
 /** An answer of the SDK's HTTP handler (`@smithy/protocol-http`'s HttpResponse). */
 interface HttpAnswer {
@@ -76,12 +71,10 @@ const SDK_OWN = new Set([
   'authorization',
   'host',
   'expect',
-  'x-amz-checksum-crc32',
-  'x-amz-sdk-checksum-algorithm',
 ]);
 
-/** Status codes that say nothing unusual about the route: the target handles them as before. */
-const ROUTINE = new Set([200, 409, 412, 429]);
+/** Refusals that say nothing unusual about the route: the target handles them as before. */
+const ROUTINE = new Set([409, 412, 429]);
 
 /** A key segment as the SDK encodes a greedy path label (`{Key+}`): RFC 3986, `!'()*` included. */
 const encodeSegment = (segment: string) =>

@@ -89,8 +89,7 @@ export class PartsUpload {
           }),
         )
         .catch(() => {});
-      if (signal.aborted && !(error instanceof SkewlessError))
-        throw Object.assign(new Error('Upload aborted.'), { name: 'AbortError', cause: error });
+      if (signal.aborted && !(error instanceof SkewlessError)) throw uploadAborted(error);
       throw error;
     }
   }
@@ -166,7 +165,7 @@ export class PartsUpload {
       await handle.close();
     }
     if (failure !== undefined) throw failure;
-    if (signal.aborted) throw Object.assign(new Error('Upload aborted.'), { name: 'AbortError' });
+    if (signal.aborted) throw uploadAborted();
     if (sha256.digest('hex') !== this.#request.sha256) throw staleFile(file);
     return { etags, md5s };
   }
@@ -201,6 +200,14 @@ export class PartBuffers {
     if (buffer.length === this.size) this.#free.push(buffer);
     this.#waiting.shift()?.();
   }
+}
+
+/** What a stopped upload fails with (as the SDK's own aborted requests do): not a failure to report. */
+function uploadAborted(cause?: unknown): Error {
+  return Object.assign(new Error('Upload aborted.'), {
+    name: 'AbortError',
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 /** The file's bytes, as read to send, are not the manifest's: it changed after the build. */
