@@ -32,6 +32,27 @@ function signal(what: string, ms = 20_000): { promise: Promise<void>; fire: () =
 
 let prefixes = 0;
 /** A proxy in front of the test's s3rver that fires `assetSent` at the first PUT of a hashed asset. */
+/** The plugin's upload option for `prefix` of the test bucket, reached at `endpoint` (a proxy). */
+const uploadTo = (prefix: string, endpoint: string) => ({
+  to: `s3://${s3.server.bucket}/${prefix}`,
+  endpoint,
+  region: 'us-east-1',
+  credentials: s3.credentials,
+  html: true,
+});
+
+/** Every public file of the build read back from the bucket and hashed against the file on disk. */
+async function expectStoredAsBuilt(
+  prefix: string,
+  outDir: string,
+  manifest: Awaited<ReturnType<typeof readBuiltManifest>>,
+) {
+  for (const file of manifest.files.filter((f) => f.class !== 'private')) {
+    const body = await s3.body(`${prefix}/${file.path}`);
+    expect(sha256(body), file.path).toBe(sha256(await readFile(join(outDir, file.path))));
+  }
+}
+
 async function setup() {
   const prefix = `early${++prefixes}`;
   const assetSent = signal('a hashed asset to be sent');
@@ -43,13 +64,7 @@ async function setup() {
       assetSent.fire();
     return undefined;
   });
-  const upload = {
-    to: `s3://${s3.server.bucket}/${prefix}`,
-    endpoint: proxy.endpoint,
-    region: 'us-east-1',
-    credentials: s3.credentials,
-    html: true,
-  };
+  const upload = uploadTo(prefix, proxy.endpoint);
   const keys = async () =>
     (await s3.keys()).filter((k) => k.startsWith(`${prefix}/`)).map((k) => k.slice(prefix.length + 1));
   return { prefix, proxy, upload, assetSent, keys };
@@ -78,10 +93,7 @@ describe.each(['vite5', 'vite7', 'vite8'])('upload from writeBundle with %s', (v
 
       const manifest = await readBuiltManifest(outDir);
       const stored = await keys();
-      for (const file of manifest.files.filter((f) => f.class !== 'private')) {
-        const body = await s3.body(`${prefix}/${file.path}`);
-        expect(sha256(body), file.path).toBe(sha256(await readFile(join(outDir, file.path))));
-      }
+      await expectStoredAsBuilt(prefix, outDir, manifest);
       // The claim of the early sends is gone; the release's own record is there.
       expect(stored.filter((k) => k.startsWith('.skewless/releases/early-'))).toEqual([]);
       expect(stored).toContain(`.skewless/releases/${manifest.release}.json`);
@@ -123,21 +135,12 @@ describe.each(['vite5', 'vite7', 'vite8'])('upload from writeBundle with %s', (v
     });
     try {
       const outDir = join(work.dir, 'dist');
-      const upload = {
-        to: `s3://${s3.server.bucket}/${prefix}`,
-        endpoint: proxy.endpoint,
-        region: 'us-east-1',
-        credentials: s3.credentials,
-        html: true,
-      };
+      const upload = uploadTo(prefix, proxy.endpoint);
       await viteBuild(vite, { outDir, publicDir: false, skewless: { upload } });
       expect(passedAtRecord).toBe(0);
       expect(passed).toBeGreaterThan(0);
       const manifest = await readBuiltManifest(outDir);
-      for (const file of manifest.files.filter((f) => f.class !== 'private')) {
-        const body = await s3.body(`${prefix}/${file.path}`);
-        expect(sha256(body), file.path).toBe(sha256(await readFile(join(outDir, file.path))));
-      }
+      await expectStoredAsBuilt(prefix, outDir, manifest);
       // Every asset went early (no public/ folder, so no other): one listing for the early batch's plan and
       // one for the rest's, taken after the early sends settled, which also verifies them.
       expect(manifest.files.filter((f) => !['immutable', 'document', 'private'].includes(f.class))).toEqual(
@@ -174,13 +177,7 @@ describe.each(['vite5', 'vite7', 'vite8'])('upload from writeBundle with %s', (v
           recordWritten.fire();
         return undefined;
       });
-      const upload = {
-        to: `s3://${s3.server.bucket}/${prefix}`,
-        endpoint: proxy.endpoint,
-        region: 'us-east-1',
-        credentials: s3.credentials,
-        html: true,
-      };
+      const upload = uploadTo(prefix, proxy.endpoint);
       try {
         await expect(
           viteBuild(vite, { outDir: join(work.dir, 'dist'), skewless: { upload } }),
